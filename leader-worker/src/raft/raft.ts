@@ -622,7 +622,9 @@ export class Raft {
       this.membership = snapshot.membership;
       this.membershipIndex = snapshot.index;
     }
-    this.send({ type: 'appendResponse', to: message.from, index: this.log.lastIndex(), rejected: false, hintIndex: 0, hintTerm: 0 });
+    // Only the prefix up to the snapshot is known to match the leader: entries after it may be from an
+    // older term, so the answer is the commit index (now the snapshot index), never our last index.
+    this.send({ type: 'appendResponse', to: message.from, index: this.log.commitIndex, rejected: false, hintIndex: 0, hintTerm: 0 });
   }
 
   // ---------------------------------------------------------------------------------------------------

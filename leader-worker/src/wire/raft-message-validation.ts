@@ -1,0 +1,163 @@
+// Turns a decoded, untrusted value into a Raft `Message`, or says exactly why it is not one. Peers can be
+// buggy, old, or hostile: nothing reaches the core that this file has not rebuilt field by field, so unknown
+// fields are dropped and every number is a non-negative safe integer.
+import type { Entry, EntryPayload, Membership, MembershipChange, Message, Snapshot } from '../raft/types.js';
+
+export const nodeIdLengthMax = 128;
+export const readContextLengthMax = 256;
+/** Entries in one append or proposal; the core sends far fewer (limited by bytes). */
+export const entriesPerMessageMax = 100_000;
+export const membersMax = 64;
+
+export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+class Invalid extends Error {}
+
+type Fields = Record<string, unknown>;
+
+export function parseRaftMessage(value: unknown): ParseResult<Message> {
+  try {
+    return { ok: true, value: readMessage(value) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function readMessage(value: unknown): Message {
+  const fields = record(value, 'message');
+  const base = { from: nodeId(fields.from, 'from'), to: nodeId(fields.to, 'to'), term: count(fields.term, 'term') };
+  const type = fields.type;
+  switch (type) {
+    case 'preVote':
+    case 'vote': {
+      const request = { ...base, lastLogIndex: count(fields.lastLogIndex, 'lastLogIndex'), lastLogTerm: count(fields.lastLogTerm, 'lastLogTerm') };
+      return type === 'preVote' ? { ...request, type } : { ...request, type, transfer: flag(fields.transfer, 'transfer') };
+    }
+    case 'preVoteResponse':
+    case 'voteResponse':
+      return { ...base, type, granted: flag(fields.granted, 'granted') };
+    case 'append':
+      return {
+        ...base,
+        type,
+        prevLogIndex: count(fields.prevLogIndex, 'prevLogIndex'),
+        prevLogTerm: count(fields.prevLogTerm, 'prevLogTerm'),
+        entries: list(fields.entries, 'entries', entriesPerMessageMax).map(entry),
+        commitIndex: count(fields.commitIndex, 'commitIndex'),
+      };
+    case 'appendResponse':
+      return {
+        ...base,
+        type,
+        index: count(fields.index, 'index'),
+        rejected: flag(fields.rejected, 'rejected'),
+        hintIndex: count(fields.hintIndex, 'hintIndex'),
+        hintTerm: count(fields.hintTerm, 'hintTerm'),
+      };
+    case 'heartbeat':
+      return { ...base, type, commitIndex: count(fields.commitIndex, 'commitIndex'), readContext: optionalReadContext(fields.readContext) };
+    case 'heartbeatResponse':
+      return { ...base, type, readContext: optionalReadContext(fields.readContext) };
+    case 'installSnapshot':
+      return { ...base, type, snapshot: snapshot(fields.snapshot) };
+    case 'propose':
+      return { ...base, type, payloads: list(fields.payloads, 'payloads', entriesPerMessageMax).map((item) => payload(item, 'payloads[]')) };
+    case 'timeoutNow':
+      return { ...base, type };
+    case 'readIndex':
+      return { ...base, type, readContext: readContext(fields.readContext) };
+    case 'readIndexResponse':
+      return { ...base, type, readContext: readContext(fields.readContext), index: count(fields.index, 'index') };
+    default:
+      throw new Invalid(`unknown message type ${JSON.stringify(type)}`);
+  }
+}
+
+function entry(value: unknown, position: number): Entry {
+  const fields = record(value, `entries[${position}]`);
+  return { ...payload(fields, `entries[${position}]`), index: count(fields.index, 'entry index'), term: count(fields.term, 'entry term') };
+}
+
+function payload(value: unknown, where: string): EntryPayload {
+  const fields = record(value, where);
+  switch (fields.type) {
+    case 'noop':
+      return { type: 'noop' };
+    case 'command':
+      if (!(fields.data instanceof Uint8Array)) throw new Invalid(`${where}.data must be bytes`);
+      return { type: 'command', data: fields.data };
+    case 'membership':
+      return { type: 'membership', change: membershipChange(fields.change) };
+    default:
+      throw new Invalid(`${where} has unknown payload type ${JSON.stringify(fields.type)}`);
+  }
+}
+
+function membershipChange(value: unknown): MembershipChange {
+  const fields = record(value, 'membership change');
+  const id = nodeId(fields.nodeId, 'membership change nodeId');
+  switch (fields.type) {
+    case 'addLearner':
+    case 'addVoter':
+    case 'removeNode':
+      return { type: fields.type, nodeId: id };
+    default:
+      throw new Invalid(`unknown membership change ${JSON.stringify(fields.type)}`);
+  }
+}
+
+function snapshot(value: unknown): Snapshot {
+  const fields = record(value, 'snapshot');
+  if (!(fields.data instanceof Uint8Array)) throw new Invalid('snapshot.data must be bytes');
+  return { index: count(fields.index, 'snapshot index'), term: count(fields.term, 'snapshot term'), membership: membership(fields.membership), data: fields.data };
+}
+
+function membership(value: unknown): Membership {
+  const fields = record(value, 'membership');
+  const voters = list(fields.voters, 'voters', membersMax).map((id) => nodeId(id, 'voter'));
+  const learners = list(fields.learners, 'learners', membersMax).map((id) => nodeId(id, 'learner'));
+  if (new Set([...voters, ...learners]).size !== voters.length + learners.length) throw new Invalid('membership lists a node twice');
+  return { voters, learners };
+}
+
+function record(value: unknown, where: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new Invalid(`${where} must be an object`);
+  }
+  return value as Fields;
+}
+
+function list(value: unknown, where: string, lengthMax: number): unknown[] {
+  if (!Array.isArray(value)) throw new Invalid(`${where} must be an array`);
+  if (value.length > lengthMax) throw new Invalid(`${where} holds ${value.length} items, over the limit of ${lengthMax}`);
+  return value;
+}
+
+function count(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Invalid(`${where} must be a non-negative integer`);
+  return value;
+}
+
+function flag(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new Invalid(`${where} must be true or false`);
+  return value;
+}
+
+function nodeId(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > nodeIdLengthMax) {
+    throw new Invalid(`${where} must be a node id of 1 to ${nodeIdLengthMax} characters`);
+  }
+  return value;
+}
+
+function readContext(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > readContextLengthMax) {
+    throw new Invalid(`readContext must be a string of 1 to ${readContextLengthMax} characters`);
+  }
+  return value;
+}
+
+function optionalReadContext(value: unknown): string | null {
+  return value === null || value === undefined ? null : readContext(value);
+}

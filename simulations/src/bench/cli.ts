@@ -1,0 +1,79 @@
+// `npm run bench -- <name> [--json] [...]`: runs one benchmark, prints its figures; with --json the last
+// line of stdout is one JSON object. Benchmarks measure; they never pass or fail on a time.
+import { parseArgs } from 'node:util';
+import { percentile } from '../engine/percentile.js';
+import { runRaftBench, type RaftBenchSetup } from './raft-bench.js';
+
+const benchmarks: Record<string, (args: string[]) => Record<string, unknown>> = {
+  raft: raftBenchmark,
+};
+
+function raftBenchmark(args: string[]): Record<string, unknown> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      nodes: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '5' },
+      'duration-ms': { type: 'string', default: '1000' },
+      'batch-size': { type: 'string', default: '64' },
+      'command-bytes': { type: 'string', default: '256' },
+    },
+  });
+  const setup: RaftBenchSetup = {
+    nodes: positiveInteger(values.nodes, 'nodes'),
+    batchSize: positiveInteger(values['batch-size'], 'batch-size'),
+    commandBytes: positiveInteger(values['command-bytes'], 'command-bytes'),
+    batchesInFlightMax: 16,
+    durationMs: positiveInteger(values['duration-ms'], 'duration-ms'),
+  };
+  const rounds = positiveInteger(values.rounds, 'rounds');
+  // Baseline in the same run: one voter, so the same log, batching and apply path with no replication.
+  // The ratio says what replication to the clinic's other devices costs the core.
+  const baselineSetup: RaftBenchSetup = { ...setup, nodes: 1 };
+  runRaftBench({ ...setup, durationMs: 200 }, 0); // warm the JIT so round 1 is not an outlier
+  const cluster: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    // Interleaved so drift in machine load hits both alike.
+    const baselineRun = runRaftBench(baselineSetup, round);
+    const clusterRun = runRaftBench(setup, round);
+    baseline.push(baselineRun.entriesPerSecond);
+    cluster.push(clusterRun.entriesPerSecond);
+    console.log(`round ${round}: ${setup.nodes} nodes ${Math.round(clusterRun.entriesPerSecond)} entries/s (${clusterRun.messages} messages); 1 node ${Math.round(baselineRun.entriesPerSecond)} entries/s`);
+  }
+  const entriesPerSecond = Math.round(percentile(cluster, 0.5)!);
+  const baselineEntriesPerSecond = Math.round(percentile(baseline, 0.5)!);
+  return {
+    benchmark: 'raft',
+    setup: { ...setup, rounds, network: 'in-memory, synchronous, no faults', storage: 'none (core only)' },
+    entriesPerSecond,
+    entriesPerSecondMin: Math.round(Math.min(...cluster)),
+    entriesPerSecondMax: Math.round(Math.max(...cluster)),
+    baselineSingleNodeEntriesPerSecond: baselineEntriesPerSecond,
+    ratioToSingleNode: Number((entriesPerSecond / baselineEntriesPerSecond).toFixed(3)),
+    goalEntriesPerSecond: 20_000,
+  };
+}
+
+function positiveInteger(text: string | undefined, name: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  return value;
+}
+
+function main(): void {
+  const [name, ...args] = process.argv.slice(2);
+  const benchmark = name === undefined ? undefined : benchmarks[name];
+  if (benchmark === undefined) {
+    console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [--json] [options]`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = benchmark(args);
+  const json = args.includes('--json');
+  if (json) console.log(JSON.stringify(result));
+  else console.log(JSON.stringify(result, null, 2));
+}
+
+main();
