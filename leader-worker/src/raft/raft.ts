@@ -38,12 +38,23 @@ export interface RaftStatus {
   readonly droppedMessages: number;
 }
 
-/** The durable state of a brand-new cluster (`membership` lists its voters) or of a device about to join one (empty). */
+/**
+ * The durable state of a brand-new cluster whose founding members are `membership`, or, with an empty
+ * membership, of a device about to join one. As in etcd, the founders write their membership into the log
+ * as committed entries of term 1 (one step per member, in a fixed order so every founder writes the same
+ * log): a joining device then learns who votes from the log like any other entry.
+ */
 export function bootstrapState(membership: Membership): PersistedState {
+  const changes: MembershipChange[] = [
+    ...[...membership.voters].sort().map((nodeId): MembershipChange => ({ type: 'addVoter', nodeId })),
+    ...[...membership.learners].sort().map((nodeId): MembershipChange => ({ type: 'addLearner', nodeId })),
+  ];
+  const entries = changes.map((change, offset): Entry => ({ type: 'membership', change, index: offset + 1, term: 1 }));
+  const founded = entries.length > 0;
   return {
-    hardState: { term: 0, votedFor: null, commitIndex: 0 },
-    snapshot: { index: 0, term: 0, membership, data: new Uint8Array(0) },
-    entries: [],
+    hardState: { term: founded ? 1 : 0, votedFor: null, commitIndex: entries.length },
+    snapshot: { index: 0, term: 0, membership: { voters: [], learners: [] }, data: new Uint8Array(0) },
+    entries,
     appliedIndex: 0,
   };
 }
@@ -90,8 +101,10 @@ export class Raft {
   // Leader state.
   private readonly progress = new Map<NodeId, Progress>();
   private transferTarget: NodeId | null = null;
-  /** Bytes in (commitIndex, lastIndex]: bounded by limits.uncommittedBytesMax. */
+  /** Bytes this leader appended that are not yet committed: bounded by limits.uncommittedBytesMax. */
   private uncommittedBytes = 0;
+  /** The index of this leader's first entry (its empty entry): uncommittedBytes counts from here. */
+  private leaderFirstIndex = 0;
   private readonly readIndexQueue = new ReadIndexQueue();
   /** Reads that arrived before this leader committed an entry of its term: their index is not yet known to be safe. */
   private readsAwaitingTermCommit: { readonly readContext: string; readonly requester: NodeId }[] = [];
@@ -452,7 +465,9 @@ export class Raft {
     this.leaderId = this.id;
     for (const member of members(this.membership)) this.addProgress(member);
     this.progress.get(this.id)!.becomeReplicate();
-    this.uncommittedBytes = this.log.bytesBetween(this.log.commitIndex, this.log.lastIndex());
+    // Entries inherited from earlier terms do not count against the budget (as in etcd): counting them could
+    // refuse the new leader's own empty entry and leave the cluster without a leader that can commit.
+    this.leaderFirstIndex = this.log.lastIndex() + 1;
     // §5.4.2 and §8: a leader commits entries of earlier terms only by committing one of its own, so it
     // appends an empty entry at once (it also unblocks membership changes and reads).
     const result = this.appendAsLeader([{ type: 'noop' }]);
@@ -720,7 +735,12 @@ export class Raft {
     if (progress === undefined) return;
     progress.recentActive = true;
     progress.probeSent = false;
-    if (progress.match < this.log.lastIndex()) this.sendAppend(message.from, true);
+    if (progress.match < this.log.lastIndex()) {
+      // A full window whose acknowledgements were lost would never drain: an empty append outside the
+      // window asks the follower where it is, and its answer frees the window (or turns us back to probe).
+      if (progress.state === 'replicate' && progress.inflights.full()) this.sendWindowProbe(message.from, progress);
+      else this.sendAppend(message.from, true);
+    }
     if (message.readContext === null || !isVoter(this.membership, message.from)) return;
     const confirmations = this.readIndexQueue.acknowledge(message.readContext, message.from);
     if (confirmations < quorumSize(this.membership)) return;
@@ -739,6 +759,18 @@ export class Raft {
     this.send({ type: 'append', to, prevLogIndex, prevLogTerm, entries, commitIndex: this.log.commitIndex });
     progress.sentAppend(prevLogIndex + entries.length, entries.length);
     return true;
+  }
+
+  private sendWindowProbe(to: NodeId, progress: Progress): void {
+    const prevLogIndex = progress.next - 1;
+    const prevLogTerm = this.log.term(prevLogIndex);
+    if (prevLogTerm === undefined) {
+      // We compacted past what is in flight: only a snapshot can help this follower now.
+      progress.becomeProbe();
+      this.sendAppend(to, true);
+      return;
+    }
+    this.send({ type: 'append', to, prevLogIndex, prevLogTerm, entries: [], commitIndex: this.log.commitIndex });
   }
 
   private sendSnapshot(to: NodeId, progress: Progress): boolean {
@@ -769,7 +801,7 @@ export class Raft {
     if (quorumIndex <= this.log.commitIndex || !this.commitRuleAllowsIndex(quorumIndex)) return false;
     const previous = this.log.commitIndex;
     this.log.commitTo(quorumIndex);
-    this.uncommittedBytes -= this.log.bytesBetween(previous, quorumIndex);
+    this.uncommittedBytes -= this.log.bytesBetween(Math.max(previous, this.leaderFirstIndex - 1), quorumIndex);
     assert(this.uncommittedBytes >= 0, 'uncommitted bytes went negative');
     return true;
   }
