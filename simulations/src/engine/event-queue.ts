@@ -1,6 +1,6 @@
 // The simulator's clock and agenda: events run in virtual-time order, and events due at the same moment run
 // in the order they were scheduled, so a run never depends on how a heap happens to break ties.
-import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { simulatorAssert as assert } from './violation.js';
 
 export interface ScheduledEvent {
   readonly atMs: number;

@@ -1,0 +1,75 @@
+// Parses the simulator's command line. Errors are values (the CLI prints them with the usage text).
+
+export interface CliArguments {
+  readonly scenario: string;
+  readonly seeds: readonly number[];
+  readonly nodes: number;
+  readonly faults: string;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly trace: boolean;
+}
+
+export type ParseResult = { readonly ok: true; readonly arguments: CliArguments } | { readonly ok: false; readonly error: string };
+
+/** A seed list longer than this is a typo, not a plan. */
+export const seedsPerRunMax = 1_000_000;
+
+export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 [--nodes 5] [--faults none|light|heavy|leader-churn] [--json] [--verbose] [--trace]
+  --seeds   a number (17), a range (1..200), or a comma list of either (3,9,20..25)
+  --json    the last line of stdout is one JSON object with the figures
+  --trace   print every event of each run (deterministic text)`;
+
+const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light' };
+
+export function parseCliArguments(argv: readonly string[]): ParseResult {
+  const values: Record<string, string> = { ...defaults };
+  const flags = new Set<string>();
+  for (let position = 0; position < argv.length; position++) {
+    const argument = argv[position]!;
+    const name = argument.replace(/^--/, '');
+    if (argument === name) return { ok: false, error: `unexpected argument '${argument}'` };
+    if (name === 'json' || name === 'verbose' || name === 'trace') {
+      flags.add(name);
+      continue;
+    }
+    if (!(name in defaults)) return { ok: false, error: `unknown option '${argument}'` };
+    const value = argv[position + 1];
+    if (value === undefined) return { ok: false, error: `option '${argument}' needs a value` };
+    values[name] = value;
+    position++;
+  }
+  const seeds = parseSeeds(values.seeds!);
+  if (typeof seeds === 'string') return { ok: false, error: seeds };
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 15) return { ok: false, error: `--nodes must be an integer in [1, 15], got '${values.nodes}'` };
+  return {
+    ok: true,
+    arguments: {
+      scenario: values.scenario!, seeds, nodes, faults: values.faults!,
+      json: flags.has('json'), verbose: flags.has('verbose'), trace: flags.has('trace'),
+    },
+  };
+}
+
+/** "17", "1..200", "3,9,20..25" -> seeds in the given order; an error text otherwise. */
+export function parseSeeds(text: string): number[] | string {
+  const seeds: number[] = [];
+  for (const part of text.split(',')) {
+    const range = /^(\d+)\.\.(\d+)$/.exec(part);
+    const single = /^\d+$/.exec(part);
+    if (range !== null) {
+      const first = Number(range[1]);
+      const last = Number(range[2]);
+      if (last < first) return `seed range '${part}' is empty`;
+      if (seeds.length + (last - first + 1) > seedsPerRunMax) return `more than ${seedsPerRunMax} seeds`;
+      for (let seed = first; seed <= last; seed++) seeds.push(seed);
+    } else if (single !== null) {
+      seeds.push(Number(part));
+    } else {
+      return `cannot read seeds '${part}': use 17, 1..200 or 3,9,20..25`;
+    }
+  }
+  if (!seeds.every((seed) => Number.isSafeInteger(seed))) return `seeds must be safe integers: '${text}'`;
+  return seeds;
+}

@@ -1,0 +1,36 @@
+// The simulator's command line: `npm run simulate -- --scenario raft --seeds 1..200 --nodes 5 --faults heavy`.
+// Exit code 1 when any seed fails, 2 on a usage error. With --json the last stdout line is the summary.
+import { parseCliArguments, usage } from './cli-arguments.js';
+import { settingsTable, summaryJson, summaryLines } from './report.js';
+import { runSeeds } from './run-seeds.js';
+import { findScenario, scenarios } from './scenario-registry.js';
+
+function main(argv: readonly string[]): number {
+  const parsed = parseCliArguments(argv);
+  if (!parsed.ok) return usageError(parsed.error);
+  const options = parsed.arguments;
+  const scenario = findScenario(options.scenario);
+  if (scenario === undefined) return usageError(`unknown scenario '${options.scenario}' (known: ${scenarios.map((known) => known.name).join(', ')})`);
+  if (!scenario.faultProfileNames.includes(options.faults)) {
+    return usageError(`unknown fault profile '${options.faults}' for ${scenario.name} (known: ${scenario.faultProfileNames.join(', ')})`);
+  }
+  const settings = scenario.settings(options.nodes, options.faults);
+  const print = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  print(`scenario ${scenario.name}: ${scenario.summary}`);
+  print(`seeds ${options.seeds.length}, nodes ${options.nodes}, faults ${options.faults}`);
+  if (options.verbose) for (const line of ['settings (fault profile, timings, workload, limits):', ...settingsTable(settings)]) print(line);
+  const summary = runSeeds(options, print);
+  for (const line of summaryLines(summary)) print(line);
+  if (options.json) print(JSON.stringify(summaryJson(summary, settings)));
+  return summary.failures.length > 0 ? 1 : 0;
+}
+
+function usageError(error: string): number {
+  process.stderr.write(`${error}\n${usage}\n`);
+  return 2;
+}
+
+// exitCode, not exit(): stdout may be a pipe still flushing a long trace.
+process.exitCode = main(process.argv.slice(2));

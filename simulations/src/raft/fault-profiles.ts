@@ -1,0 +1,227 @@
+// Named fault tables. A profile is data: the probabilities and durations the fault injector draws from, the
+// network's conditions while faults last, and the core's limits (small limits force flow control and
+// partial replication). Verbose mode prints the chosen table; a replay uses the same name.
+import type { RaftLimits } from '../../../leader-worker/src/raft/types.js';
+
+export interface DurationRange {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+export interface NetworkConditions {
+  /** Latency of an ordinary message on the clinic LAN, uniform in the range. */
+  readonly latency: DurationRange;
+  /** Chance a message takes the long tail instead: uniform up to latencyTailMsMax, so messages reorder. */
+  readonly latencyTailProbability: number;
+  readonly latencyTailMsMax: number;
+  readonly lossProbability: number;
+  readonly duplicationProbability: number;
+  /** Chance a message is handed to the wrong node: the core must drop what is not addressed to it. */
+  readonly misdeliveryProbability: number;
+}
+
+export type PartitionKind = 'isolateOne' | 'isolateLeader' | 'minorityMajority' | 'bridge';
+
+export interface FaultProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Network conditions during the fault phase (after healing the network is calm). */
+  readonly network: NetworkConditions;
+  /** Each tick interval is drawn from [interval - jitter, interval + jitter] during the fault phase. */
+  readonly tickJitterMs: number;
+  /** The injector rolls every probability below once per interval. */
+  readonly decisionIntervalMs: number;
+  readonly crashProbability: number;
+  /** When a crash or pause is rolled, the chance that it hits the current leader. */
+  readonly leaderTargetProbability: number;
+  readonly crashDowntime: DurationRange;
+  /**
+   * Chance, per Ready a driver handles, that the device loses power part-way through it (after persisting,
+   * after sending, or after applying). Solar power: a crash can land between any two steps of the driver.
+   */
+  readonly powerLossDuringReadyProbability: number;
+  readonly pauseProbability: number;
+  readonly pauseDuration: DurationRange;
+  /** Chance each message held for a paused node is lost in the burst on resume. */
+  readonly heldMessageDropOnResumeProbability: number;
+  /** Crashed plus paused nodes at once (also capped at nodes - 1). */
+  readonly nodesDownMax: number;
+  readonly partitionProbability: number;
+  readonly partitionKinds: readonly PartitionKind[];
+  readonly partitionDuration: DurationRange;
+  readonly partitionsActiveMax: number;
+  readonly oneWayLinkProbability: number;
+  readonly oneWayLinkDuration: DurationRange;
+  /**
+   * Jepsen's "kill the leader": chances that a newly elected leader is crashed, or else cut off from
+   * everyone (for partitionDuration), soon after its election. Leaders then leave logs that differ across
+   * terms and are replicated to only part of the cluster: the setting of Raft's Figure 8.
+   */
+  readonly newLeaderCrashProbability: number;
+  readonly newLeaderIsolationProbability: number;
+  readonly newLeaderFaultDelay: DurationRange;
+  readonly leadershipTransferProbability: number;
+  /** Chance per decision that the leader retires a voter or a new device joins (one step at a time). */
+  readonly membershipChangeProbability: number;
+  readonly raftLimits: Partial<RaftLimits>;
+}
+
+const calmLan: NetworkConditions = {
+  latency: { minMs: 1, maxMs: 4 },
+  latencyTailProbability: 0,
+  latencyTailMsMax: 0,
+  lossProbability: 0,
+  duplicationProbability: 0,
+  misdeliveryProbability: 0,
+};
+
+const noFaults: FaultProfile = {
+  name: 'none',
+  description: 'a healthy clinic LAN: no faults at all, only the workload',
+  network: calmLan,
+  tickJitterMs: 0,
+  decisionIntervalMs: 500,
+  crashProbability: 0,
+  leaderTargetProbability: 0,
+  crashDowntime: { minMs: 0, maxMs: 0 },
+  powerLossDuringReadyProbability: 0,
+  pauseProbability: 0,
+  pauseDuration: { minMs: 0, maxMs: 0 },
+  heldMessageDropOnResumeProbability: 0,
+  nodesDownMax: 0,
+  partitionProbability: 0,
+  partitionKinds: [],
+  partitionDuration: { minMs: 0, maxMs: 0 },
+  partitionsActiveMax: 0,
+  oneWayLinkProbability: 0,
+  oneWayLinkDuration: { minMs: 0, maxMs: 0 },
+  newLeaderCrashProbability: 0,
+  newLeaderIsolationProbability: 0,
+  newLeaderFaultDelay: { minMs: 0, maxMs: 0 },
+  leadershipTransferProbability: 0,
+  membershipChangeProbability: 0,
+  raftLimits: {},
+};
+
+const lightFaults: FaultProfile = {
+  name: 'light',
+  description: 'an ordinary day: a little loss, an occasional crash, pause or partition, rare churn',
+  network: {
+    latency: { minMs: 1, maxMs: 5 },
+    latencyTailProbability: 0.02,
+    latencyTailMsMax: 150,
+    lossProbability: 0.01,
+    duplicationProbability: 0.005,
+    misdeliveryProbability: 0,
+  },
+  tickJitterMs: 10,
+  decisionIntervalMs: 500,
+  crashProbability: 0.02,
+  leaderTargetProbability: 0.3,
+  crashDowntime: { minMs: 500, maxMs: 5_000 },
+  powerLossDuringReadyProbability: 0.000_05,
+  pauseProbability: 0.02,
+  pauseDuration: { minMs: 500, maxMs: 4_000 },
+  heldMessageDropOnResumeProbability: 0.05,
+  nodesDownMax: 1,
+  partitionProbability: 0.015,
+  partitionKinds: ['isolateOne', 'minorityMajority'],
+  partitionDuration: { minMs: 1_000, maxMs: 5_000 },
+  partitionsActiveMax: 1,
+  oneWayLinkProbability: 0.01,
+  oneWayLinkDuration: { minMs: 1_000, maxMs: 4_000 },
+  newLeaderCrashProbability: 0,
+  newLeaderIsolationProbability: 0,
+  newLeaderFaultDelay: { minMs: 0, maxMs: 0 },
+  leadershipTransferProbability: 0.01,
+  membershipChangeProbability: 0.01,
+  raftLimits: { messageBytesMax: 4_096, inflightMessagesMax: 16 },
+};
+
+const heavyFaults: FaultProfile = {
+  name: 'heavy',
+  description: 'a bad day: lossy reordering links, frequent crashes (often of the leader), frozen tabs, partitions of every kind, transfers and membership churn',
+  network: {
+    latency: { minMs: 1, maxMs: 6 },
+    latencyTailProbability: 0.1,
+    latencyTailMsMax: 400,
+    lossProbability: 0.07,
+    duplicationProbability: 0.03,
+    misdeliveryProbability: 0.002,
+  },
+  tickJitterMs: 30,
+  decisionIntervalMs: 500,
+  crashProbability: 0.06,
+  leaderTargetProbability: 0.6,
+  crashDowntime: { minMs: 100, maxMs: 8_000 },
+  powerLossDuringReadyProbability: 0.000_3,
+  pauseProbability: 0.04,
+  pauseDuration: { minMs: 300, maxMs: 6_000 },
+  heldMessageDropOnResumeProbability: 0.2,
+  nodesDownMax: 2,
+  partitionProbability: 0.05,
+  partitionKinds: ['isolateOne', 'isolateLeader', 'minorityMajority', 'bridge'],
+  partitionDuration: { minMs: 500, maxMs: 8_000 },
+  partitionsActiveMax: 2,
+  oneWayLinkProbability: 0.04,
+  oneWayLinkDuration: { minMs: 500, maxMs: 6_000 },
+  newLeaderCrashProbability: 0.1,
+  newLeaderIsolationProbability: 0.1,
+  newLeaderFaultDelay: { minMs: 0, maxMs: 1_000 },
+  leadershipTransferProbability: 0.04,
+  membershipChangeProbability: 0.05,
+  raftLimits: { messageBytesMax: 512, inflightMessagesMax: 4, uncommittedBytesMax: 4_096 },
+};
+
+/**
+ * Targeted at the commit rule (Raft Figure 8) and at durability: a new leader is usually cut off or crashed
+ * within 600 ms of its election, over slow links with one entry per append, so leaders of successive terms
+ * leave different entries at the same indexes, each replicated to only part of the cluster. Run it on three
+ * nodes to find a broken commit rule, a forgotten vote or a send-before-persist driver through the damage
+ * they do (see broken-cores.spec.ts).
+ */
+const leaderChurnFaults: FaultProfile = {
+  name: 'leader-churn',
+  description: 'new leaders are cut off or crashed soon after election, one entry per append over a slow link: partial replication across terms (Figure 8)',
+  network: {
+    // Slow links stretch a new leader's catch-up of a follower over many round trips, so a fault often
+    // lands in the middle of it.
+    latency: { minMs: 20, maxMs: 60 },
+    latencyTailProbability: 0.05,
+    latencyTailMsMax: 200,
+    lossProbability: 0.05,
+    duplicationProbability: 0.01,
+    misdeliveryProbability: 0,
+  },
+  tickJitterMs: 20,
+  decisionIntervalMs: 250,
+  crashProbability: 0.03,
+  leaderTargetProbability: 0.9,
+  crashDowntime: { minMs: 100, maxMs: 2_500 },
+  powerLossDuringReadyProbability: 0.002,
+  pauseProbability: 0,
+  pauseDuration: { minMs: 0, maxMs: 0 },
+  heldMessageDropOnResumeProbability: 0,
+  nodesDownMax: 2,
+  partitionProbability: 0,
+  partitionKinds: [],
+  partitionDuration: { minMs: 1_000, maxMs: 5_000 },
+  partitionsActiveMax: 0,
+  oneWayLinkProbability: 0,
+  oneWayLinkDuration: { minMs: 0, maxMs: 0 },
+  newLeaderCrashProbability: 0.3,
+  newLeaderIsolationProbability: 0.9,
+  newLeaderFaultDelay: { minMs: 0, maxMs: 600 },
+  leadershipTransferProbability: 0,
+  membershipChangeProbability: 0,
+  raftLimits: { messageBytesMax: 1, inflightMessagesMax: 2 },
+};
+
+export const faultProfiles: readonly FaultProfile[] = [noFaults, lightFaults, heavyFaults, leaderChurnFaults];
+
+export function findFaultProfile(name: string): FaultProfile | undefined {
+  return faultProfiles.find((profile) => profile.name === name);
+}
+
+/** After healing: the calm LAN, whatever the profile was. */
+export const healedNetwork: NetworkConditions = calmLan;

@@ -1,0 +1,67 @@
+// What a raft run measured. Counters are summed over seeds in the report; samples are pooled and reported
+// as percentiles. None of these pass or fail a run: the invariant checkers do that.
+
+export class RaftFigures {
+  eventsProcessed = 0;
+  virtualMs = 0;
+
+  messagesSent = 0;
+  messagesLost = 0;
+  messagesCut = 0;
+  messagesDuplicated = 0;
+  messagesMisdelivered = 0;
+  messagesToDownNodes = 0;
+  messagesHeldWhilePaused = 0;
+  heldMessagesDroppedOnResume = 0;
+
+  elections = 0;
+  crashes = 0;
+  leaderCrashes = 0;
+  powerLossesDuringReady = 0;
+  restarts = 0;
+  pauses = 0;
+  partitions = 0;
+  oneWayLinks = 0;
+  leadershipTransfersRequested = 0;
+  leadershipTransfersAccepted = 0;
+
+  commandsCreated = 0;
+  proposeCalls = 0;
+  proposalsRefused = 0;
+  acknowledged = 0;
+  /** Command entries in the final committed log. */
+  committedEntries = 0;
+  /** Command entries in the final committed log that repeat an earlier (clientId, seq): applied as no-ops. */
+  duplicates = 0;
+
+  readsIssued = 0;
+  readsCompleted = 0;
+  readsRefused = 0;
+  readsAbandoned = 0;
+
+  snapshotsInstalled = 0;
+  compactions = 0;
+
+  membershipChangesProposed = 0;
+  membershipChangesRefused = 0;
+  nodesJoined = 0;
+  nodesRetired = 0;
+
+  readonly failoverTicks: number[] = [];
+  readonly leaderAfterHealTicks: number[] = [];
+  readonly acknowledgeLatencyMs: number[] = [];
+
+  counters(): Record<string, number> {
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(this)) if (typeof value === 'number') counters[name] = value;
+    return counters;
+  }
+
+  samples(): Record<string, readonly number[]> {
+    return {
+      failoverTicks: this.failoverTicks,
+      leaderAfterHealTicks: this.leaderAfterHealTicks,
+      acknowledgeLatencyMs: this.acknowledgeLatencyMs,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+// Turns seed outcomes into what a person or a CI job reads: one line per seed, the exact replay command for
+// every failure, and a summary whose JSON form is the last line of stdout. Only virtual-time figures go in,
+// so the same seeds always print the same bytes.
+import { percentile } from './engine/percentile.js';
+import type { Violation } from './engine/violation.js';
+import type { JsonValue, SeedOutcome } from './scenario.js';
+
+export interface RunDescription {
+  readonly scenario: string;
+  readonly nodes: number;
+  readonly faults: string;
+}
+
+export interface SeedFailure extends Violation {
+  readonly seed: number;
+  readonly replay: string;
+}
+
+export interface RunSummary {
+  readonly description: RunDescription;
+  readonly seedCount: number;
+  readonly failures: readonly SeedFailure[];
+  /** Counters summed over seeds. */
+  readonly figures: Readonly<Record<string, number>>;
+  /** For each pooled sample: [P50, P99], null when empty. */
+  readonly percentiles: Readonly<Record<string, readonly [number | null, number | null]>>;
+}
+
+export function replayCommand(description: RunDescription, seed: number): string {
+  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed} --nodes ${description.nodes} --faults ${description.faults} --trace`;
+}
+
+export function seedLine(outcome: SeedOutcome): string {
+  const figures = outcome.figures;
+  const verdict = outcome.violation === null ? 'ok' : `FAILED ${outcome.violation.invariant} at ${outcome.violation.atMs}ms: ${outcome.violation.message}`;
+  const shown = ['committedEntries', 'acknowledged', 'elections', 'crashes', 'snapshotsInstalled']
+    .map((name) => `${name}=${figures[name] ?? 0}`).join(' ');
+  return `seed ${outcome.seed} ${verdict}${outcome.violation === null ? `  ${shown}` : ''}`;
+}
+
+/** Every figure of one seed, for --verbose; samples as count, P50, P99 and max. */
+export function seedFiguresLine(outcome: SeedOutcome): string {
+  const counters = Object.entries(outcome.figures).map(([name, value]) => `${name}=${value}`);
+  const samples = Object.entries(outcome.samples).map(([name, values]) =>
+    `${name}=n${values.length}/p50:${percentile(values, 0.5) ?? '-'}/p99:${percentile(values, 0.99) ?? '-'}/max:${values.length === 0 ? '-' : Math.max(...values)}`);
+  return `  ${[...counters, ...samples].join(' ')}`;
+}
+
+/** Settings as an aligned two-column table, nested keys dotted ("faultProfile.network.lossProbability"). */
+export function settingsTable(settings: JsonValue): string[] {
+  const rows: [string, string][] = [];
+  const visit = (prefix: string, value: JsonValue): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) visit(prefix === '' ? key : `${prefix}.${key}`, inner);
+    } else {
+      rows.push([prefix, Array.isArray(value) ? value.join(', ') : String(value)]);
+    }
+  };
+  visit('', settings);
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return rows.map(([key, value]) => `  ${key.padEnd(width)}  ${value}`);
+}
+
+export function summarize(description: RunDescription, outcomes: readonly SeedOutcome[]): RunSummary {
+  const figures: Record<string, number> = {};
+  const pooled: Record<string, number[]> = {};
+  const failures: SeedFailure[] = [];
+  for (const outcome of outcomes) {
+    for (const [name, value] of Object.entries(outcome.figures)) figures[name] = (figures[name] ?? 0) + value;
+    for (const [name, values] of Object.entries(outcome.samples)) (pooled[name] ??= []).push(...values);
+    if (outcome.violation !== null) failures.push({ ...outcome.violation, seed: outcome.seed, replay: replayCommand(description, outcome.seed) });
+  }
+  const percentiles: Record<string, readonly [number | null, number | null]> = {};
+  for (const [name, values] of Object.entries(pooled)) percentiles[name] = [percentile(values, 0.5), percentile(values, 0.99)];
+  return { description, seedCount: outcomes.length, failures, figures, percentiles };
+}
+
+export function summaryLines(summary: RunSummary): string[] {
+  const { description, failures } = summary;
+  const lines = [
+    `${description.scenario}: ${summary.seedCount} seeds, ${description.nodes} nodes, faults ${description.faults}: ${failures.length} failed`,
+    `  ${Object.entries(summary.percentiles).map(([name, [p50, p99]]) => `${name} p50=${p50 ?? '-'} p99=${p99 ?? '-'}`).join(', ')}`,
+    `  ${Object.entries(summary.figures).map(([name, value]) => `${name}=${value}`).join(' ')}`,
+  ];
+  for (const failure of failures) lines.push(`FAILED seed ${failure.seed}: ${failure.invariant}: ${failure.message}`, `  replay: ${failure.replay}`);
+  return lines;
+}
+
+/** The --json object: fixed keys first, then every summed figure and percentile, then the settings. */
+export function summaryJson(summary: RunSummary, settings: JsonValue): Record<string, JsonValue> {
+  const json: Record<string, JsonValue> = {
+    scenario: summary.description.scenario,
+    nodes: summary.description.nodes,
+    faults: summary.description.faults,
+    seeds: summary.seedCount,
+    failedSeeds: summary.failures.map((failure) => failure.seed),
+    violations: summary.failures.length,
+  };
+  for (const [name, [p50, p99]] of Object.entries(summary.percentiles)) {
+    json[`${name}P50`] = p50;
+    json[`${name}P99`] = p99;
+  }
+  for (const [name, value] of Object.entries(summary.figures)) json[name] = value;
+  json.failures = summary.failures.map((failure) => ({
+    seed: failure.seed, invariant: failure.invariant, message: failure.message, atMs: failure.atMs, replay: failure.replay,
+  }));
+  json.settings = settings;
+  return json;
+}
