@@ -13,6 +13,7 @@
 //   crash <id>                restart <id> from its persisted state
 //   status [<id>...]          one line per node: role, term, leader, commit, last index
 //   quiet <command>           run <command> without printing its messages (for set-up steps)
+import { describeMessage } from '../../src/raft/describe-message.js';
 import type { Message, NodeId } from '../../src/raft/types.js';
 import { TestCluster, type ClusterOptions } from './test-cluster.js';
 
@@ -93,36 +94,3 @@ function describeNode(cluster: TestCluster, id: NodeId): string {
   return `${id}: ${status.role} t${status.term} leader=${status.leaderId ?? '-'} commit=${status.commitIndex} last=${status.lastIndex} applied=[${cluster.appliedCommands(id).join(' ')}]${reads}`;
 }
 
-/** One line per message: "type from->to term", then what matters for that type. */
-export function describeMessage(message: Message): string {
-  const head = `${message.type} ${message.from}->${message.to} t${message.term}`;
-  switch (message.type) {
-    case 'preVote':
-      return `${head} last=${message.lastLogIndex}@${message.lastLogTerm}`;
-    case 'vote':
-      return `${head} last=${message.lastLogIndex}@${message.lastLogTerm}${message.transfer ? ' transfer' : ''}`;
-    case 'preVoteResponse':
-    case 'voteResponse':
-      return `${head} ${message.granted ? 'granted' : 'rejected'}`;
-    case 'append': {
-      const entries = message.entries.map((entry) => `${entry.index}@${entry.term}`).join(' ');
-      return `${head} prev=${message.prevLogIndex}@${message.prevLogTerm} entries=[${entries}] commit=${message.commitIndex}`;
-    }
-    case 'appendResponse':
-      return message.rejected ? `${head} rejected index=${message.index} hint=${message.hintIndex}@${message.hintTerm}` : `${head} index=${message.index}`;
-    case 'heartbeat':
-      return `${head} commit=${message.commitIndex}${message.readContext === null ? '' : ` read=${message.readContext}`}`;
-    case 'heartbeatResponse':
-      return message.readContext === null ? head : `${head} read=${message.readContext}`;
-    case 'installSnapshot':
-      return `${head} snapshot=${message.snapshot.index}@${message.snapshot.term}`;
-    case 'propose':
-      return `${head} entries=${message.payloads.length}`;
-    case 'timeoutNow':
-      return head;
-    case 'readIndex':
-      return `${head} read=${message.readContext}`;
-    case 'readIndexResponse':
-      return `${head} read=${message.readContext} index=${message.index}`;
-  }
-}

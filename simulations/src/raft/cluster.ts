@@ -3,7 +3,7 @@
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { Membership, Message, NodeId } from '../../../leader-worker/src/raft/types.js';
-import { describeMessage } from './describe.js';
+import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import { DurableStorage } from './durable-storage.js';
 import type { Observation } from './invariants/safety-checker.js';
 import type { NetworkEndpoint } from './network.js';

@@ -5,7 +5,7 @@ import type { Message, NodeId } from '../../../leader-worker/src/raft/types.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { EventQueue } from '../engine/event-queue.js';
 import type { Trace } from '../engine/trace.js';
-import { describeMessage } from './describe.js';
+import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import type { NetworkConditions } from './fault-profiles.js';
 import type { RaftFigures } from './figures.js';
 
