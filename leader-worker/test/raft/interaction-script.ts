@@ -14,7 +14,7 @@
 //   status [<id>...]          one line per node: role, term, leader, commit, last index
 //   quiet <command>           run <command> without printing its messages (for set-up steps)
 import { describeMessage } from '../../src/raft/describe-message.js';
-import type { Message, NodeId } from '../../src/raft/types.js';
+import type { NodeId } from '../../src/raft/types.js';
 import { TestCluster, type ClusterOptions } from './test-cluster.js';
 
 export function runScript(ids: readonly NodeId[], script: string, options: ClusterOptions = {}): string {
