@@ -1,0 +1,23 @@
+// The one interface every way of reaching other devices implements: in memory (simulator, tests),
+// BroadcastChannel (several tabs on one machine), PeerJS data channels (devices on the clinic LAN).
+// It moves opaque bytes; encoding, validation and Raft live above it. Every implementation passes the
+// shared contract suite in leader-worker/test/transport/.
+import type { NodeId } from '../raft/types.js';
+
+export type TransportEvent =
+  | { readonly type: 'message'; readonly from: NodeId; readonly bytes: Uint8Array }
+  /** A peer became reachable or unreachable, as far as this transport can tell (heartbeats, channel state). */
+  | { readonly type: 'peer'; readonly peerId: NodeId; readonly reachable: boolean };
+
+export interface PeerTransport {
+  readonly localId: NodeId;
+  /**
+   * Sends to one peer, best effort: a message may be lost if the peer is unreachable (Raft retries), but
+   * messages to one peer that arrive do so in the order sent, each at most once.
+   */
+  send(to: NodeId, bytes: Uint8Array): void;
+  /** Registers the one listener; events before it is set are dropped. */
+  listen(listener: (event: TransportEvent) => void): void;
+  /** Stops sending and receiving; idempotent. */
+  close(): void;
+}
