@@ -2,11 +2,19 @@
 // line of stdout is one JSON object. Benchmarks measure; they never pass or fail on a time.
 import { parseArgs } from 'node:util';
 import { percentile } from '../engine/percentile.js';
+import { defaultChartBenchSetup, runChartBench } from './chart-bench.js';
 import { runRaftBench, type RaftBenchSetup } from './raft-bench.js';
 
 const benchmarks: Record<string, (args: string[]) => Record<string, unknown>> = {
   raft: raftBenchmark,
+  chart: chartBenchmark,
 };
+
+function chartBenchmark(args: string[]): Record<string, unknown> {
+  parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  // Node only for now: the same measurement inside Chromium comes with the browser test harness.
+  return { ...runChartBench(defaultChartBenchSetup, (line) => console.log(line)) };
+}
 
 function raftBenchmark(args: string[]): Record<string, unknown> {
   const { values } = parseArgs({
