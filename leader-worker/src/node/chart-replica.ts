@@ -1,0 +1,18 @@
+// The chart state machine as the thing a clinic node replicates.
+import { assert } from '../raft/assert.js';
+import { ChartStateMachine } from '../chart/chart-state-machine.js';
+import type { ApplyResult } from '../chart/results.js';
+import type { StateMachineFactory } from './replicated-state-machine.js';
+
+export function chartStateMachines(clinicId: string): StateMachineFactory<ApplyResult> {
+  return {
+    create: () => new ChartStateMachine(clinicId),
+    restore: (snapshot) => {
+      const restored = ChartStateMachine.restore(snapshot);
+      // A snapshot comes from our own storage or from the leader, both of which wrote it with snapshot():
+      // one that does not decode is corruption, and carrying on would fork this device's records.
+      assert(restored.type === 'restored', `chart snapshot does not restore: ${restored.type === 'invalid' ? restored.reason : ''}`);
+      return restored.machine;
+    },
+  };
+}

@@ -1,0 +1,394 @@
+// The clinic node: joins the Raft core, the device's storage, a peer transport and the replicated state
+// machine, with timers. It persists before it sends, applies committed entries in log order, answers each
+// proposer with its applied result, and keeps a device that cannot reach a quorum useful through the
+// durable outbox. One node runs per device, in a dedicated Worker.
+import { decode, encode } from '@msgpack/msgpack';
+import { Raft } from '../raft/raft.js';
+import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
+import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
+import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
+import type { StateCache } from '../storage/state-cache.js';
+import type { PeerTransport, TransportEvent } from '../transport/peer-transport.js';
+import { decodeRaftMessage, encodeRaftMessage } from '../wire/raft-message-codec.js';
+import { Outbox, type OutboxLimits } from './outbox.js';
+import {
+  commandIdentity, identityKey, type CommandIdentity, type ReplicatedStateMachine, type StateMachineFactory,
+} from './replicated-state-machine.js';
+import type { Scheduler } from './scheduler.js';
+
+export interface ClinicNodeTiming {
+  readonly tickIntervalMs: number;
+  readonly electionTimeoutTicks: number;
+  readonly heartbeatIntervalTicks: number;
+  /** How long a write waits to be applied through a leader before it goes to the outbox as pending. */
+  readonly quorumWaitMs: number;
+  /** Entries kept after the snapshot before the node compacts its log. */
+  readonly compactionThresholdEntries: number;
+  /** Applied entries between two saves of the state cache. */
+  readonly stateCacheIntervalEntries: number;
+}
+
+export const defaultClinicNodeTiming: ClinicNodeTiming = {
+  tickIntervalMs: 100,
+  electionTimeoutTicks: 10,
+  heartbeatIntervalTicks: 1,
+  quorumWaitMs: 1500,
+  compactionThresholdEntries: 10_000,
+  stateCacheIntervalEntries: 500,
+};
+
+export const defaultOutboxLimits: OutboxLimits = { proposalsPerRoundMax: 64, retryIntervalMs: 3000 };
+
+export interface ClinicNodeOptions<Result> {
+  readonly id: NodeId;
+  readonly raftStorage: RaftStorage;
+  readonly outboxStorage: OutboxStorage;
+  readonly stateCache: StateCache | null;
+  readonly transport: PeerTransport;
+  readonly stateMachines: StateMachineFactory<Result>;
+  readonly scheduler: Scheduler;
+  readonly random: RandomSource;
+  /** What a device that never stored anything starts from: `bootstrapState(...)` of the raft core. */
+  readonly initialState: StoredRaftState;
+  readonly timing?: Partial<ClinicNodeTiming>;
+  readonly outboxLimits?: Partial<OutboxLimits>;
+  readonly raftLimits?: Partial<RaftLimits>;
+  /** The highest index the log may be compacted to (central's acknowledged index, once there is an uplink). */
+  readonly compactionBound?: () => number;
+}
+
+/** What a clinician's save comes to. Never an exception for an expected outcome. */
+export type ProposalOutcome<Result> =
+  /** Committed by a quorum and applied here: `result` is the state machine's answer (which may be a rejection). */
+  | { readonly type: 'applied'; readonly logIndex: number; readonly result: Result }
+  /** No leader with a quorum in time: stored durably in the outbox, shown as pending, applied once later. */
+  | { readonly type: 'pending' }
+  /** Nothing was stored: the clinician must be told (storage full or unavailable, a malformed command). */
+  | { readonly type: 'failed'; readonly reason: 'storageFull' | 'storageUnavailable' | 'storageCorrupt' | 'invalidCommand' | 'stopped'; readonly message: string };
+
+export interface ClinicNodeStatus {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: number;
+  readonly leaderId: NodeId | null;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly pendingWrites: number;
+  readonly droppedPeerMessages: number;
+  readonly storageFailure: StorageError['failure'] | null;
+  readonly stateHash: string;
+}
+
+export interface AppliedEvent<Result> {
+  readonly logIndex: number;
+  readonly identity: CommandIdentity | null;
+  readonly result: Result;
+}
+
+interface Waiter<Result> {
+  readonly resolve: (outcome: ProposalOutcome<Result>) => void;
+  readonly cancelTimeout: () => void;
+}
+
+export class ClinicNode<Result> {
+  private readonly timing: ClinicNodeTiming;
+  private readonly waiters = new Map<string, Waiter<Result>>();
+  private readonly appliedListeners = new Set<(event: AppliedEvent<Result>) => void>();
+  private readonly statusListeners = new Set<(status: ClinicNodeStatus) => void>();
+  private processing: Promise<void> | null = null;
+  private processAgain = false;
+  private appliedSinceCache = 0;
+  private droppedPeerMessages = 0;
+  private storageFailure: StorageError | null = null;
+  private stopped = false;
+  private readonly stopTicking: () => void;
+
+  private constructor(
+    private readonly options: ClinicNodeOptions<Result>,
+    private readonly raft: Raft,
+    private stateMachine: ReplicatedStateMachine<Result>,
+    private readonly outbox: Outbox,
+  ) {
+    this.timing = { ...defaultClinicNodeTiming, ...options.timing };
+    options.transport.listen((event) => this.onTransportEvent(event));
+    this.stopTicking = options.scheduler.every(this.timing.tickIntervalMs, () => this.onTick());
+  }
+
+  /** Loads the device's durable state (and the state cache, so only the log's tail is replayed) and starts. */
+  static async start<Result>(options: ClinicNodeOptions<Result>): Promise<ClinicNode<Result>> {
+    const timing = { ...defaultClinicNodeTiming, ...options.timing };
+    const stored = await options.raftStorage.load(options.initialState);
+    const cached = await options.stateCache?.load() ?? null;
+    // The cache is usable only if it lies within the durable log: past the snapshot, not past the commit.
+    const cacheUsable = cached !== null && cached.appliedIndex > stored.snapshot.index && cached.appliedIndex <= stored.hardState.commitIndex;
+    let stateMachine: ReplicatedStateMachine<Result>;
+    let appliedIndex: number;
+    if (cacheUsable) {
+      stateMachine = options.stateMachines.restore(cached.state);
+      appliedIndex = cached.appliedIndex;
+    } else {
+      stateMachine = stored.snapshot.index === 0 ? options.stateMachines.create() : options.stateMachines.restore(stored.snapshot.data);
+      appliedIndex = stored.snapshot.index;
+    }
+    const raft = new Raft(
+      {
+        id: options.id,
+        electionTimeoutTicks: timing.electionTimeoutTicks,
+        heartbeatIntervalTicks: timing.heartbeatIntervalTicks,
+        random: options.random,
+        limits: options.raftLimits,
+      },
+      { ...stored, appliedIndex },
+    );
+    const outbox = await Outbox.open(options.outboxStorage, { ...defaultOutboxLimits, ...options.outboxLimits });
+    const node = new ClinicNode(options, raft, stateMachine, outbox);
+    node.kick();
+    return node;
+  }
+
+  /**
+   * Proposes one command (an object with `clientId` and `sequence`). Resolves with the applied result, or
+   * with `pending` once the command is durably in the outbox, or with `failed` when nothing was stored.
+   */
+  propose(command: CommandIdentity & Record<string, unknown>): Promise<ProposalOutcome<Result>> {
+    const failure = this.refusalIfStopped();
+    if (failure !== null) return Promise.resolve(failure);
+    const identity = commandIdentity(command);
+    if (identity === null) return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: 'a command needs a clientId and a positive integer sequence' });
+    const key = identityKey(identity);
+    if (this.waiters.has(key) || this.outbox.has(identity)) {
+      return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: `command ${key} is already waiting` });
+    }
+    const bytes = encode(command);
+    const item: OutboxItem = { clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.options.scheduler.nowMs() };
+    return new Promise((resolve) => {
+      const cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, () => void this.moveToOutbox(key, item));
+      this.waiters.set(key, { resolve, cancelTimeout });
+      const result = this.raft.propose([bytes]);
+      // Without a leader there is nothing to wait for: the write goes to the outbox at once.
+      if (result.type === 'refused') void this.moveToOutbox(key, item);
+      this.kick();
+    });
+  }
+
+  /** Listens to every applied command (from any device), e.g. to refresh the screens showing its chart. */
+  onApplied(listener: (event: AppliedEvent<Result>) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  onStatus(listener: (status: ClinicNodeStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** The state machine, for queries: reads never leave the device. */
+  get state(): ReplicatedStateMachine<Result> {
+    return this.stateMachine;
+  }
+
+  /** Writes saved on this device and not yet applied: shown to the clinician as pending. */
+  pendingWrites(): OutboxItem[] {
+    return this.outbox.items();
+  }
+
+  status(): ClinicNodeStatus {
+    const raft = this.raft.status();
+    return {
+      id: raft.id,
+      role: raft.role,
+      term: raft.term,
+      leaderId: raft.leaderId,
+      commitIndex: raft.commitIndex,
+      appliedIndex: raft.appliedIndex,
+      pendingWrites: this.outbox.size,
+      droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
+      storageFailure: this.storageFailure?.failure ?? null,
+      stateHash: this.stateMachine.stateHash(),
+    };
+  }
+
+  /** Hands leadership to `target`, e.g. away from a device whose battery is low. */
+  transferLeadership(target: NodeId): boolean {
+    const result = this.raft.transferLeadership(target);
+    this.kick();
+    return result.type === 'accepted';
+  }
+
+  /** Stops timers and the transport; waits for the Ready being handled. Pending outbox items stay stored. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopTicking();
+    this.options.transport.close();
+    await this.processing;
+    for (const [key, waiter] of this.waiters) {
+      waiter.cancelTimeout();
+      waiter.resolve({ type: 'failed', reason: 'stopped', message: `the node stopped before ${key} was applied or stored` });
+    }
+    this.waiters.clear();
+    await this.options.raftStorage.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  private onTick(): void {
+    if (this.stopped || this.storageFailure !== null) return;
+    this.raft.tick();
+    this.proposeFromOutbox();
+    this.kick();
+  }
+
+  private onTransportEvent(event: TransportEvent): void {
+    if (this.stopped || this.storageFailure !== null || event.type !== 'message') return;
+    const decoded = decodeRaftMessage(event.bytes);
+    // A device may lie about who it is inside the message; the transport knows who sent it.
+    if (!decoded.ok || decoded.value.from !== event.from || decoded.value.to !== this.options.id) {
+      this.droppedPeerMessages++;
+      return;
+    }
+    this.raft.step(decoded.value);
+    this.kick();
+  }
+
+  /** Once a leader is known, re-proposes outbox items in order, a bounded number per round. */
+  private proposeFromOutbox(): void {
+    if (this.outbox.size === 0 || this.raft.status().leaderId === null) return;
+    const due = this.outbox.takeDue(this.options.scheduler.nowMs());
+    if (due.length > 0) this.raft.propose(due.map((item) => item.command));
+  }
+
+  private async moveToOutbox(key: string, item: OutboxItem): Promise<void> {
+    const waiter = this.waiters.get(key);
+    if (waiter === undefined) return; // applied in the meantime
+    this.waiters.delete(key);
+    waiter.cancelTimeout();
+    try {
+      await this.outbox.add(item);
+      waiter.resolve({ type: 'pending' });
+    } catch (error) {
+      waiter.resolve(this.failureOutcome(error));
+    }
+  }
+
+  /** Handles Readys until there are none; calls made while one is being persisted run right after it. */
+  private kick(): void {
+    if (this.stopped || this.storageFailure !== null) return;
+    if (this.processing !== null) {
+      this.processAgain = true;
+      return;
+    }
+    this.processing = this.processReadies().finally(() => {
+      this.processing = null;
+      if (this.processAgain) {
+        this.processAgain = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async processReadies(): Promise<void> {
+    try {
+      while (!this.stopped && this.raft.hasReady()) {
+        const ready = this.raft.ready();
+        if (ready.hardState !== null || ready.snapshot !== null || ready.entries.length > 0) {
+          await this.options.raftStorage.persist({ hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries });
+        }
+        // Persisted: only now may anything that depends on it leave the device.
+        for (const message of ready.messages) this.options.transport.send(message.to, encodeRaftMessage(message));
+        this.applyReady(ready);
+        this.raft.advance();
+      }
+      await this.outbox.flushRemovals();
+      await this.maybeCompact();
+      await this.maybeSaveStateCache();
+    } catch (error) {
+      this.failStorage(error);
+    }
+    this.notifyStatus();
+  }
+
+  private applyReady(ready: Ready): void {
+    if (ready.snapshot !== null) {
+      this.stateMachine = this.options.stateMachines.restore(ready.snapshot.data);
+      this.appliedSinceCache = this.timing.stateCacheIntervalEntries;
+    }
+    for (const entry of ready.committedEntries) {
+      if (entry.type !== 'command') continue;
+      const command = decodeCommand(entry.data);
+      const result = this.stateMachine.apply(entry.index, command);
+      this.appliedSinceCache++;
+      const identity = commandIdentity(command);
+      if (identity !== null) this.settle(identity, entry.index, result);
+      for (const listener of this.appliedListeners) listener({ logIndex: entry.index, identity, result });
+    }
+  }
+
+  private settle(identity: CommandIdentity, logIndex: number, result: Result): void {
+    this.outbox.applied(identity);
+    const key = identityKey(identity);
+    const waiter = this.waiters.get(key);
+    if (waiter === undefined) return;
+    this.waiters.delete(key);
+    waiter.cancelTimeout();
+    waiter.resolve({ type: 'applied', logIndex, result });
+  }
+
+  private async maybeCompact(): Promise<void> {
+    const status = this.raft.status();
+    if (status.appliedIndex - status.firstIndex + 1 <= this.timing.compactionThresholdEntries) return;
+    const bound = this.options.compactionBound?.() ?? Number.POSITIVE_INFINITY;
+    // The snapshot is the state machine as applied now, so the log can only be compacted to the applied index.
+    if (status.appliedIndex > bound) return;
+    const snapshot = this.raft.compact(status.appliedIndex, this.stateMachine.snapshot());
+    await this.options.raftStorage.compact(snapshot);
+  }
+
+  private async maybeSaveStateCache(): Promise<void> {
+    const cache = this.options.stateCache;
+    if (cache === null || this.appliedSinceCache < this.timing.stateCacheIntervalEntries) return;
+    this.appliedSinceCache = 0;
+    // Only a cache: a failure here costs a longer replay at the next start, never data.
+    await cache.save({ appliedIndex: this.raft.status().appliedIndex, state: this.stateMachine.snapshot() }).catch(() => undefined);
+  }
+
+  private failStorage(error: unknown): void {
+    if (!(error instanceof StorageError)) throw error;
+    // The core holds a Ready that was never persisted: the node stops acknowledging anything until it is
+    // restarted from what storage holds. Every waiting clinician is told; nothing is claimed as saved.
+    this.storageFailure = error;
+    this.stopTicking();
+    for (const waiter of this.waiters.values()) {
+      waiter.cancelTimeout();
+      waiter.resolve(this.failureOutcome(error));
+    }
+    this.waiters.clear();
+  }
+
+  private refusalIfStopped(): ProposalOutcome<Result> | null {
+    if (this.storageFailure !== null) return this.failureOutcome(this.storageFailure);
+    if (this.stopped) return { type: 'failed', reason: 'stopped', message: 'the node is stopped' };
+    return null;
+  }
+
+  private failureOutcome(error: unknown): ProposalOutcome<Result> {
+    if (!(error instanceof StorageError)) throw error;
+    const reason = error.failure === 'full' ? 'storageFull' : error.failure === 'corrupt' ? 'storageCorrupt' : 'storageUnavailable';
+    return { type: 'failed', reason, message: error.message };
+  }
+
+  private notifyStatus(): void {
+    if (this.statusListeners.size === 0) return;
+    const status = this.status();
+    for (const listener of this.statusListeners) listener(status);
+  }
+}
+
+/** Command bytes that are not MessagePack decode to undefined; the state machine rejects them. */
+function decodeCommand(bytes: Uint8Array): unknown {
+  try {
+    return decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

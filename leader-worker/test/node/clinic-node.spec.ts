@@ -1,0 +1,149 @@
+import { encode } from '@msgpack/msgpack';
+import { chartStateMachines } from '../../src/node/chart-replica.js';
+import type { ChartStateMachine } from '../../src/chart/chart-state-machine.js';
+import { encodeRaftMessage } from '../../src/wire/raft-message-codec.js';
+import { registerPatient } from '../chart/chart-harness.js';
+import { ClinicHarness } from './clinic-harness.js';
+import { noteStateMachines, type NoteResult, type NoteStateMachine } from './note-state-machine.js';
+
+const ids = ['tablet-1', 'tablet-2', 'desktop-1'];
+
+function notesOf(harness: ClinicHarness<NoteResult>, id: string): readonly string[] {
+  return (harness.node(id).state as NoteStateMachine).notes;
+}
+
+async function clinic(): Promise<ClinicHarness<NoteResult>> {
+  const harness = new ClinicHarness(ids, noteStateMachines);
+  await harness.start();
+  return harness;
+}
+
+describe('ClinicNode (the driver)', () => {
+  it('applies a write proposed on a follower on every device and answers the proposer with the result', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const follower = ids.find((id) => id !== leader)!;
+    const outcome = harness.node(follower).propose({ clientId: 'nurse-ann', sequence: 1, text: 'BP 120/80' });
+    await harness.scheduler.advance(200);
+    expect(await outcome).toEqual(jasmine.objectContaining({ type: 'applied', result: { type: 'applied', position: 0 } }));
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['BP 120/80']);
+  });
+
+  it('an acknowledged write survives every device of the clinic losing power at once', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const outcome = harness.node(leader).propose({ clientId: 'clinician-1', sequence: 1, text: 'amoxicillin 500 mg' });
+    await harness.scheduler.advance(200);
+    expect((await outcome).type).toBe('applied');
+    for (const id of ids) await harness.crashAndRestart(id);
+    await harness.electLeader();
+    await harness.scheduler.advance(500);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['amoxicillin 500 mg']);
+  });
+
+  it('a device cut off from the clinic keeps accepting writes as pending, then applies them once when the LAN is back', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const cutOff = ids.find((id) => id !== leader)!;
+    harness.isolate(cutOff);
+    const first = harness.node(cutOff).propose({ clientId: 'pharmacy', sequence: 1, text: 'dispensed 20 tablets' });
+    const second = harness.node(cutOff).propose({ clientId: 'pharmacy', sequence: 2, text: 'counselled on dosing' });
+    await harness.scheduler.advance(2000);
+    expect(await first).toEqual({ type: 'pending' });
+    expect(await second).toEqual({ type: 'pending' });
+    expect(harness.node(cutOff).pendingWrites().map((item) => item.sequence)).toEqual([1, 2]);
+
+    harness.heal();
+    await harness.scheduler.advance(8000);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['dispensed 20 tablets', 'counselled on dosing']);
+    expect(harness.node(cutOff).pendingWrites()).toEqual([]);
+  });
+
+  it('outbox writes survive a power loss of the cut-off device and are applied exactly once after it', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const cutOff = ids.find((id) => id !== leader)!;
+    harness.isolate(cutOff);
+    const outcome = harness.node(cutOff).propose({ clientId: 'triage', sequence: 1, text: 'temperature 38.9' });
+    await harness.scheduler.advance(2000);
+    expect(await outcome).toEqual({ type: 'pending' });
+
+    const restarted = await harness.crashAndRestart(cutOff);
+    expect(restarted.pendingWrites().map((item) => item.sequence)).toEqual([1]);
+    harness.heal();
+    await harness.scheduler.advance(8000);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['temperature 38.9']);
+    expect(restarted.pendingWrites()).toEqual([]);
+  });
+
+  it('with no leader at all, a write goes to the outbox at once instead of waiting', async () => {
+    const harness = await clinic();
+    harness.isolate('tablet-1');
+    const outcome = harness.node('tablet-1').propose({ clientId: 'registration', sequence: 1, text: 'new patient' });
+    await harness.scheduler.advance(10);
+    expect(await outcome).toEqual({ type: 'pending' });
+  });
+
+  it('a retried proposal (same client and sequence) is applied once', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const first = harness.node(leader).propose({ clientId: 'nurse-ann', sequence: 5, text: 'weight 61 kg' });
+    await harness.scheduler.advance(200);
+    expect((await first).type).toBe('applied');
+    const retry = harness.node(leader).propose({ clientId: 'nurse-ann', sequence: 5, text: 'weight 61 kg' });
+    await harness.scheduler.advance(200);
+    expect(await retry).toEqual(jasmine.objectContaining({ type: 'applied', result: { type: 'duplicate', position: 0 } }));
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['weight 61 kg']);
+  });
+
+  it('a full disk is reported to the clinician and nothing is acknowledged', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    await harness.scheduler.advance(500);
+    for (const id of ids) harness.disk(id).setCapacityBytes(harness.disk(id).usedBytes());
+    const outcome = harness.node(leader).propose({ clientId: 'clinician-1', sequence: 1, text: 'x'.repeat(200) });
+    await harness.scheduler.advance(2000);
+    expect(await outcome).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'storageFull' }));
+    expect(harness.node(leader).status().storageFailure).toBe('full');
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
+  });
+
+  it('drops malformed peer messages and messages whose sender lies about its identity, and keeps working', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const victim = ids.find((id) => id !== leader)!;
+    const liar = ids.find((id) => id !== leader && id !== victim)!;
+    const before = harness.node(victim).status().droppedPeerMessages;
+    const intruder = harness.network.connect('intruder');
+    intruder.send(victim, new Uint8Array([0xc1, 0xff, 0x00]));
+    intruder.send(victim, encode({ type: 'timeoutNow' }));
+    // A message that claims to come from a clinic device, sent by another party.
+    intruder.send(victim, encodeRaftMessage({ type: 'timeoutNow', from: liar, to: victim, term: 99 }));
+    await harness.scheduler.advance(100);
+    expect(harness.node(victim).status().droppedPeerMessages - before).toBe(3);
+    expect(harness.node(victim).status().term).toBeLessThan(99);
+    const outcome = harness.node(victim).propose({ clientId: 'lab', sequence: 1, text: 'malaria RDT negative' });
+    await harness.scheduler.advance(300);
+    expect((await outcome).type).toBe('applied');
+  });
+
+  it('replicates the chart: a patient registered at the desk is found on the nurse\'s tablet', async () => {
+    const harness = new ClinicHarness(ids, chartStateMachines('clinic-7'));
+    await harness.start();
+    const leader = await harness.electLeader();
+    const desk = ids.find((id) => id !== leader)!;
+    const nurse = ids.find((id) => id !== leader && id !== desk)!;
+    const outcome = harness.node(desk).propose({
+      clientId: 'desk-tablet',
+      sequence: 1,
+      recordedAt: 1_790_000_000_000,
+      author: { deviceId: desk, userName: 'Grace' },
+      command: registerPatient(),
+    });
+    await harness.scheduler.advance(300);
+    const result = await outcome;
+    expect(result.type === 'applied' && result.result.type).withContext(JSON.stringify(result)).toBe('applied');
+    const found = (harness.node(nurse).state as ChartStateMachine).searchPatients('ami');
+    expect(found.map((hit) => hit.name.family)).toEqual(['Okello']);
+  });
+});
