@@ -1,11 +1,13 @@
 // The chart state machine as the thing a clinic node replicates.
 import { assert } from '../raft/assert.js';
 import { ChartStateMachine } from '../chart/chart-state-machine.js';
+import { duplicateWindowSequences } from '../chart/limits.js';
 import type { ApplyResult } from '../chart/results.js';
 import type { StateMachineFactory } from './replicated-state-machine.js';
 
 export function chartStateMachines(clinicId: string): StateMachineFactory<ApplyResult> {
   return {
+    sequenceWindow: duplicateWindowSequences,
     create: () => new ChartStateMachine(clinicId),
     restore: (snapshot) => {
       const restored = ChartStateMachine.restore(snapshot);

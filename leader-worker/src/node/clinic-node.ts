@@ -93,6 +93,8 @@ interface Waiter<Result> {
 export class ClinicNode<Result> {
   private readonly timing: ClinicNodeTiming;
   private readonly waiters = new Map<string, Waiter<Result>>();
+  /** Per client, the sequences proposed here and not yet applied (waiting, or in the outbox). */
+  private readonly unapplied = new Map<string, Set<number>>();
   private readonly appliedListeners = new Set<(event: AppliedEvent<Result>) => void>();
   private readonly statusListeners = new Set<(status: ClinicNodeStatus) => void>();
   private processing: Promise<void> | null = null;
@@ -110,6 +112,7 @@ export class ClinicNode<Result> {
     private readonly outbox: Outbox,
   ) {
     this.timing = { ...defaultClinicNodeTiming, ...options.timing };
+    for (const item of outbox.items()) this.trackUnapplied(item);
     options.transport.listen((event) => this.onTransportEvent(event));
     this.stopTicking = options.scheduler.every(this.timing.tickIntervalMs, () => this.onTick());
   }
@@ -161,12 +164,13 @@ export class ClinicNode<Result> {
     }
     const bytes = encode(command);
     const item: OutboxItem = { clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.options.scheduler.nowMs() };
+    this.trackUnapplied(identity);
     return new Promise((resolve) => {
       const cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, () => void this.moveToOutbox(key, item));
       this.waiters.set(key, { resolve, cancelTimeout });
-      const result = this.raft.propose([bytes]);
-      // Without a leader there is nothing to wait for: the write goes to the outbox at once.
-      if (result.type === 'refused') void this.moveToOutbox(key, item);
+      // Too far ahead of the client's oldest unapplied write, or no leader to wait for: it goes to the
+      // outbox at once and is proposed when it may be.
+      if (!this.mayPropose(identity) || this.raft.propose([bytes]).type === 'refused') void this.moveToOutbox(key, item);
       this.kick();
     });
   }
@@ -254,8 +258,28 @@ export class ClinicNode<Result> {
   /** Once a leader is known, re-proposes outbox items in order, a bounded number per round. */
   private proposeFromOutbox(): void {
     if (this.outbox.size === 0 || this.raft.status().leaderId === null) return;
-    const due = this.outbox.takeDue(this.options.scheduler.nowMs());
+    const due = this.outbox.takeDue(this.options.scheduler.nowMs(), (item) => this.mayPropose(item));
     if (due.length > 0) this.raft.propose(due.map((item) => item.command));
+  }
+
+  /**
+   * The state machine remembers outcomes only `sequenceWindow` sequences back from a client's newest, so a
+   * sequence that far ahead of the client's oldest unapplied one would make that one look like a copy when
+   * it finally commits, and it would be dropped. Such a write waits in the outbox instead.
+   */
+  private mayPropose(identity: CommandIdentity): boolean {
+    let oldest = identity.sequence;
+    for (const sequence of this.unapplied.get(identity.clientId) ?? []) oldest = Math.min(oldest, sequence);
+    return identity.sequence - oldest < this.options.stateMachines.sequenceWindow;
+  }
+
+  private trackUnapplied(identity: CommandIdentity): void {
+    let sequences = this.unapplied.get(identity.clientId);
+    if (sequences === undefined) {
+      sequences = new Set();
+      this.unapplied.set(identity.clientId, sequences);
+    }
+    sequences.add(identity.sequence);
   }
 
   private async moveToOutbox(key: string, item: OutboxItem): Promise<void> {
@@ -267,6 +291,8 @@ export class ClinicNode<Result> {
       await this.outbox.add(item);
       waiter.resolve({ type: 'pending' });
     } catch (error) {
+      // Not stored: it no longer holds back the client's later writes.
+      this.unapplied.get(item.clientId)?.delete(item.sequence);
       waiter.resolve(this.failureOutcome(error));
     }
   }
@@ -326,6 +352,9 @@ export class ClinicNode<Result> {
 
   private settle(identity: CommandIdentity, logIndex: number, result: Result): void {
     this.outbox.applied(identity);
+    const sequences = this.unapplied.get(identity.clientId);
+    sequences?.delete(identity.sequence);
+    if (sequences?.size === 0) this.unapplied.delete(identity.clientId);
     const key = identityKey(identity);
     const waiter = this.waiters.get(key);
     if (waiter === undefined) return;

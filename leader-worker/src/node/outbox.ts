@@ -49,11 +49,15 @@ export class Outbox {
     this.waiting.set(key, { item, lastProposedAtMs: null });
   }
 
-  /** The items due for (re-)proposal now, oldest first, at most proposalsPerRoundMax; marks them proposed. */
-  takeDue(nowMs: number): OutboxItem[] {
+  /**
+   * The items due for (re-)proposal now, oldest first, at most proposalsPerRoundMax, and only those
+   * `mayPropose` allows; marks them proposed.
+   */
+  takeDue(nowMs: number, mayPropose: (item: OutboxItem) => boolean): OutboxItem[] {
     const due: OutboxItem[] = [];
     for (const waiting of this.waiting.values()) {
       if (due.length >= this.limits.proposalsPerRoundMax) break;
+      if (!mayPropose(waiting.item)) continue;
       if (waiting.lastProposedAtMs !== null && nowMs - waiting.lastProposedAtMs < this.limits.retryIntervalMs) continue;
       waiting.lastProposedAtMs = nowMs;
       due.push(waiting.item);

@@ -19,6 +19,12 @@ export interface ReplicatedStateMachine<Result> {
 }
 
 export interface StateMachineFactory<Result> {
+  /**
+   * How far ahead of its oldest unapplied proposal a client may propose. The state machine forgets
+   * outcomes further back than this, so a proposal that arrived after the client ran that far ahead would
+   * be taken for a copy and dropped; the driver holds such proposals in the outbox instead.
+   */
+  readonly sequenceWindow: number;
   create(): ReplicatedStateMachine<Result>;
   restore(snapshot: Uint8Array): ReplicatedStateMachine<Result>;
 }

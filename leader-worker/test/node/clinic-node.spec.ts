@@ -13,7 +13,7 @@ function notesOf(harness: ClinicHarness<NoteResult>, id: string): readonly strin
 }
 
 async function clinic(): Promise<ClinicHarness<NoteResult>> {
-  const harness = new ClinicHarness(ids, noteStateMachines);
+  const harness = new ClinicHarness(ids, noteStateMachines());
   await harness.start();
   return harness;
 }
@@ -74,6 +74,27 @@ describe('ClinicNode (the driver)', () => {
     await harness.scheduler.advance(8000);
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['temperature 38.9']);
     expect(restarted.pendingWrites()).toEqual([]);
+  });
+
+  it('holds a client\'s writes in the outbox rather than run past the state machine\'s duplicate window', async () => {
+    // With a window of 4, a write lost in flight (sequence 1) followed by seven more would be taken for a
+    // copy once sequence 8 committed, and never applied. The driver must keep 5..8 back until 1 applies.
+    const harness = new ClinicHarness(ids, noteStateMachines(4));
+    await harness.start();
+    const leader = await harness.electLeader();
+    const pharmacy = ids.find((id) => id !== leader)!;
+    harness.network.cutOneWay(pharmacy, leader);
+    const lost = harness.node(pharmacy).propose({ clientId: 'pharmacy', sequence: 1, text: 'dispense 1' });
+    await harness.scheduler.advance(10);
+    harness.network.healOneWay(pharmacy, leader);
+    const later = [2, 3, 4, 5, 6, 7, 8].map((sequence) => harness.node(pharmacy).propose({ clientId: 'pharmacy', sequence, text: `dispense ${sequence}` }));
+    await harness.scheduler.advance(15_000);
+    expect(await lost).toEqual({ type: 'pending' });
+    for (const outcome of await Promise.all(later)) expect(outcome.type === 'applied' || outcome.type === 'pending').toBeTrue();
+    for (const id of ids) {
+      expect([...notesOf(harness, id)].sort()).withContext(id).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((sequence) => `dispense ${sequence}`));
+    }
+    expect(harness.node(pharmacy).pendingWrites()).toEqual([]);
   });
 
   it('with no leader at all, a write goes to the outbox at once instead of waiting', async () => {
