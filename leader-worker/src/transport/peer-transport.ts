@@ -16,7 +16,10 @@ export interface PeerTransport {
    * messages to one peer that arrive do so in the order sent, each at most once.
    */
   send(to: NodeId, bytes: Uint8Array): void;
-  /** Registers the one listener; events before it is set are dropped. */
+  /**
+   * Registers the one listener; events before it is set are dropped. The bytes of a delivered message
+   * belong to the listener (it may transfer them to a Worker): a transport never reuses or mutates them.
+   */
   listen(listener: (event: TransportEvent) => void): void;
   /** Stops sending and receiving; idempotent. */
   close(): void;

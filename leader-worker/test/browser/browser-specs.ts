@@ -13,3 +13,8 @@ import '../storage/storage-errors.spec.js';
 import '../storage/memory-raft-storage.spec.js';
 import '../storage/memory-outbox-storage.spec.js';
 import '../storage/memory-state-cache.spec.js';
+import '../transport/message-port-transport.spec.js';
+import '../worker/clinic-client.spec.js';
+import '../worker/clinic-worker-service.spec.js';
+// Chromium only (real Workers): not a *.spec.ts, so Node's Jasmine leaves it out.
+import '../worker/clinic-workers.chromium-spec.js';

@@ -1,21 +1,21 @@
 // Runs the specs listed in browser-specs.ts in real headless Chromium: esbuild bundles the compiled specs
-// into one script, a tiny HTTP server on 127.0.0.1 serves it after jasmine-core's browser runtime,
-// playwright-core drives Debian's Chromium, and the page reports every result back. Exits non-zero on any
-// failure, on a page that stops answering, and when no spec ran.
+// into one script, a tiny HTTP server on 127.0.0.1 serves it after jasmine-core's browser runtime (and the
+// bundled clinic Worker, at served-scripts.ts's path, for specs that start workers), playwright-core drives
+// Debian's Chromium, and the page reports every result back. Exits non-zero on any failure, on a page that
+// stops answering, and when no spec ran.
 //
 //   node dist/leader-worker/test/browser/run-in-chromium.js [--filter=text] [--seed=number]
 //   CHROME_BIN=/usr/lib/chromium/chromium picks another binary (default /usr/bin/chromium).
-import { access, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BundleStacks } from './bundle-stacks.js';
+import { bundleDirectory, bundleForBrowser, launchChromium, repositoryRoot, serve } from './chromium-session.js';
 import { reportFunctionName, startFunctionName, type FailureReport, type PageEvent, type RunConfig } from './page-protocol.js';
+import { clinicWorkerScriptPath } from './served-scripts.js';
 
 const limits = {
   /** One spec or hook; Jasmine fails it in the page when its async work does not settle in time. */
@@ -26,47 +26,8 @@ const limits = {
   runTimeoutMs: 120_000,
 };
 
-const chromiumArgs = [
-  '--no-sandbox', // CI runs as root, where Chromium's sandbox refuses to start
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  // This machine's network is closed: without these Chromium keeps trying to reach Google's hosts.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // WebRTC between pages on 127.0.0.1 (the PeerJS specs to come); it also needs camera and microphone granted.
-  '--allow-loopback-in-peer-connection',
-];
-
 const compiledDirectory = path.dirname(fileURLToPath(import.meta.url));
-const repositoryRoot = path.resolve(compiledDirectory, '../../../..');
-/** Where the bundle would live if written: its source map's paths are relative to this directory. */
-const bundleDirectory = path.join(repositoryRoot, 'dist', 'browser-bundle');
 const bundlePath = '/specs.js';
-
-interface Bundle {
-  readonly code: string;
-  readonly sourceMap: string;
-}
-
-async function bundleSpecs(): Promise<Bundle> {
-  const result = await build({
-    entryPoints: [path.join(compiledDirectory, 'in-page.js')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    sourcemap: 'external',
-    outfile: path.join(bundleDirectory, 'specs.js'),
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles.find((file) => file.path.endsWith('.js'));
-  const sourceMap = result.outputFiles.find((file) => file.path.endsWith('.js.map'));
-  if (code === undefined || sourceMap === undefined) throw new Error('esbuild produced no bundle');
-  return { code: code.text, sourceMap: sourceMap.text };
-}
 
 async function jasmineBrowserRuntime(): Promise<string> {
   // jasmine-core exports only its Node entry (lib/jasmine-core.js); the browser runtime sits beside it.
@@ -80,24 +41,6 @@ const pageHtml = `<!doctype html>
 <script src="/jasmine.js"></script>
 <script src="${bundlePath}"></script>
 </head><body></body></html>`;
-
-async function serve(files: ReadonlyMap<string, string>): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    const body = files.get(request.url ?? '');
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = request.url === '/' ? 'text/html' : 'text/javascript';
-    response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${port}` };
-}
 
 interface Failure {
   readonly title: string;
@@ -201,33 +144,48 @@ function indent(text: string, trimLines = false): string {
     .join('\n');
 }
 
-function printFailures(failures: readonly Failure[], stacks: BundleStacks): void {
+function printFailures(failures: readonly Failure[], mapStack: (stack: string) => string): void {
   if (failures.length === 0) return;
   console.log('\nFailures:');
   failures.forEach((failure, index) => {
     console.log(`${index + 1}) ${failure.title}`);
     for (const report of failure.reports) {
       console.log(`  Message:\n${indent(report.message)}`);
-      const stack = stacks.map(report.stack).trim();
+      const stack = mapStack(report.stack).trim();
       if (stack !== '') console.log(`  Stack:\n${indent(stack, true)}`);
     }
   });
 }
 
+/** The compiled Worker entry that specs start with `new Worker(clinicWorkerScriptPath)`. */
+const clinicWorkerEntry = path.join(repositoryRoot, 'dist', 'leader-worker', 'src', 'worker', 'clinic-worker.js');
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { filter: { type: 'string' }, seed: { type: 'string' } } });
-  const executablePath = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
+  const startedAtMs = performance.now();
+  const [specs, clinicWorker] = await Promise.all([
+    bundleForBrowser(path.join(compiledDirectory, 'in-page.js'), 'specs.js'),
+    bundleForBrowser(clinicWorkerEntry, 'clinic-worker.js'),
+  ]);
+  const { server, origin } = await serve(new Map([
+    ['/', pageHtml],
+    ['/jasmine.js', await jasmineBrowserRuntime()],
+    [bundlePath, specs.code],
+    [clinicWorkerScriptPath, clinicWorker.code],
+  ]));
+  const stackMaps = [
+    new BundleStacks(`${origin}${bundlePath}`, specs.sourceMap, bundleDirectory, repositoryRoot),
+    new BundleStacks(`${origin}${clinicWorkerScriptPath}`, clinicWorker.sourceMap, bundleDirectory, repositoryRoot),
+  ];
+  const mapStack = (stack: string): string => stackMaps.reduce((mapped, stacks) => stacks.map(mapped), stack);
+  let browser: Browser;
   try {
-    await access(executablePath);
-  } catch {
-    console.error(`No Chromium at ${executablePath}: install Debian's (apt-get install -y chromium) or set CHROME_BIN.`);
+    browser = await launchChromium();
+  } catch (error) {
+    server.close();
+    console.error((error as Error).message);
     return 1;
   }
-  const startedAtMs = performance.now();
-  const bundle = await bundleSpecs();
-  const { server, origin } = await serve(new Map([['/', pageHtml], ['/jasmine.js', await jasmineBrowserRuntime()], [bundlePath, bundle.code]]));
-  const stacks = new BundleStacks(`${origin}${bundlePath}`, bundle.sourceMap, bundleDirectory, repositoryRoot);
-  const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs });
   const pageErrors: string[] = [];
   const tally = new Tally();
   let problem: string | null;
@@ -237,7 +195,7 @@ async function main(): Promise<number> {
     page.on('console', (message) => console.log(`[chromium console.${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => {
       pageErrors.push(error.message);
-      console.log(`[chromium page error] ${stacks.map(error.stack ?? error.message)}`);
+      console.log(`[chromium page error] ${mapStack(error.stack ?? error.message)}`);
     });
     const config: RunConfig = { seed: values.seed ?? null, filter: values.filter ?? null, specTimeoutMs: limits.specTimeoutMs };
     problem = await runInPage(page, origin, config, tally);
@@ -246,7 +204,7 @@ async function main(): Promise<number> {
     await browser.close();
     server.close();
   }
-  printFailures(tally.failures, stacks);
+  printFailures(tally.failures, mapStack);
   const { passed, failed, pending, excluded } = tally.counts;
   const seconds = ((performance.now() - startedAtMs) / 1000).toFixed(1);
   console.log(`\n\nChromium ${browser.version()}: ${passed + failed} specs run, ${failed} failed, ${pending} pending, ${excluded} excluded, of ${tally.totalSpecsDefined} defined, in ${seconds} s`);

@@ -1,13 +1,14 @@
 // Chart open and search-as-you-type latency with 20,000 and 50,000 patients held in the chart state machine
-// (issue 3 §6, the Node half). One clinic is built through `apply` like a device replaying its log: every
-// patient registered with demographics, and a sample with five years of visits (vitals, notes, diagnoses,
-// prescriptions and dispensing, labs). It is measured at each size on the way up.
+// (issue 3 §6). Runs in Node (cli.ts) and, bundled, in a dedicated Worker of Chromium (chart-browser.ts): the
+// caller hands in the clock and names the runtime, so nothing here needs Node. One clinic is built through
+// `apply` like a device replaying its log: every patient registered with demographics, and a sample with five
+// years of visits (vitals, notes, diagnoses, prescriptions and dispensing, labs). It is measured at each size
+// on the way up.
 //
 // Search replays typing: every prefix of realistic names ("a", "am", ... "amina okello"), then typos (one
 // slip in a name of four letters or more). The baseline in the same run is a linear scan over the same
 // patients with pre-folded tokens and the same matching rules: what search costs without the index.
 // Benchmarks measure; they never pass or fail on a time.
-import { performance } from 'node:perf_hooks';
 import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import { searchResultsMax } from '../../../leader-worker/src/chart/limits.js';
 import { nameTokens, withinOneEdit } from '../../../leader-worker/src/chart/text-folding.js';
@@ -28,7 +29,15 @@ export interface ChartBenchSetup {
   /** Charts opened (patients with a history), per size. */
   readonly chartOpens: number;
   readonly measureSnapshot: boolean;
+  /** The linear-scan baseline: most of the run's time at 50,000 patients. */
+  readonly measureBaseline: boolean;
   readonly seed: number;
+}
+
+/** Where the bench runs: a monotonic clock in ms (performance.now) and a name for the report. */
+export interface BenchRuntime {
+  readonly name: string;
+  now(): number;
 }
 
 export const defaultChartBenchSetup: ChartBenchSetup = {
@@ -40,6 +49,7 @@ export const defaultChartBenchSetup: ChartBenchSetup = {
   typos: 400,
   chartOpens: 500,
   measureSnapshot: true,
+  measureBaseline: true,
   seed: 1,
 };
 
@@ -62,10 +72,10 @@ export interface ChartBenchSize {
   /** Every keystroke of typed names, and typos: the indexed search. */
   readonly search: LatencyFigures;
   readonly searchTypos: LatencyFigures;
-  /** The same queries by linear scan. */
-  readonly baselineSearch: LatencyFigures;
-  /** baseline p95 / indexed p95 over the same queries. */
-  readonly searchSpeedupP95: number;
+  /** The same queries by linear scan; null when not measured. */
+  readonly baselineSearch: LatencyFigures | null;
+  /** baseline p95 / indexed p95 over the same queries; null when the baseline was not measured. */
+  readonly searchSpeedupP95: number | null;
   readonly snapshotBytes: number | null;
   readonly snapshotMs: number | null;
   readonly restoreMs: number | null;
@@ -74,6 +84,8 @@ export interface ChartBenchSize {
 export interface ChartBenchResult {
   readonly benchmark: 'chart';
   readonly runtime: string;
+  /** The smallest step the runtime's clock shows (browsers coarsen it): latencies below it read as 0 or one step. */
+  readonly clockGrainMs: number;
   readonly setup: ChartBenchSetup;
   readonly sizes: readonly ChartBenchSize[];
   /** At the largest size. */
@@ -108,21 +120,22 @@ const familyNames = [
 ];
 const villages = ['Kibuye', 'Nyakabanda', 'Gulu', 'Lira', 'Kisumu', 'Bondo', 'Siaya', 'Mzuzu', 'Karonga', 'Kita', 'Ségou'];
 
-export function runChartBench(setup: ChartBenchSetup = defaultChartBenchSetup, log: (line: string) => void = () => {}): ChartBenchResult {
+export function runChartBench(setup: ChartBenchSetup, log: (line: string) => void, runtime: BenchRuntime): ChartBenchResult {
   const random = new SeededRandom(setup.seed);
   const clinic = new ClinicBuilder(random.fork(), setup);
   const sizes: ChartBenchSize[] = [];
   for (const patients of setup.patientCounts) {
-    const buildStarted = performance.now();
+    const buildStarted = runtime.now();
     clinic.growTo(patients);
-    const buildMs = performance.now() - buildStarted;
+    const buildMs = runtime.now() - buildStarted;
     log(`built ${patients} patients (${clinic.logIndex} log entries) in ${Math.round(buildMs)} ms`);
-    sizes.push(measureSize(clinic, setup, random.fork(), buildMs, log));
+    sizes.push(measureSize(clinic, setup, random.fork(), buildMs, log, runtime.now));
   }
   const largest = sizes[sizes.length - 1]!;
   return {
     benchmark: 'chart',
-    runtime: `node ${process.versions.node}`,
+    runtime: runtime.name,
+    clockGrainMs: Number(clockGrain(runtime.now).toPrecision(3)),
     setup,
     sizes,
     chartOpenP95Ms: largest.chartOpen.p95Ms,
@@ -230,7 +243,7 @@ class ClinicBuilder {
   }
 }
 
-function measureSize(clinic: ClinicBuilder, setup: ChartBenchSetup, random: SeededRandom, buildMs: number, log: (line: string) => void): ChartBenchSize {
+function measureSize(clinic: ClinicBuilder, setup: ChartBenchSetup, random: SeededRandom, buildMs: number, log: (line: string) => void, now: () => number): ChartBenchSize {
   const machine = clinic.machine;
   const typed = Array.from({ length: setup.typedNames }, () => clinic.names[random.nextInt(clinic.names.length)]!.toLowerCase());
   const keystrokes = typed.flatMap((name) => Array.from({ length: name.length }, (_, index) => name.slice(0, index + 1)).filter((query) => !query.endsWith(' ')));
@@ -239,11 +252,11 @@ function measureSize(clinic: ClinicBuilder, setup: ChartBenchSetup, random: Seed
   // Warm up the JIT on both paths so the first samples are not compile time.
   for (const query of keystrokes.slice(0, 200)) {
     machine.searchPatients(query);
-    linearScan(clinic.scanTokens, query);
+    if (setup.measureBaseline) linearScan(clinic.scanTokens, query);
   }
-  const search = timeEach(keystrokes, (query) => machine.searchPatients(query));
-  const searchTypos = timeEach(typos, (query) => machine.searchPatients(query));
-  const baseline = timeEach([...keystrokes, ...typos], (query) => linearScan(clinic.scanTokens, query));
+  const search = timeEach(now, keystrokes, (query) => machine.searchPatients(query));
+  const searchTypos = timeEach(now, typos, (query) => machine.searchPatients(query));
+  const baseline = setup.measureBaseline ? timeEach(now, [...keystrokes, ...typos], (query) => linearScan(clinic.scanTokens, query)) : null;
   const indexedAll = [...search.samples, ...searchTypos.samples];
 
   const opened = Array.from({ length: setup.chartOpens }, () => clinic.patientsWithHistory[random.nextInt(clinic.patientsWithHistory.length)]!);
@@ -252,25 +265,25 @@ function measureSize(clinic: ClinicBuilder, setup: ChartBenchSetup, random: Seed
     + chart.prescriptions.reduce((sum, prescription) => sum + prescription.dispenses.length, 0) + chart.labOrders.length
     + chart.labOrders.reduce((sum, order) => sum + order.results.length, 0);
   for (const patientId of opened.slice(0, 50)) structuredClone(machine.openChart(patientId));
-  const chartOpen = timeEach(opened, (patientId) => machine.openChart(patientId));
-  const chartOpenCloned = timeEach(opened, (patientId) => structuredClone(machine.openChart(patientId)));
+  const chartOpen = timeEach(now, opened, (patientId) => machine.openChart(patientId));
+  const chartOpenCloned = timeEach(now, opened, (patientId) => structuredClone(machine.openChart(patientId)));
 
   let snapshotBytes: number | null = null;
   let snapshotMs: number | null = null;
   let restoreMs: number | null = null;
   if (setup.measureSnapshot) {
-    const started = performance.now();
+    const started = now();
     const bytes = machine.snapshot();
-    snapshotMs = performance.now() - started;
+    snapshotMs = now() - started;
     snapshotBytes = bytes.byteLength;
-    const restoreStarted = performance.now();
+    const restoreStarted = now();
     const restored = ChartStateMachine.restore(bytes);
-    restoreMs = performance.now() - restoreStarted;
+    restoreMs = now() - restoreStarted;
     if (restored.type !== 'restored' || restored.machine.stateHash() !== machine.stateHash()) throw new Error('bench snapshot did not restore to the same state');
   }
 
   const indexedFigures = figures(indexedAll);
-  const baselineFigures = figures(baseline.samples);
+  const baselineFigures = baseline === null ? null : figures(baseline.samples);
   const size: ChartBenchSize = {
     patients: clinic.names.length,
     logEntries: clinic.logIndex,
@@ -281,23 +294,37 @@ function measureSize(clinic: ClinicBuilder, setup: ChartBenchSetup, random: Seed
     search: indexedFigures,
     searchTypos: figures(searchTypos.samples),
     baselineSearch: baselineFigures,
-    searchSpeedupP95: round(baselineFigures.p95Ms / Math.max(indexedFigures.p95Ms, 0.001)),
+    searchSpeedupP95: baselineFigures === null ? null : round(baselineFigures.p95Ms / Math.max(indexedFigures.p95Ms, 0.001)),
     snapshotBytes,
     snapshotMs: snapshotMs === null ? null : round(snapshotMs),
     restoreMs: restoreMs === null ? null : round(restoreMs),
   };
-  log(`${size.patients} patients: chart open p50 ${size.chartOpen.p50Ms} ms p95 ${size.chartOpen.p95Ms} ms; search p50 ${size.search.p50Ms} ms p95 ${size.search.p95Ms} ms; linear scan p95 ${size.baselineSearch.p95Ms} ms`);
+  const baselineNote = baselineFigures === null ? '' : `; linear scan p95 ${baselineFigures.p95Ms} ms`;
+  log(`${size.patients} patients: chart open p50 ${size.chartOpen.p50Ms} ms p95 ${size.chartOpen.p95Ms} ms; search p50 ${size.search.p50Ms} ms p95 ${size.search.p95Ms} ms${baselineNote}`);
   return size;
 }
 
-function timeEach<T>(inputs: readonly T[], run: (input: T) => unknown): { samples: number[] } {
+function timeEach<T>(now: () => number, inputs: readonly T[], run: (input: T) => unknown): { samples: number[] } {
   const samples: number[] = [];
   for (const input of inputs) {
-    const started = performance.now();
+    const started = now();
     run(input);
-    samples.push(performance.now() - started);
+    samples.push(now() - started);
   }
   return { samples };
+}
+
+/** The smallest non-zero difference between consecutive clock readings, over a few tries. */
+function clockGrain(now: () => number): number {
+  const triesMax = 20;
+  let grain = Number.POSITIVE_INFINITY;
+  for (let tries = 0; tries < triesMax; tries++) {
+    const first = now();
+    let next = now();
+    while (next === first) next = now();
+    grain = Math.min(grain, next - first);
+  }
+  return grain;
 }
 
 function figures(samples: readonly number[]): LatencyFigures {

@@ -1,19 +1,51 @@
 // `npm run bench -- <name> [--json] [...]`: runs one benchmark, prints its figures; with --json the last
 // line of stdout is one JSON object. Benchmarks measure; they never pass or fail on a time.
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { percentile } from '../engine/percentile.js';
-import { defaultChartBenchSetup, runChartBench } from './chart-bench.js';
+import { defaultChartBenchSetup, runChartBench, type BenchRuntime, type ChartBenchResult, type ChartBenchSetup } from './chart-bench.js';
+import { ChromiumChartBench, compareChartBenchRuns } from './chart-browser.js';
 import { runRaftBench, type RaftBenchSetup } from './raft-bench.js';
 
-const benchmarks: Record<string, (args: string[]) => Record<string, unknown>> = {
+const benchmarks: Record<string, (args: string[]) => Record<string, unknown> | Promise<Record<string, unknown>>> = {
   raft: raftBenchmark,
   chart: chartBenchmark,
+  'chart-browser': chartBrowserBenchmark,
 };
+
+const nodeRuntime: BenchRuntime = { name: `node ${process.versions.node}`, now: () => performance.now() };
 
 function chartBenchmark(args: string[]): Record<string, unknown> {
   parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  // Node only for now: the same measurement inside Chromium comes with the browser test harness.
-  return { ...runChartBench(defaultChartBenchSetup, (line) => console.log(line)) };
+  return { ...runChartBench(defaultChartBenchSetup, (line) => console.log(line), nodeRuntime) };
+}
+
+/**
+ * The chart bench in a fresh dedicated Worker of headless Chromium and then in Node in this process, round after
+ * round (interleaved, so drift in machine load hits both), reporting medians over the rounds (--rounds, default
+ * 3). The linear-scan baseline (most of `chart`'s minute) is left out unless --baseline.
+ */
+async function chartBrowserBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, baseline: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+  });
+  const setup: ChartBenchSetup = { ...defaultChartBenchSetup, measureBaseline: values.baseline };
+  const rounds = positiveInteger(values.rounds, 'rounds');
+  const chromium = await ChromiumChartBench.open();
+  const chromiumRounds: ChartBenchResult[] = [];
+  const nodeRounds: ChartBenchResult[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      // Snapshot and restore take seconds and are not compared: measured in the first round only.
+      const roundSetup: ChartBenchSetup = { ...setup, measureSnapshot: round === 1 };
+      chromiumRounds.push(await chromium.run(roundSetup, (line) => console.log(`round ${round} [chromium] ${line}`)));
+      nodeRounds.push(runChartBench(roundSetup, (line) => console.log(`round ${round} [node] ${line}`), nodeRuntime));
+    }
+  } finally {
+    await chromium.close();
+  }
+  return compareChartBenchRuns(chromiumRounds, nodeRounds);
 }
 
 function raftBenchmark(args: string[]): Record<string, unknown> {
@@ -70,7 +102,7 @@ function positiveInteger(text: string | undefined, name: string): number {
   return value;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const benchmark = name === undefined ? undefined : benchmarks[name];
   if (benchmark === undefined) {
@@ -78,10 +110,10 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
-  const result = benchmark(args);
+  const result = await benchmark(args);
   const json = args.includes('--json');
   if (json) console.log(JSON.stringify(result));
   else console.log(JSON.stringify(result, null, 2));
 }
 
-main();
+await main();

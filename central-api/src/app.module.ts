@@ -1,0 +1,25 @@
+// The central API: every feature module, on one database. Later modules (log ingest, leases, feed, ops,
+// signaling) are added to the imports here.
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AuthOptions } from './auth/auth-options.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ClinicsModule } from './clinics/clinics.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import type { DatabaseSettings } from './database/typeorm-options.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+
+export interface AppSettings {
+  readonly database: DatabaseSettings;
+  readonly auth: AuthOptions;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(settings: AppSettings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [DatabaseModule.forRoot(settings.database), AuthModule.forRoot(settings.auth), ClinicsModule, HealthModule, MetricsModule],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+// GET /api/me: lets a newly enrolled device (or an admin) check its credential and learn its clinic.
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access } from './access.decorator.js';
+import { CurrentPrincipal } from './current-principal.decorator.js';
+import { PrincipalResponse, toPrincipalResponse } from './dto/principal.response.js';
+import type { Principal } from './principal.js';
+
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @Access('admin', 'device')
+  @ApiOkResponse({ type: PrincipalResponse })
+  me(@CurrentPrincipal() principal: Principal): PrincipalResponse {
+    return toPrincipalResponse(principal);
+  }
+}

@@ -1,0 +1,40 @@
+// Routes for clinics and device enrollment.
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator.js';
+import { ClinicsService } from './clinics.service.js';
+import { ClinicResponse, CreatedClinicResponse, DeviceEnrollmentResponse } from './dto/clinic.responses.js';
+import { CreateClinicRequest } from './dto/create-clinic.request.js';
+import { EnrollDeviceRequest } from './dto/enroll-device.request.js';
+
+@ApiTags('clinics')
+@ApiBearerAuth()
+@Controller('clinics')
+export class ClinicsController {
+  constructor(private readonly clinics: ClinicsService) {}
+
+  @Post()
+  @Access('admin')
+  @ApiCreatedResponse({ type: CreatedClinicResponse })
+  create(@Body() request: CreateClinicRequest): Promise<CreatedClinicResponse> {
+    return this.clinics.createClinic(request);
+  }
+
+  /** Devices may read their own clinic (its chart policy tells the leader whether to ask for leases). */
+  @Get(':clinicId')
+  @Access('admin', 'device')
+  @ApiOkResponse({ type: ClinicResponse })
+  get(@Param('clinicId', ParseUUIDPipe) clinicId: string): Promise<ClinicResponse> {
+    return this.clinics.getClinic(clinicId);
+  }
+
+  @Post(':clinicId/devices')
+  @Access('admin')
+  @ApiCreatedResponse({ type: DeviceEnrollmentResponse })
+  enroll(
+    @Param('clinicId', ParseUUIDPipe) clinicId: string,
+    @Body() request: EnrollDeviceRequest,
+  ): Promise<DeviceEnrollmentResponse> {
+    return this.clinics.enrollDevice(clinicId, request);
+  }
+}

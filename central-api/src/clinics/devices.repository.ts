@@ -1,0 +1,58 @@
+// Reads and writes enrolled devices.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { ClinicEntity } from './clinic.entity.js';
+import { DeviceEntity } from './device.entity.js';
+
+export interface NewDevice {
+  readonly clinicId: string;
+  readonly name: string;
+  readonly credentialHash: Buffer;
+}
+
+/** Expected outcomes of an enrollment; only a broken database throws. */
+export type EnrollmentOutcome =
+  | { readonly kind: 'enrolled'; readonly device: DeviceEntity }
+  | { readonly kind: 'clinic-not-found' }
+  | { readonly kind: 'clinic-full' };
+
+@Injectable()
+export class DevicesRepository {
+  constructor(
+    @InjectRepository(DeviceEntity) private readonly rows: Repository<DeviceEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Adds the device unless its clinic already has `devicesMax`; the clinic row is locked, so racing enrollments count right. */
+  enroll(device: NewDevice, devicesMax: number): Promise<EnrollmentOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const clinic = await manager.findOne(ClinicEntity, { where: { id: device.clinicId }, lock: { mode: 'pessimistic_write' } });
+      if (clinic === null) return { kind: 'clinic-not-found' };
+      const devices = await manager.countBy(DeviceEntity, { clinicId: device.clinicId });
+      if (devices >= devicesMax) return { kind: 'clinic-full' };
+      const result = await manager.createQueryBuilder().insert().into(DeviceEntity).values(device).returning('*').execute();
+      return { kind: 'enrolled', device: manager.create(DeviceEntity, result.generatedMaps[0] as DeviceEntity) };
+    });
+  }
+
+  async findByCredentialHash(credentialHash: Buffer): Promise<DeviceEntity | undefined> {
+    return (await this.rows.findOneBy({ credentialHash })) ?? undefined;
+  }
+
+  /** Oldest first, at most `devicesMax` (the enrollment limit). */
+  listByClinic(clinicId: string, devicesMax: number): Promise<DeviceEntity[]> {
+    return this.rows.find({ where: { clinicId }, order: { createdAt: 'ASC', id: 'ASC' }, take: devicesMax });
+  }
+
+  /** Sets last_seen_at to now unless it was set less than `intervalMs` ago. */
+  async recordSeen(deviceId: string, intervalMs: number): Promise<void> {
+    await this.rows
+      .createQueryBuilder()
+      .update()
+      .set({ lastSeenAt: () => 'now()' })
+      .where('id = :deviceId', { deviceId })
+      .andWhere("(last_seen_at IS NULL OR last_seen_at < now() - make_interval(secs => :intervalSeconds))", { intervalSeconds: intervalMs / 1000 })
+      .execute();
+  }
+}

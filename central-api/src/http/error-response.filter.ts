@@ -1,0 +1,58 @@
+// Every error leaves as JSON `{ statusCode, error, message }` (plus any fields a route adds, such as the
+// expected index of a refused batch). Failures that are not HTTP errors are logged and become a bare 500.
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+export interface ErrorResponseBody {
+  readonly statusCode: number;
+  readonly error: string;
+  readonly message: string;
+  readonly [extra: string]: unknown;
+}
+
+@Catch()
+export class ErrorResponseFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = exception instanceof HttpException ? httpErrorBody(exception) : this.unexpectedErrorBody(exception);
+    if (response.headersSent) return; // a streamed response failed midway: nothing more can be said
+    response.status(body.statusCode).json(body);
+  }
+
+  private unexpectedErrorBody(exception: unknown): ErrorResponseBody {
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: reasonPhrase(500), message: 'Internal server error' };
+  }
+}
+
+function httpErrorBody(exception: HttpException): ErrorResponseBody {
+  const statusCode = exception.getStatus();
+  const response = exception.getResponse();
+  const fields: Record<string, unknown> = typeof response === 'object' && response !== null ? { ...response } : {};
+  const message =
+    bodyTooLargeMessage(exception.cause) ?? messageOf(fields['message']) ?? (typeof response === 'string' ? response : exception.message);
+  delete fields['statusCode'];
+  delete fields['error'];
+  delete fields['message'];
+  return { ...fields, statusCode, error: reasonPhrase(statusCode), message };
+}
+
+/** ValidationPipe gives one message per broken rule: they are joined, so `message` is always one string. */
+function messageOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join('; ');
+  return undefined;
+}
+
+/** The JSON body parser's own words for an oversize body do not say what the limit is. */
+function bodyTooLargeMessage(cause: unknown): string | undefined {
+  const error = cause as { type?: unknown; limit?: unknown } | undefined;
+  return error?.type === 'entity.too.large' ? `The request body is larger than the limit of ${String(error.limit)} bytes` : undefined;
+}
+
+function reasonPhrase(statusCode: number): string {
+  return STATUS_CODES[statusCode] ?? 'Error';
+}

@@ -1,0 +1,84 @@
+// What the page may ask of the clinic node in its Worker, over comlink: control calls and queries only. Raft
+// traffic never goes through here: it moves on a BroadcastChannel or on the MessagePort the page hands over
+// in `start`. Shared by the Worker (clinic-worker-service.ts) and the page (clinic-client.ts). Everything
+// that crosses is structured-cloneable data; a listener crosses as a comlink proxy.
+import type { CommandEnvelope, Station } from '../chart/commands.js';
+import type { ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from '../chart/records.js';
+import type { ApplyResult } from '../chart/results.js';
+import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
+import type { NodeId } from '../raft/types.js';
+
+/** How this device's node reaches the others. */
+export type TransportChoice =
+  /** Tabs of one browser (the demo, tests): the worker joins the clinic's BroadcastChannel itself. */
+  | { readonly kind: 'broadcast-channel'; readonly channelName?: string }
+  /** The page reaches the peers (PeerJS) and bridges them to this port with a MessagePortBridge. Transferred. */
+  | { readonly kind: 'message-port'; readonly port: MessagePort };
+
+export interface ClinicWorkerConfig {
+  /** Prefixes every event id; the same on every device of the clinic. */
+  readonly clinicId: string;
+  /** This device's node id in the clinic's Raft group. */
+  readonly deviceId: NodeId;
+  /** The founding voters: used only by a device whose database is empty. */
+  readonly voters: readonly NodeId[];
+  /** The device database; default `clinic-mesh/${clinicId}/${deviceId}`. */
+  readonly databaseName?: string;
+  readonly transport: TransportChoice;
+  /** Overrides of the node's timing (tests run faster ticks). */
+  readonly timing?: Partial<ClinicNodeTiming>;
+}
+
+export type StartFailureReason =
+  | 'alreadyStarted'
+  | 'invalidConfig'
+  /** Another tab or worker of this browser already runs this device's node on the same database. */
+  | 'deviceInUse'
+  | 'storageFull'
+  | 'storageUnavailable'
+  | 'storageCorrupt';
+
+export type StartOutcome =
+  | { readonly type: 'started'; readonly status: ClinicNodeStatus }
+  | { readonly type: 'failed'; readonly reason: StartFailureReason; readonly message: string };
+
+export type ChartProposalOutcome = ProposalOutcome<ApplyResult>;
+
+/** A write saved on this device and not yet applied: the UI shows it as pending. */
+export interface PendingWrite {
+  readonly clientId: string;
+  readonly sequence: number;
+  readonly savedAtMs: number;
+  /** The envelope as proposed (decoded), to show what is waiting. */
+  readonly command: unknown;
+}
+
+/** What a subscriber hears: the node's status when it changes, and every command applied (from any device). */
+export type ClinicEvent =
+  | { readonly type: 'status'; readonly status: ClinicNodeStatus }
+  | { readonly type: 'applied'; readonly event: AppliedEvent<ApplyResult> };
+
+export type ClinicEventListener = (event: ClinicEvent) => void | Promise<void>;
+
+/**
+ * The Worker's control API. Queries and status answer from this device's applied state; they throw (the call
+ * rejects) only on a caller's bug: a call before `start`, or an argument out of range.
+ */
+export interface ClinicWorkerApi {
+  start(config: ClinicWorkerConfig): Promise<StartOutcome>;
+  propose(command: CommandEnvelope): Promise<ChartProposalOutcome>;
+  searchPatients(query: string, limit?: number): SearchHit[];
+  openChart(patientId: string): PatientChart | null;
+  stationQueue(station: Station, day: DayRange): QueueEntry[];
+  openConflicts(): ConflictRecord[];
+  pendingWrites(): PendingWrite[];
+  /** Null before `start` and after `stop`. */
+  status(): ClinicNodeStatus | null;
+  /** Returns a subscription id for `unsubscribe`. Subscribing before `start` is fine. */
+  subscribe(listener: ClinicEventListener): number;
+  unsubscribe(subscriptionId: number): void;
+  /** False when the core refused (this device does not lead, or the target is unknown). */
+  transferLeadership(target: NodeId): boolean;
+  /** Stops the node and closes its storage; outbox items stay stored. After it, `start` may run again. */
+  stop(): Promise<void>;
+}

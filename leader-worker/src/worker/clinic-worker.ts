@@ -1,0 +1,42 @@
+// The Worker entry: one clinic node per device, in a dedicated Worker so its timers keep running when the page
+// is hidden (Chrome throttles page timers far more than worker timers). It exposes the control API with
+// comlink; the page talks to it through ClinicClient. Bundle this file as the worker script.
+import { expose } from 'comlink';
+import { realScheduler } from '../node/scheduler.js';
+import { SeededRandom } from '../raft/seeded-random.js';
+import type { RandomSource } from '../raft/types.js';
+import { ClinicWorkerService } from './clinic-worker-service.js';
+
+/** Seeds from the platform: every device draws different election timeouts, so elections split rarely. */
+function randomFromCrypto(): RandomSource {
+  const [high, low] = crypto.getRandomValues(new Uint32Array(2));
+  // 53 bits, the most a seed (a safe integer) holds.
+  return new SeededRandom((high! & 0x1fffff) * 0x100000000 + low!);
+}
+
+/**
+ * A Web Lock per device database, held while the node runs and released by the browser if the worker dies.
+ * Without Web Locks (an insecure context) nothing guards against a second tab: the node runs unguarded.
+ */
+function lockDevice(databaseName: string): Promise<(() => void) | null> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (locks === undefined) return Promise.resolve(() => undefined);
+  return new Promise((resolve, reject) => {
+    locks
+      .request(`clinic-mesh-device:${databaseName}`, { ifAvailable: true }, (lock) => {
+        if (lock === null) {
+          resolve(null);
+          return undefined;
+        }
+        return new Promise<void>((release) => resolve(() => release()));
+      })
+      .catch(reject);
+  });
+}
+
+// A broken invariant inside the node (an assert in a timer or a Ready) ends up as a promise rejection nobody
+// awaits. Report it as an uncaught error, so it reaches the page's `worker.onerror` and the client stops
+// trusting this worker instead of talking to a node in an unknown state.
+addEventListener('unhandledrejection', (event) => reportError(event.reason));
+
+expose(new ClinicWorkerService({ scheduler: realScheduler, createRandom: randomFromCrypto, lockDevice }));
