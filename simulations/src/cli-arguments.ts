@@ -16,7 +16,9 @@ export type ParseResult = { readonly ok: true; readonly arguments: CliArguments 
 export const seedsPerRunMax = 1_000_000;
 
 export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 [--nodes 5] [--faults none|light|heavy|leader-churn] [--json] [--verbose] [--trace]
+       npm run simulate -- --scenario clinic-day --seeds 1..50 [--devices 5] [--faults none|light|heavy] [--json] [--verbose] [--trace]
   --seeds   a number (17), a range (1..200), or a comma list of either (3,9,20..25)
+  --devices the node count under its clinic name (an alias of --nodes; give one of the two)
   --json    the last line of stdout is one JSON object with the figures
   --trace   print every event of each run (deterministic text)`;
 
@@ -25,6 +27,7 @@ const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light'
 export function parseCliArguments(argv: readonly string[]): ParseResult {
   const values: Record<string, string> = { ...defaults };
   const flags = new Set<string>();
+  const given = new Set<string>();
   for (let position = 0; position < argv.length; position++) {
     const argument = argv[position]!;
     const name = argument.replace(/^--/, '');
@@ -33,16 +36,20 @@ export function parseCliArguments(argv: readonly string[]): ParseResult {
       flags.add(name);
       continue;
     }
-    if (!(name in defaults)) return { ok: false, error: `unknown option '${argument}'` };
+    // --devices is what the clinic scenario calls its nodes: the same setting under a second name.
+    const key = name === 'devices' ? 'nodes' : name;
+    if (!(key in defaults)) return { ok: false, error: `unknown option '${argument}'` };
     const value = argv[position + 1];
     if (value === undefined) return { ok: false, error: `option '${argument}' needs a value` };
-    values[name] = value;
+    if (key === 'nodes' && given.has('nodes') && values.nodes !== value) return { ok: false, error: '--nodes and --devices name the same count: give one' };
+    given.add(key);
+    values[key] = value;
     position++;
   }
   const seeds = parseSeeds(values.seeds!);
   if (typeof seeds === 'string') return { ok: false, error: seeds };
   const nodes = Number(values.nodes);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 15) return { ok: false, error: `--nodes must be an integer in [1, 15], got '${values.nodes}'` };
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 15) return { ok: false, error: `--nodes (--devices) must be an integer in [1, 15], got '${values.nodes}'` };
   return {
     ok: true,
     arguments: {

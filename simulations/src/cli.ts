@@ -1,11 +1,12 @@
-// The simulator's command line: `npm run simulate -- --scenario raft --seeds 1..200 --nodes 5 --faults heavy`.
-// Exit code 1 when any seed fails, 2 on a usage error. With --json the last stdout line is the summary.
+// The simulator's command line: `npm run simulate -- --scenario raft --seeds 1..200 --nodes 5 --faults heavy`,
+// `npm run simulate -- --scenario clinic-day --seeds 1..50 --devices 5 --faults heavy`. Exit code 1 when any
+// seed fails, 2 on a usage error. With --json the last stdout line is the summary.
 import { parseCliArguments, usage } from './cli-arguments.js';
 import { settingsTable, summaryJson, summaryLines } from './report.js';
 import { runSeeds } from './run-seeds.js';
 import { findScenario, scenarios } from './scenario-registry.js';
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCliArguments(argv);
   if (!parsed.ok) return usageError(parsed.error);
   const options = parsed.arguments;
@@ -19,9 +20,9 @@ function main(argv: readonly string[]): number {
     process.stdout.write(`${line}\n`);
   };
   print(`scenario ${scenario.name}: ${scenario.summary}`);
-  print(`seeds ${options.seeds.length}, nodes ${options.nodes}, faults ${options.faults}`);
+  print(`seeds ${options.seeds.length}, ${scenario.nodesOption ?? 'nodes'} ${options.nodes}, faults ${options.faults}`);
   if (options.verbose) for (const line of ['settings (fault profile, timings, workload, limits):', ...settingsTable(settings)]) print(line);
-  const summary = runSeeds(options, print);
+  const summary = await runSeeds(options, print);
   for (const line of summaryLines(summary)) print(line);
   if (options.json) print(JSON.stringify(summaryJson(summary, settings)));
   return summary.failures.length > 0 ? 1 : 0;
@@ -33,4 +34,4 @@ function usageError(error: string): number {
 }
 
 // exitCode, not exit(): stdout may be a pipe still flushing a long trace.
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -9,6 +9,8 @@ export interface RunDescription {
   readonly scenario: string;
   readonly nodes: number;
   readonly faults: string;
+  /** The scenario's name for its node count ('devices' for clinic-day); 'nodes' when absent. */
+  readonly nodesOption?: 'nodes' | 'devices';
 }
 
 export interface SeedFailure extends Violation {
@@ -24,17 +26,24 @@ export interface RunSummary {
   readonly figures: Readonly<Record<string, number>>;
   /** For each pooled sample: [P50, P99], null when empty. */
   readonly percentiles: Readonly<Record<string, readonly [number | null, number | null]>>;
+  /** Figures the scenario derives from the summed counters (percentages); null when undefined (0 / 0). */
+  readonly derived: Readonly<Record<string, number | null>>;
 }
+
+/** Turns counters summed over seeds into ratios (a percentage of two sums, not a mean of per-seed ones). */
+export type DeriveFigures = (totals: Readonly<Record<string, number>>) => Record<string, number | null>;
+
+/** The figures a seed line shows unless the scenario names others. */
+export const defaultSeedLineFigures: readonly string[] = ['committedEntries', 'acknowledged', 'elections', 'crashes', 'snapshotsInstalled'];
 
 export function replayCommand(description: RunDescription, seed: number): string {
-  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed} --nodes ${description.nodes} --faults ${description.faults} --trace`;
+  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed} --${description.nodesOption ?? 'nodes'} ${description.nodes} --faults ${description.faults} --trace`;
 }
 
-export function seedLine(outcome: SeedOutcome): string {
+export function seedLine(outcome: SeedOutcome, shownFigures: readonly string[] = defaultSeedLineFigures): string {
   const figures = outcome.figures;
   const verdict = outcome.violation === null ? 'ok' : `FAILED ${outcome.violation.invariant} at ${outcome.violation.atMs}ms: ${outcome.violation.message}`;
-  const shown = ['committedEntries', 'acknowledged', 'elections', 'crashes', 'snapshotsInstalled']
-    .map((name) => `${name}=${figures[name] ?? 0}`).join(' ');
+  const shown = shownFigures.map((name) => `${name}=${figures[name] ?? 0}`).join(' ');
   return `seed ${outcome.seed} ${verdict}${outcome.violation === null ? `  ${shown}` : ''}`;
 }
 
@@ -61,7 +70,7 @@ export function settingsTable(settings: JsonValue): string[] {
   return rows.map(([key, value]) => `  ${key.padEnd(width)}  ${value}`);
 }
 
-export function summarize(description: RunDescription, outcomes: readonly SeedOutcome[]): RunSummary {
+export function summarize(description: RunDescription, outcomes: readonly SeedOutcome[], derive?: DeriveFigures): RunSummary {
   const figures: Record<string, number> = {};
   const pooled: Record<string, number[]> = {};
   const failures: SeedFailure[] = [];
@@ -72,16 +81,18 @@ export function summarize(description: RunDescription, outcomes: readonly SeedOu
   }
   const percentiles: Record<string, readonly [number | null, number | null]> = {};
   for (const [name, values] of Object.entries(pooled)) percentiles[name] = [percentile(values, 0.5), percentile(values, 0.99)];
-  return { description, seedCount: outcomes.length, failures, figures, percentiles };
+  return { description, seedCount: outcomes.length, failures, figures, percentiles, derived: derive?.(figures) ?? {} };
 }
 
 export function summaryLines(summary: RunSummary): string[] {
   const { description, failures } = summary;
   const lines = [
-    `${description.scenario}: ${summary.seedCount} seeds, ${description.nodes} nodes, faults ${description.faults}: ${failures.length} failed`,
+    `${description.scenario}: ${summary.seedCount} seeds, ${description.nodes} ${description.nodesOption ?? 'nodes'}, faults ${description.faults}: ${failures.length} failed`,
     `  ${Object.entries(summary.percentiles).map(([name, [p50, p99]]) => `${name} p50=${p50 ?? '-'} p99=${p99 ?? '-'}`).join(', ')}`,
     `  ${Object.entries(summary.figures).map(([name, value]) => `${name}=${value}`).join(' ')}`,
   ];
+  const derived = Object.entries(summary.derived);
+  if (derived.length > 0) lines.splice(1, 0, `  ${derived.map(([name, value]) => `${name}=${value ?? '-'}`).join(' ')}`);
   for (const failure of failures) lines.push(`FAILED seed ${failure.seed}: ${failure.invariant}: ${failure.message}`, `  replay: ${failure.replay}`);
   return lines;
 }
@@ -91,10 +102,12 @@ export function summaryJson(summary: RunSummary, settings: JsonValue): Record<st
   const json: Record<string, JsonValue> = {
     scenario: summary.description.scenario,
     nodes: summary.description.nodes,
+    ...(summary.description.nodesOption === 'devices' ? { devices: summary.description.nodes } : {}),
     faults: summary.description.faults,
     seeds: summary.seedCount,
     failedSeeds: summary.failures.map((failure) => failure.seed),
     violations: summary.failures.length,
+    ...summary.derived,
   };
   for (const [name, [p50, p99]] of Object.entries(summary.percentiles)) {
     json[`${name}P50`] = p50;

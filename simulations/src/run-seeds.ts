@@ -1,5 +1,5 @@
-// Runs one scenario over a list of seeds, printing as it goes, and returns the summary. One seed's failure
-// (including an exception thrown by the core) never stops the others.
+// Runs one scenario over a list of seeds, one after another, printing as it goes, and returns the summary.
+// One seed's failure (including an exception thrown by the core) never stops the others.
 import { findScenario } from './scenario-registry.js';
 import type { SeedOutcome } from './scenario.js';
 import { replayCommand, seedFiguresLine, seedLine, summarize, type RunDescription, type RunSummary } from './report.js';
@@ -10,17 +10,18 @@ export interface SeedRunOptions extends RunDescription {
   readonly trace: boolean;
 }
 
-export function runSeeds(options: SeedRunOptions, print: (line: string) => void): RunSummary {
+export async function runSeeds(options: SeedRunOptions, print: (line: string) => void): Promise<RunSummary> {
   const scenario = findScenario(options.scenario);
   if (scenario === undefined) throw new Error(`unknown scenario '${options.scenario}'`);
+  const description: RunDescription = { scenario: options.scenario, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes' };
   const outcomes: SeedOutcome[] = [];
   for (const seed of options.seeds) {
-    const outcome = scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace });
+    const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace });
     outcomes.push(outcome);
     if (options.trace) print(`--- trace of seed ${seed} ---\n${outcome.trace}--- end of trace of seed ${seed} ---`);
-    print(seedLine(outcome));
+    print(seedLine(outcome, scenario.seedLineFigures));
     if (options.verbose) print(seedFiguresLine(outcome));
-    if (outcome.violation !== null) print(`  replay: ${replayCommand(options, seed)}`);
+    if (outcome.violation !== null) print(`  replay: ${replayCommand(description, seed)}`);
   }
-  return summarize(options, outcomes);
+  return summarize(description, outcomes, scenario.deriveFigures);
 }

@@ -1,8 +1,9 @@
-// Every scenario the CLI can run, by name. A new one (clinic-day) is added to this list and nowhere else.
+// Every scenario the CLI can run, by name. A new one is added to this list and nowhere else.
+import { clinicDayScenario } from './clinic-day/clinic-day-scenario.js';
 import { raftScenario } from './raft/raft-scenario.js';
 import type { Scenario } from './scenario.js';
 
-export const scenarios: readonly Scenario[] = [raftScenario];
+export const scenarios: readonly Scenario[] = [raftScenario, clinicDayScenario];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.name === name);

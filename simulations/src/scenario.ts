@@ -1,6 +1,7 @@
-// What every scenario (raft today, clinic-day later) gives the CLI: a name, its fault profiles, and a way to
-// run one seed to a verdict with figures. The CLI, the seed loop and the JSON report only know this file.
+// What every scenario (raft, clinic-day) gives the CLI: a name, its fault profiles, and a way to run one seed
+// to a verdict with figures. The CLI, the seed loop and the JSON report only know this file.
 import type { Violation } from './engine/violation.js';
+import type { DeriveFigures } from './report.js';
 
 /** A value that JSON.stringify renders exactly, for settings printed in reports. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -28,7 +29,17 @@ export interface Scenario {
   readonly name: string;
   readonly summary: string;
   readonly faultProfileNames: readonly string[];
+  /** What the scenario calls its node count on the command line and in reports ('nodes' unless set). */
+  readonly nodesOption?: 'nodes' | 'devices';
+  /** The figures each seed's line shows (the report's default set when absent). */
+  readonly seedLineFigures?: readonly string[];
+  /** Ratios computed from the counters summed over all seeds, printed first in the summary and the JSON. */
+  readonly deriveFigures?: DeriveFigures;
   /** The complete settings a run uses (fault table, workload, timings), for --verbose and --json. */
   settings(nodes: number, faults: string): JsonValue;
-  runSeed(options: ScenarioRunOptions): SeedOutcome;
+  /**
+   * Runs one seed to its verdict. A scenario whose nodes do asynchronous work (promises, as the real clinic
+   * node does) returns a promise; it must still be deterministic: the same seed gives the same outcome.
+   */
+  runSeed(options: ScenarioRunOptions): SeedOutcome | Promise<SeedOutcome>;
 }

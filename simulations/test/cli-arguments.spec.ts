@@ -24,6 +24,13 @@ describe('parseCliArguments', () => {
     });
   });
 
+  it('reads --devices as the node count, and refuses it next to a different --nodes', () => {
+    const parsed = parseCliArguments(['--scenario', 'clinic-day', '--devices', '3']);
+    expect(parsed.ok && parsed.arguments.nodes).toBe(3);
+    expect(parseCliArguments(['--devices', '3', '--nodes', '3']).ok).toBeTrue();
+    expect(parseCliArguments(['--devices', '3', '--nodes', '5']).ok).toBeFalse();
+  });
+
   it('refuses unknown options and bad node counts', () => {
     expect(parseCliArguments(['--bogus', '1']).ok).toBeFalse();
     expect(parseCliArguments(['--nodes', '0']).ok).toBeFalse();

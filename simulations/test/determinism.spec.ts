@@ -10,9 +10,9 @@ function traceOf(seed: number, faults: string): string {
   return raftScenario.runSeed({ seed, nodes: 5, faults, trace: true }).trace;
 }
 
-function jsonOf(seeds: readonly number[], faults: string): string {
+async function jsonOf(seeds: readonly number[], faults: string): Promise<string> {
   const lines: string[] = [];
-  const summary = runSeeds({ scenario: 'raft', nodes: 5, faults, seeds, verbose: false, trace: false }, (line) => lines.push(line));
+  const summary = await runSeeds({ scenario: 'raft', nodes: 5, faults, seeds, verbose: false, trace: false }, (line) => lines.push(line));
   return `${lines.join('\n')}\n${JSON.stringify(summaryJson(summary, raftScenario.settings(5, faults)))}`;
 }
 
@@ -24,8 +24,8 @@ describe('determinism', () => {
     expect(second === first).withContext('the two traces of seed 7 differ').toBeTrue();
   });
 
-  it('replays seeds to byte-identical output and JSON', () => {
-    expect(jsonOf([3, 4], 'heavy')).toBe(jsonOf([3, 4], 'heavy'));
+  it('replays seeds to byte-identical output and JSON', async () => {
+    expect(await jsonOf([3, 4], 'heavy')).toBe(await jsonOf([3, 4], 'heavy'));
   });
 
   it('takes a different path for a different seed', () => {

@@ -15,6 +15,12 @@ const inflightStall = 'core: a follower whose in-flight appends were all lost (c
 const newLeaderNoopRefused = 'core: a new leader inheriting more uncommitted bytes than uncommittedBytesMax had its own noop refused and threw "a new leader always appends its empty entry"';
 const joinerMembership = 'core: a joining device (empty bootstrap) replicated from index 1 derived its membership from an empty base, believed itself the only voter after addVoter, elected itself and committed alone; another leader then lacked those committed entries';
 const windowProbeCompacted = 'core: the heartbeat-triggered probe of a full in-flight window found the entries in flight compacted away and sent nothing, so the follower never got the snapshot it needed (unit test: flow-control "a full window whose entries the leader compacted away")';
+const implausibleVitals = 'simulator (clinic-day workload): adult vitals were drawn with the diastolic pressure at or above the systolic; the chart rejected them, the nurse retried forever (a visit never finished), or a pending copy applied as rejected behind a later move. Invalid commands are now a workload-invalid violation';
+const reentryAfterRestart = 'simulator (clinic-day check): a write whose device died before answering was re-entered after the restart, its first attempt had committed meanwhile, and the re-entry (answered pending) applied as duplicate-id: flagged as pending-write-rejected although the record is there once. The check now accepts a rejection when the write is visible';
+const inFlightMirror = 'simulator (clinic-day check): the observed Raft storage forgot its write in flight before the device\'s mirror of the disk was updated, so a power loss in between flagged the landed write as durable-write-lost';
+const closingTooShort = 'simulator (clinic-day): the clinic could not finish its backlog within 6 min of healing (an overloaded clinician); the closing deadline is now 20 min and the clinician writes faster';
+const outboxKeyOrder = 'leader-worker, fixed (every write goes through the outbox, ordered by its strictly increasing save time): after a restart the Outbox is loaded in storage key order (clientId, sequence), not in the order the writes were saved. registration-1, restarted for the tenth time, proposes its client session s10 before s9 at the end of the day, so openVisit (s10#1) is applied before the registerPatient it needs (s9), is rejected (unknown-patient), and a write its clinician was told is pending is lost';
+const outboxRetryOvertakes = 'leader-worker, fixed (one batch in flight, always from the oldest unapplied write): Outbox.takeDue skips items still inside their retry interval and goes on to later ones, so a write that never went out overtakes older writes of the same client whose proposal went to a leader that then froze. registration-1 proposes s2#1 (openVisit) to clinician-3, which falls asleep; at 217.6 s s2#2 (moveVisit) enters the outbox and is proposed alone to the new leader, applies before s2#1 and is rejected (unknown-visit): a pending write lost'
 const staleSuffixFalseAlarm = 'simulator: a stale node\'s divergent uncommitted suffix was flagged as an overwritten committed entry; now only entries at or below the node\'s own commit index are compared';
 
 export const regressionSeeds: readonly RegressionSeed[] = [
@@ -33,4 +39,10 @@ export const regressionSeeds: readonly RegressionSeed[] = [
   { scenario: 'raft', seed: 286, nodes: 5, faults: 'heavy', note: `${joinerMembership} (n6 leads term 5 alone; n3 elected in term 6 without 164..171)` },
   { scenario: 'raft', seed: 4, nodes: 5, faults: 'heavy', note: `${windowProbeCompacted} (client 2@n2 unacknowledged after heal)` },
   { scenario: 'raft', seed: 21, nodes: 5, faults: 'heavy', note: `${windowProbeCompacted} (n1 restarted at 58.8 s at 325; leader n2 had 326..330 in flight and compacted past them)` },
+  { scenario: 'clinic-day', seed: 10, nodes: 5, faults: 'light', note: implausibleVitals },
+  { scenario: 'clinic-day', seed: 7, nodes: 5, faults: 'light', note: reentryAfterRestart },
+  { scenario: 'clinic-day', seed: 4, nodes: 5, faults: 'heavy', note: inFlightMirror },
+  { scenario: 'clinic-day', seed: 2, nodes: 5, faults: 'heavy', note: closingTooShort },
+  { scenario: 'clinic-day', seed: 1, nodes: 5, faults: 'outbox-churn', note: outboxRetryOvertakes },
+  { scenario: 'clinic-day', seed: 26, nodes: 5, faults: 'outbox-churn', note: outboxKeyOrder },
 ];

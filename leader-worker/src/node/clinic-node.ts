@@ -87,7 +87,7 @@ export interface AppliedEvent<Result> {
 
 interface Waiter<Result> {
   readonly resolve: (outcome: ProposalOutcome<Result>) => void;
-  readonly cancelTimeout: () => void;
+  cancelTimeout: () => void;
 }
 
 export class ClinicNode<Result> {
@@ -98,6 +98,8 @@ export class ClinicNode<Result> {
   private readonly appliedListeners = new Set<(event: AppliedEvent<Result>) => void>();
   private readonly statusListeners = new Set<(status: ClinicNodeStatus) => void>();
   private processing: Promise<void> | null = null;
+  /** The chain of outbox writes, so each save is stamped after the one before it is stored. */
+  private saving: Promise<void> = Promise.resolve();
   private processAgain = false;
   private appliedSinceCache = 0;
   private droppedPeerMessages = 0;
@@ -163,15 +165,12 @@ export class ClinicNode<Result> {
       return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: `command ${key} is already waiting` });
     }
     const bytes = encode(command);
-    const item: OutboxItem = { clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.options.scheduler.nowMs() };
     this.trackUnapplied(identity);
     return new Promise((resolve) => {
-      const cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, () => void this.moveToOutbox(key, item));
-      this.waiters.set(key, { resolve, cancelTimeout });
-      // Too far ahead of the client's oldest unapplied write, or no leader to wait for: it goes to the
-      // outbox at once and is proposed when it may be.
-      if (!this.mayPropose(identity) || this.raft.propose([bytes]).type === 'refused') void this.moveToOutbox(key, item);
-      this.kick();
+      const waiter: Waiter<Result> = { resolve, cancelTimeout: () => undefined };
+      this.waiters.set(key, waiter);
+      // Saves are stamped and stored one after another: their order is the order they are proposed in.
+      this.saving = this.saving.then(() => this.save(key, identity, bytes, waiter));
     });
   }
 
@@ -255,11 +254,54 @@ export class ClinicNode<Result> {
     this.kick();
   }
 
-  /** Once a leader is known, re-proposes outbox items in order, a bounded number per round. */
-  private proposeFromOutbox(): void {
-    if (this.outbox.size === 0 || this.raft.status().leaderId === null) return;
-    const due = this.outbox.takeDue(this.options.scheduler.nowMs(), (item) => this.mayPropose(item));
-    if (due.length > 0) this.raft.propose(due.map((item) => item.command));
+  /**
+   * Proposes the outbox's next batch to the current leader, if one is due. Returns whether it proposed.
+   * Every write goes this way, so a device's writes reach the log in the order they were saved.
+   */
+  private proposeFromOutbox(): boolean {
+    const status = this.raft.status();
+    if (this.outbox.size === 0 || status.leaderId === null) return false;
+    const batch = this.outbox.takeBatch(this.options.scheduler.nowMs(), `${status.leaderId}@${status.term}`, (item) => this.mayPropose(item));
+    if (batch.length === 0) return false;
+    if (this.raft.propose(batch.map((item) => item.command)).type === 'refused') {
+      this.outbox.batchRefused();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Stores a clinician's write in the outbox (durably, before anything else), then proposes it. The
+   * clinician hears 'applied' if it applies within quorumWaitMs, else 'pending' — at once when there is no
+   * leader to wait for. Nothing is claimed before the write is stored.
+   */
+  private async save(key: string, identity: CommandIdentity, bytes: Uint8Array, waiter: Waiter<Result>): Promise<void> {
+    if (this.waiters.get(key) !== waiter) return; // the node stopped or failed meanwhile, and said so
+    const item: OutboxItem = {
+      clientId: identity.clientId,
+      sequence: identity.sequence,
+      command: bytes,
+      savedAtMs: this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()),
+    };
+    try {
+      await this.outbox.add(item);
+    } catch (error) {
+      // Not stored: it no longer holds back the client's later writes.
+      this.unapplied.get(identity.clientId)?.delete(identity.sequence);
+      this.waiters.delete(key);
+      waiter.resolve(this.failureOutcome(error));
+      return;
+    }
+    if (this.waiters.get(key) !== waiter) return;
+    const pending = (): void => {
+      if (this.waiters.get(key) !== waiter) return;
+      this.waiters.delete(key);
+      waiter.resolve({ type: 'pending' });
+    };
+    if (this.raft.status().leaderId === null) pending();
+    else waiter.cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, pending);
+    this.proposeFromOutbox();
+    this.kick();
   }
 
   /**
@@ -280,21 +322,6 @@ export class ClinicNode<Result> {
       this.unapplied.set(identity.clientId, sequences);
     }
     sequences.add(identity.sequence);
-  }
-
-  private async moveToOutbox(key: string, item: OutboxItem): Promise<void> {
-    const waiter = this.waiters.get(key);
-    if (waiter === undefined) return; // applied in the meantime
-    this.waiters.delete(key);
-    waiter.cancelTimeout();
-    try {
-      await this.outbox.add(item);
-      waiter.resolve({ type: 'pending' });
-    } catch (error) {
-      // Not stored: it no longer holds back the client's later writes.
-      this.unapplied.get(item.clientId)?.delete(item.sequence);
-      waiter.resolve(this.failureOutcome(error));
-    }
   }
 
   /** Handles Readys until there are none; calls made while one is being persisted run right after it. */
@@ -326,6 +353,8 @@ export class ClinicNode<Result> {
         this.raft.advance();
       }
       await this.outbox.flushRemovals();
+      // A batch that just applied frees the way for the next one.
+      if (this.proposeFromOutbox()) this.processAgain = true;
       await this.maybeCompact();
       await this.maybeSaveStateCache();
     } catch (error) {

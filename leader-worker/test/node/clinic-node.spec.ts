@@ -125,7 +125,8 @@ describe('ClinicNode (the driver)', () => {
     const outcome = harness.node(leader).propose({ clientId: 'clinician-1', sequence: 1, text: 'x'.repeat(200) });
     await harness.scheduler.advance(2000);
     expect(await outcome).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'storageFull' }));
-    expect(harness.node(leader).status().storageFailure).toBe('full');
+    // The write failed at the outbox, before anything was proposed: nothing is stored, nothing applies.
+    expect(harness.node(leader).pendingWrites()).toEqual([]);
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
   });
 

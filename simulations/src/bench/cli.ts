@@ -11,6 +11,7 @@ const benchmarks: Record<string, (args: string[]) => Record<string, unknown> | P
   raft: raftBenchmark,
   chart: chartBenchmark,
   'chart-browser': chartBrowserBenchmark,
+  ingest: ingestBenchmark,
 };
 
 const nodeRuntime: BenchRuntime = { name: `node ${process.versions.node}`, now: () => performance.now() };
@@ -46,6 +47,16 @@ async function chartBrowserBenchmark(args: string[]): Promise<Record<string, unk
     await chromium.close();
   }
   return compareChartBenchRuns(chromiumRounds, nodeRounds);
+}
+
+/**
+ * Log ingest through the central API (central-api/bench/ingest-bench.ts). The central project compiles it and
+ * references this one, not the other way round, so it is loaded from dist at run time.
+ */
+async function ingestBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const modulePath = new URL('../../../central-api/bench/ingest-bench.js', import.meta.url).href;
+  const { runIngestBenchmark } = (await import(modulePath)) as { runIngestBenchmark: (args: string[]) => Promise<Record<string, unknown>> };
+  return runIngestBenchmark(args);
 }
 
 function raftBenchmark(args: string[]): Record<string, unknown> {

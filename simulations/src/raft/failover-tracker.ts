@@ -4,7 +4,11 @@
 import type { NodeId } from '../../../leader-worker/src/raft/types.js';
 import type { EventQueue } from '../engine/event-queue.js';
 import type { Trace } from '../engine/trace.js';
-import type { RaftFigures } from './figures.js';
+
+/** Where failover times go: the raft scenario's figures, or clinic-day's. */
+export interface FailoverSamples {
+  readonly failoverTicks: number[];
+}
 
 interface OpenFailover {
   readonly leaderId: NodeId;
@@ -18,7 +22,7 @@ export class FailoverTracker {
   constructor(
     private readonly queue: EventQueue,
     private readonly trace: Trace,
-    private readonly figures: RaftFigures,
+    private readonly figures: FailoverSamples,
     private readonly tickIntervalMs: number,
   ) {}
 
@@ -37,6 +41,13 @@ export class FailoverTracker {
     this.figures.failoverTicks.push(ticks);
     this.open = null;
     if (this.trace.enabled) this.trace.write(this.queue.nowMs, `failover done: ${leaderId} leads term ${term} after ${ticks} ticks`);
+  }
+
+  /** Nobody can be elected for a while (the whole network is down): a failover being timed is dropped. */
+  abandon(cause: string): void {
+    if (this.open === null) return;
+    if (this.trace.enabled) this.trace.write(this.queue.nowMs, `failover not timed: ${cause}`);
+    this.open = null;
   }
 
   /** The fault on `nodeId` ended; `stillLeads` says whether it still leads the term it led before. */

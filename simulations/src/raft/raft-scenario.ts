@@ -5,7 +5,7 @@ import { faultProfiles, findFaultProfile, type FaultProfile } from './fault-prof
 import { defaultRunSettings } from './settings.js';
 import { runRaftSimulation } from './simulation.js';
 
-export const raftScenario: Scenario = {
+export const raftScenario = {
   name: 'raft',
   summary: 'one clinic: N tablets run the Raft core over a faulty network, with crashes, frozen tabs, partitions and churn',
   faultProfileNames: faultProfiles.map((profile) => profile.name),
@@ -26,7 +26,7 @@ export const raftScenario: Scenario = {
       trace: result.trace,
     };
   },
-};
+} satisfies Scenario;
 
 function profileNamed(name: string): FaultProfile {
   const profile = findFaultProfile(name);

@@ -96,6 +96,10 @@ export class SimulatedNode {
     return this.machine;
   }
 
+  stateHash(): string {
+    return this.stateMachine().stateHash();
+  }
+
   status(): RaftStatus {
     return this.core().status();
   }

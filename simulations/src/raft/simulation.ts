@@ -7,6 +7,7 @@ import { EventQueue } from '../engine/event-queue.js';
 import { Trace } from '../engine/trace.js';
 import { check, classifyFailure, simulatorAssert, type Violation } from '../engine/violation.js';
 import { Cluster } from './cluster.js';
+import { commandKey } from './command-codec.js';
 import { createRaft, type DriverOrder, type RaftFactory } from './core-factory.js';
 import { FailoverTracker } from './failover-tracker.js';
 import { FaultInjector } from './fault-injector.js';
@@ -23,7 +24,7 @@ import { Network } from './network.js';
 import { ReadWorkload } from './read-workload.js';
 import { defaultRunSettings, type RunSettings } from './settings.js';
 import type { NodeObserver, SimulatedNode } from './simulated-node.js';
-import type { ApplyOutcome } from './state-machine.js';
+import { clientSessionMachineView, type ApplyOutcome } from './state-machine.js';
 import { Workload } from './workload.js';
 
 export interface RaftRunOptions {
@@ -97,7 +98,7 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     const { timings, workload, limits } = this.settings;
     this.random = forkStreams(options.seed);
     this.trace = new Trace(options.trace);
-    this.safety = new SafetyChecker(this.history, this.queue, options.protocolRuleChecks ?? true);
+    this.safety = new SafetyChecker(this.history, this.queue, options.protocolRuleChecks ?? true, clientSessionMachineView);
     this.reads = new ReadChecker(this.ledger, this.queue, this.trace, this.figures);
     this.cluster = new Cluster(
       {
@@ -112,7 +113,7 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     );
     this.network = new Network(this.queue, this.random.network, this.trace, this.figures, this.cluster, options.profile.network);
     this.workload = new Workload(this.queue, this.random.workload, this.trace, this.figures, workload, this.ledger,
-      (clientId, seq) => this.safety.appliedIndexOf(clientId, seq), this.cluster);
+      (clientId, seq) => this.safety.appliedIndexOf(commandKey(clientId, seq)), this.cluster);
     this.readWorkload = new ReadWorkload(this.queue, this.random.reads, this.trace, this.figures, workload, this.cluster, this.reads);
     this.churn = new MembershipChurn(this.queue, this.random.churn, this.trace, this.figures, this.cluster, this,
       options.nodeCount, limits.learnerCatchUpLagEntriesMax);

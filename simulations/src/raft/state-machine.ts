@@ -2,8 +2,9 @@
 // what it applied, and round-trips through bytes for snapshots. Client sessions follow Raft thesis §6.3: a
 // proposal retried or duplicated by the network may sit in the log twice, and the second copy is a no-op.
 import type { Entry } from '../../../leader-worker/src/raft/types.js';
-import { decodeCommand } from './command-codec.js';
+import { commandKey, decodeCommand } from './command-codec.js';
 import { digestBytes, digestText, emptyDigest, type DigestState } from './hashing.js';
+import type { CheckedStateMachine } from './invariants/safety-checker.js';
 
 /** What applying one committed entry did. */
 export type ApplyOutcome = 'applied' | 'duplicate' | 'skipped';
@@ -124,3 +125,17 @@ class WordReader {
     if (this.offset !== this.view.byteLength) throw new Error('state machine snapshot has trailing bytes');
   }
 }
+
+/** The session machine as the safety checker sees it. */
+export const clientSessionMachineView: CheckedStateMachine = {
+  emptyStateHash: new ClientSessionStateMachine().stateHash(),
+  commandKey(entry) {
+    const command = entry.type === 'command' ? decodeCommand(entry.data) : null;
+    return command === null ? null : commandKey(command.clientId, command.seq);
+  },
+  isFirstApplication: (outcome) => outcome === 'applied',
+  describeCommand(key) {
+    const numeric = Number(key);
+    return `client ${Math.floor(numeric / 0x200000)} seq ${numeric % 0x200000}`;
+  },
+};

@@ -3,8 +3,10 @@
 // this record only grows, so "no committed entry is ever lost or changed" can be checked at any moment.
 import type { Entry } from '../../../../leader-worker/src/raft/types.js';
 import { check } from '../../engine/violation.js';
-import type { ApplyOutcome } from '../state-machine.js';
 import { entryFingerprint } from './entry-fingerprint.js';
+
+/** A proposal's (client, sequence) name as a map key: a number in the raft scenario, text in clinic-day. */
+export type CommandKey = number | string;
 
 export interface CommittedRecord {
   readonly term: number;
@@ -16,11 +18,12 @@ export interface CommittedRecord {
 export interface AppliedRecord {
   readonly term: number;
   readonly fingerprint: string;
-  readonly outcome: ApplyOutcome;
+  /** What the state machine said ('applied', 'duplicate', ...): equal on every node. */
+  readonly outcome: string;
   /** The state machine's hash right after applying this index. */
   readonly stateHash: string;
   /** (clientId, seq) key of a command entry, else null. */
-  readonly commandKey: number | null;
+  readonly commandKey: CommandKey | null;
   readonly witness: string;
 }
 

@@ -1,30 +1,53 @@
 // Raft's safety properties, checked as the drivers work and after every event: Election Safety, Log
 // Matching, Leader Completeness, State Machine Safety (Figure 3), the commit rule of §5.4.2, and that
 // nothing leaves a node before the state it promises is durable (Figure 2: "before responding to RPCs").
+//
+// The checker judges any driver that can show it these few things (CheckedNode): the raft scenario's own
+// simulated node, and the clinic-day scenario's real ClinicNode seen through its storage and transport.
 import type { RaftStatus } from '../../../../leader-worker/src/raft/raft.js';
 import type { Entry, HardState, Message, NodeId, Ready, Snapshot } from '../../../../leader-worker/src/raft/types.js';
 import type { EventQueue } from '../../engine/event-queue.js';
 import { check } from '../../engine/violation.js';
-import { commandKey, decodeCommand } from '../command-codec.js';
-import type { SimulatedNode } from '../simulated-node.js';
-import type { ApplyOutcome } from '../state-machine.js';
-import { ClientSessionStateMachine } from '../state-machine.js';
-import type { LogHistory } from './log-history.js';
+import type { DurableStorage } from '../durable-storage.js';
+import type { CommandKey, LogHistory } from './log-history.js';
+
+/** The part of a node's status the checks read. */
+export type ObservedStatus = Pick<RaftStatus, 'role' | 'term' | 'commitIndex'>;
 
 /** A node's status as last seen after an event, tagged with the process incarnation that reported it. */
-export interface Observation {
-  readonly status: RaftStatus;
+export interface Observation<Status extends ObservedStatus = RaftStatus> {
+  readonly status: Status;
   readonly incarnation: number;
 }
 
-const emptyStateHash = new ClientSessionStateMachine().stateHash();
+/** A driver as the checker sees it: who, which process, what its disk durably holds, and its state. */
+export interface CheckedNode {
+  readonly id: NodeId;
+  /** Starts of this node's process, counting restarts. */
+  readonly incarnation: number;
+  /** What the node's disk holds, updated when a write is durable (before anything depending on it leaves). */
+  readonly storage: DurableStorage;
+  stateHash(): string;
+}
+
+/** What the checker must know of the replicated state machine. */
+export interface CheckedStateMachine {
+  /** The state hash of an empty machine, as restored from the bootstrap snapshot. */
+  readonly emptyStateHash: string;
+  /** The (client, sequence) key of a command entry; null for any other entry. */
+  commandKey(entry: Entry): CommandKey | null;
+  /** Whether applying a command with this outcome was its one real application (not a retry's no-op). */
+  isFirstApplication(outcome: string): boolean;
+  /** The key as a person reads it, for reports. */
+  describeCommand(key: CommandKey): string;
+}
 
 export class SafetyChecker {
   private readonly leaderByTerm = new Map<number, NodeId>();
   /** `${voter}@${term}` -> the candidate that voter granted its vote to. */
   private readonly grantedVotes = new Map<string, NodeId>();
   /** (clientId, seq) -> the one index where the state machine applied it. */
-  private readonly commandAppliedAt = new Map<number, number>();
+  private readonly commandAppliedAt = new Map<CommandKey, number>();
 
   /**
    * @param protocolRules also check the protocol's own rules (persist before send, one vote per term, the
@@ -35,14 +58,15 @@ export class SafetyChecker {
     private readonly history: LogHistory,
     private readonly queue: EventQueue,
     private readonly protocolRules: boolean,
+    private readonly machine: CheckedStateMachine,
   ) {}
 
-  /** The log index where (clientId, seq) was applied, if it was. */
-  appliedIndexOf(clientId: number, seq: number): number | undefined {
-    return this.commandAppliedAt.get(commandKey(clientId, seq));
+  /** The log index where the command with this key was applied, if it was. */
+  appliedIndexOf(key: CommandKey): number | undefined {
+    return this.commandAppliedAt.get(key);
   }
 
-  persisted(node: SimulatedNode, ready: Ready, previousHardState: HardState): void {
+  persisted(node: CheckedNode, ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>, previousHardState: HardState): void {
     const witness = this.witness(node);
     if (ready.snapshot !== null) this.checkSnapshotTerm(ready.snapshot, witness);
     // A stale leader or follower may hold a divergent suffix at indexes committed elsewhere; only what this
@@ -58,7 +82,7 @@ export class SafetyChecker {
   }
 
   /** Nothing may leave a node before the state it depends on is durable (Figure 2; the Ready contract). */
-  sending(node: SimulatedNode, message: Message): void {
+  sending(node: CheckedNode, message: Message): void {
     if (!this.protocolRules) return;
     const durable = node.storage.hardState;
     const where = () => `${this.witness(node)} sent ${message.type} t${message.term} with durable t${durable.term}/vote=${durable.votedFor ?? '-'}`;
@@ -83,31 +107,30 @@ export class SafetyChecker {
   }
 
   /** The restored state must be exactly what applying the log up to the snapshot produced everywhere. */
-  snapshotRestored(node: SimulatedNode, snapshot: Snapshot): void {
+  snapshotRestored(node: CheckedNode, snapshot: Snapshot): void {
     const witness = this.witness(node);
     this.checkSnapshotTerm(snapshot, witness);
-    const restoredHash = node.stateMachine().stateHash();
-    const expectedHash = snapshot.index === 0 ? emptyStateHash : this.history.appliedAt(snapshot.index)?.stateHash;
+    const restoredHash = node.stateHash();
+    const expectedHash = snapshot.index === 0 ? this.machine.emptyStateHash : this.history.appliedAt(snapshot.index)?.stateHash;
     if (expectedHash === undefined) return;
     check(restoredHash === expectedHash, 'snapshot-state',
       () => `${witness} restored snapshot ${snapshot.index}/${snapshot.term} with state ${restoredHash}, but applying the log gave ${expectedHash}`);
   }
 
-  applied(node: SimulatedNode, entry: Entry, outcome: ApplyOutcome): void {
+  applied(node: CheckedNode, entry: Entry, outcome: string): void {
     const witness = this.witness(node);
     this.history.recordCommitted(entry, witness);
-    const command = entry.type === 'command' ? decodeCommand(entry.data) : null;
-    const key = command === null ? null : commandKey(command.clientId, command.seq);
-    this.history.recordApplied(entry, { outcome, stateHash: node.stateMachine().stateHash(), commandKey: key, witness });
-    if (key === null || outcome !== 'applied') return;
+    const key = this.machine.commandKey(entry);
+    this.history.recordApplied(entry, { outcome, stateHash: node.stateHash(), commandKey: key, witness });
+    if (key === null || !this.machine.isFirstApplication(outcome)) return;
     const earlier = this.commandAppliedAt.get(key);
     check(earlier === undefined || earlier === entry.index, 'exactly-once',
-      () => `${witness} applied client ${command!.clientId} seq ${command!.seq} at ${entry.index}, already applied at ${earlier}`);
+      () => `${witness} applied ${this.machine.describeCommand(key)} at ${entry.index}, already applied at ${earlier}`);
     this.commandAppliedAt.set(key, entry.index);
   }
 
   /** Status-based checks, after every event that touched `node`. */
-  observed(node: SimulatedNode, previous: Observation | undefined, current: RaftStatus): void {
+  observed(node: CheckedNode, previous: Observation<ObservedStatus> | undefined, current: ObservedStatus): void {
     const sameProcess = previous !== undefined && previous.incarnation === node.incarnation;
     if (sameProcess) {
       check(current.commitIndex >= previous.status.commitIndex, 'commit-regression',
@@ -133,7 +156,7 @@ export class SafetyChecker {
   }
 
   /** Leader Completeness (§5.4): a new leader's log holds every entry committed so far. */
-  private checkLeaderCompleteness(node: SimulatedNode, status: RaftStatus): void {
+  private checkLeaderCompleteness(node: CheckedNode, status: ObservedStatus): void {
     const storage = node.storage;
     const committedMax = this.history.committedIndexMax;
     check(storage.lastIndex >= committedMax, 'leader-completeness',
@@ -153,13 +176,13 @@ export class SafetyChecker {
   }
 
   /** §5.4.2 (Figure 8): a leader only advances its commit index to an entry of its own term. */
-  private checkCommitRule(node: SimulatedNode, status: RaftStatus): void {
+  private checkCommitRule(node: CheckedNode, status: ObservedStatus): void {
     const term = node.storage.termAt(status.commitIndex);
     check(term === status.term, 'commit-rule',
       () => `${this.witness(node)} leader of term ${status.term} advanced its commit index to ${status.commitIndex}, an entry of term ${term ?? 'unknown'}`);
   }
 
-  private checkHardState(node: SimulatedNode, previous: HardState, witness: string): void {
+  private checkHardState(node: CheckedNode, previous: HardState, witness: string): void {
     const stored = node.storage.hardState;
     check(stored.term >= previous.term, 'durable-term-regression',
       () => `${witness} persisted term ${stored.term} after term ${previous.term}`);
@@ -194,7 +217,7 @@ export class SafetyChecker {
     this.grantedVotes.set(key, message.to);
   }
 
-  private witness(node: SimulatedNode): string {
+  private witness(node: CheckedNode): string {
     return `${node.id}#${node.incarnation}@${this.queue.nowMs}ms`;
   }
 }

@@ -1,0 +1,43 @@
+// The `clinic-day` scenario: N devices of one clinic run the real ClinicNode through a compressed clinic day
+// under a named fault profile, judged by the Raft checkers and the clinic's own (acknowledged writes, the
+// outbox, convergence, handoffs). This adapts runClinicDay to the scenario interface the CLI knows.
+import type { JsonValue, Scenario, ScenarioRunOptions, SeedOutcome } from '../scenario.js';
+import { derivedClinicFigures } from './clinic-figures.js';
+import { clinicFaultProfiles, findClinicFaultProfile, type ClinicFaultProfile } from './fault-profiles.js';
+import { defaultClinicDaySettings } from './settings.js';
+import { runClinicDay } from './simulation.js';
+
+export const clinicDayScenario = {
+  name: 'clinic-day',
+  summary: 'one clinic day: patients move registration -> triage -> clinician -> lab -> pharmacy across devices running the real clinic node, under the seed problem\'s faults',
+  faultProfileNames: clinicFaultProfiles.map((profile) => profile.name),
+  nodesOption: 'devices',
+  seedLineFigures: ['patients', 'visitsCompleted', 'acknowledgedWrites', 'acknowledgedPending', 'refusedWrites', 'elections', 'batteryDeaths', 'lanOutages', 'handoffsMeasured'],
+  deriveFigures: derivedClinicFigures,
+
+  settings(nodes: number, faults: string): JsonValue {
+    return toJson({ devices: nodes, faultProfile: profileNamed(faults), ...defaultClinicDaySettings });
+  },
+
+  async runSeed(options: ScenarioRunOptions): Promise<SeedOutcome> {
+    const result = await runClinicDay({ seed: options.seed, deviceCount: options.nodes, profile: profileNamed(options.faults), trace: options.trace });
+    return {
+      seed: result.seed,
+      violation: result.violation,
+      figures: result.figures.counters(),
+      samples: result.figures.samples(),
+      trace: result.trace,
+    };
+  },
+} satisfies Scenario;
+
+function profileNamed(name: string): ClinicFaultProfile {
+  const profile = findClinicFaultProfile(name);
+  if (profile === undefined) throw new Error(`unknown fault profile '${name}'`);
+  return profile;
+}
+
+/** Plain data to JSON data: the settings objects hold only numbers, strings and arrays. */
+function toJson(value: object): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}

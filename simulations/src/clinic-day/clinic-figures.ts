@@ -1,0 +1,115 @@
+// What a clinic-day run measured. Counters are summed over seeds in the report; samples are pooled and
+// reported as P50 and P99; the percentages are derived from the summed counters (derivedClinicFigures).
+// None of these pass or fail a run: the invariant checkers do that.
+
+export class ClinicFigures {
+  eventsProcessed = 0;
+  virtualMs = 0;
+  messagesSent = 0;
+
+  patients = 0;
+  visitsCompleted = 0;
+
+  /** propose() calls made by clinicians on usable devices. */
+  writesAttempted = 0;
+  /** Outcome 'applied' (with an accepted or duplicate result) or 'pending' (durably in the outbox). */
+  acknowledgedWrites = 0;
+  acknowledgedApplied = 0;
+  acknowledgedPending = 0;
+  /** Outcome 'failed': nothing was stored, the clinician was told so. */
+  refusedWrites = 0;
+  refusedStorageFull = 0;
+  /** The device lost power or restarted before the clinician saw an outcome. */
+  abandonedWrites = 0;
+  /** Applied with a 'rejected' result (the clinician tries again if the record is not there). */
+  rejectedWrites = 0;
+  /** Rejected because an earlier attempt of the same write had already been applied (the record is there). */
+  rejectedAlreadyRecorded = 0;
+  /** Field edits that opened a conflict. */
+  conflicts = 0;
+  /** Acknowledged writes missing from the final log (each one is also a violation). */
+  lostWrites = 0;
+  /** Command entries in the final committed log, and those that repeat an applied proposal (retries). */
+  committedEntries = 0;
+  duplicates = 0;
+
+  /** A device received a station's handoff (a visit moved to it): its write became visible there. */
+  handoffs = 0;
+  /** Handoffs whose 2 s window had the router up and both devices awake, powered and connected. */
+  handoffsMeasured = 0;
+  handoffsMeasuredWithin2s = 0;
+  handoffsWithin2s = 0;
+  /** A station saw a visit arrive before all of the previous station's writes were visible (applied out of order). */
+  handoffsOutOfOrder = 0;
+
+  /** (device, minute) pairs in which a usable device got an outcome for at least one write. */
+  deviceMinutesJudged = 0;
+  /** ...and every outcome in it was 'applied' or 'pending'. */
+  deviceMinutesWritable = 0;
+  /** ...refused only because the device's disk was full. */
+  deviceMinutesRefusedDiskFullOnly = 0;
+
+  elections = 0;
+  sleeps = 0;
+  batteryDeaths = 0;
+  batteryDeathsMidWrite = 0;
+  batteryDeathsAfterAcknowledgement = 0;
+  leaderFaults = 0;
+  restarts = 0;
+  lanOutages = 0;
+  partitions = 0;
+  flakyLinks = 0;
+  disksFull = 0;
+  storageFailures = 0;
+  compactions = 0;
+  snapshotsInstalled = 0;
+
+  readonly failoverTicks: number[] = [];
+  readonly leaderAfterHealMs: number[] = [];
+  /** Propose to outcome 'applied'. */
+  readonly acknowledgeLatencyMs: number[] = [];
+  /** Propose to outcome 'pending'. */
+  readonly pendingAcknowledgeLatencyMs: number[] = [];
+  /** Outcome 'pending' to the write applied on the device that made it (its outbox drained). */
+  readonly outboxDrainMs: number[] = [];
+  /** Acknowledgement of a station's handoff to its visibility on the next station's device, measured handoffs. */
+  readonly handoffLatencyMs: number[] = [];
+  /** The same over every handoff (faults included). */
+  readonly handoffLatencyAllMs: number[] = [];
+
+  counters(): Record<string, number> {
+    const counters: Record<string, number> = {};
+    for (const [name, value] of Object.entries(this)) if (typeof value === 'number') counters[name] = value;
+    return counters;
+  }
+
+  samples(): Record<string, readonly number[]> {
+    return {
+      failoverTicks: this.failoverTicks,
+      leaderAfterHealMs: this.leaderAfterHealMs,
+      acknowledgeLatencyMs: this.acknowledgeLatencyMs,
+      pendingAcknowledgeLatencyMs: this.pendingAcknowledgeLatencyMs,
+      outboxDrainMs: this.outboxDrainMs,
+      handoffLatencyMs: this.handoffLatencyMs,
+      handoffLatencyAllMs: this.handoffLatencyAllMs,
+    };
+  }
+}
+
+/** A percentage of two sums, rounded down to 3 decimals (so 99.9996 never shows as 100); null for 0 / 0. */
+function percent(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.floor((100_000 * part) / whole) / 1_000;
+}
+
+/** The headline figures, from counters summed over seeds (see simulations/README.md for the definitions). */
+export function derivedClinicFigures(totals: Readonly<Record<string, number>>): Record<string, number | null> {
+  const total = (name: string): number => totals[name] ?? 0;
+  return {
+    writableMinutesPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged')),
+    writableMinutesExcludingDiskFullPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged') - total('deviceMinutesRefusedDiskFullOnly')),
+    handoffWithin2sPct: percent(total('handoffsMeasuredWithin2s'), total('handoffsMeasured')),
+    handoffWithin2sAllPct: percent(total('handoffsWithin2s'), total('handoffs')),
+    acknowledgedWrites: total('acknowledgedWrites'),
+    lostWrites: total('lostWrites'),
+  };
+}

@@ -1,0 +1,388 @@
+// One seeded clinic day: N devices running the real ClinicNode (Raft core, chart state machine, memory
+// storage with crash semantics, outbox) on leader-worker's in-memory network, all on one virtual clock.
+// Patients come in and move from station to station; faults from the seed problem hit the devices and the
+// Wi-Fi; at the end of the day everything heals and the visits still open are finished; then the verdict.
+//
+// The node works through promises. After every event the simulator lets all of that work settle (one
+// macrotask turn drains every promise job, and no timer or I/O is involved) before it runs the next event,
+// so a device's writes take no virtual time and one seed always replays to the same bytes.
+import { decode } from '@msgpack/msgpack';
+import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import type { ClinicNodeStatus } from '../../../leader-worker/src/node/clinic-node.js';
+import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
+import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
+import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
+import type { HardState, Message, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
+import type { PersistBatch } from '../../../leader-worker/src/storage/raft-storage.js';
+import { EventQueue } from '../engine/event-queue.js';
+import { Trace } from '../engine/trace.js';
+import { check, classifyFailure, type Violation } from '../engine/violation.js';
+import { FailoverTracker } from '../raft/failover-tracker.js';
+import { LogHistory } from '../raft/invariants/log-history.js';
+import { SafetyChecker, type Observation } from '../raft/invariants/safety-checker.js';
+import { chartMachineView } from './chart-machine-view.js';
+import { ClinicFaultInjector, type FaultHost } from './clinic-fault-injector.js';
+import { ClinicFigures } from './clinic-figures.js';
+import { ClinicNetwork, type DeliveryTarget } from './clinic-network.js';
+import { ClinicWorkload, deviceName, type WorkloadHost } from './clinic-workload.js';
+import { memoryDeviceStorage, type DeviceStorageFactory } from './device-factory.js';
+import type { ClinicFaultProfile } from './fault-profiles.js';
+import { HandoffTracker } from './handoff-tracker.js';
+import { checkClinicFinalState, describeDevices } from './invariants/final-checks.js';
+import { WriteLedger } from './invariants/write-ledger.js';
+import { defaultClinicDaySettings, type ClinicDaySettings } from './settings.js';
+import { SimulatedDevice, type DeviceHost } from './simulated-device.js';
+import { WritableMinutes } from './writable-minutes.js';
+
+export interface ClinicDayRunOptions {
+  readonly seed: number;
+  readonly deviceCount: number;
+  readonly profile: ClinicFaultProfile;
+  readonly trace: boolean;
+  readonly settings?: ClinicDaySettings;
+  /** The devices' storage; tests inject broken variants. */
+  readonly storageFactory?: DeviceStorageFactory;
+  /** Check the Raft protocol's step rules (persist before send, one vote per term, the commit rule) too. */
+  readonly protocolRuleChecks?: boolean;
+}
+
+export interface ClinicDayRunResult {
+  readonly seed: number;
+  readonly violation: Violation | null;
+  readonly figures: ClinicFigures;
+  readonly trace: string;
+}
+
+export function runClinicDay(options: ClinicDayRunOptions): Promise<ClinicDayRunResult> {
+  return new ClinicDaySimulation(options).run();
+}
+
+/** The clinic's id in every event id; a clinic id has no '/' or ':'. */
+const clinicId = 'kibuye-hc';
+/** The node's tick interval (its production default), for failover figures in ticks. */
+const tickIntervalMs = 100;
+
+/** Independent random streams, forked from the seed in a fixed order. */
+interface RandomStreams {
+  readonly network: SeededRandom;
+  readonly faults: SeededRandom;
+  readonly acknowledgementFaults: SeededRandom;
+  readonly workload: SeededRandom;
+  readonly devices: SeededRandom;
+  readonly clocks: SeededRandom;
+}
+
+function forkStreams(seed: number): RandomStreams {
+  const root = new SeededRandom(seed);
+  return {
+    network: root.fork(), faults: root.fork(), acknowledgementFaults: root.fork(), workload: root.fork(), devices: root.fork(), clocks: root.fork(),
+  };
+}
+
+/** Lets every promise job queued so far, and every job those queue, run: one macrotask turn. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, DeliveryTarget {
+  readonly queue = new EventQueue();
+  readonly network: ClinicNetwork;
+  readonly storageFactory: DeviceStorageFactory;
+  readonly nodeTiming: ClinicDaySettings['nodeTiming'];
+  readonly clinicId = clinicId;
+  readonly initialState: PersistedState;
+  readonly devices: readonly SimulatedDevice[];
+  readonly ledger = new WriteLedger();
+  readonly handoffs: HandoffTracker;
+  readonly minutes: WritableMinutes;
+  private readonly settings: ClinicDaySettings;
+  private readonly random: RandomStreams;
+  private readonly traceLog: Trace;
+  private readonly figures = new ClinicFigures();
+  private readonly history = new LogHistory();
+  private readonly machineView = chartMachineView(clinicId);
+  private readonly safety: SafetyChecker;
+  private readonly failover: FailoverTracker;
+  private readonly injector: ClinicFaultInjector;
+  private readonly workload: ClinicWorkload;
+  private readonly protocolRules: boolean;
+  private readonly observations = new Map<NodeId, Observation<ClinicNodeStatus>>();
+  private readonly touchedDevices = new Set<SimulatedDevice>();
+  /** Errors raised inside the nodes' asynchronous work, thrown after the event. */
+  private readonly failures: unknown[] = [];
+  private healedAtMs: number | null = null;
+  private leaderFoundAfterHeal = false;
+  private closing = false;
+  private finished = false;
+
+  constructor(private readonly options: ClinicDayRunOptions) {
+    this.settings = options.settings ?? defaultClinicDaySettings;
+    this.random = forkStreams(options.seed);
+    this.traceLog = new Trace(options.trace);
+    this.storageFactory = options.storageFactory ?? memoryDeviceStorage;
+    this.nodeTiming = this.settings.nodeTiming;
+    this.protocolRules = options.protocolRuleChecks ?? true;
+    const ids = Array.from({ length: options.deviceCount }, (_, index) => deviceName(index, options.deviceCount));
+    this.initialState = bootstrapState({ voters: ids, learners: [] });
+    // The founding membership entries are committed before any device runs.
+    for (const entry of this.initialState.entries) if (entry.index <= this.initialState.hardState.commitIndex) this.history.recordCommitted(entry, 'bootstrap');
+    this.network = new ClinicNetwork(this.queue, this.random.network, this.figures, this, options.profile.network, (error) => this.fail(error));
+    this.devices = ids.map((id) => new SimulatedDevice(id, this.random.devices.fork(), this));
+    this.safety = new SafetyChecker(this.history, this.queue, this.protocolRules, this.machineView);
+    this.failover = new FailoverTracker(this.queue, this.traceLog, this.figures, tickIntervalMs);
+    this.handoffs = new HandoffTracker(this.queue, this.traceLog, this.figures, this.settings.limits.handoffOnTimeMs,
+      (id) => this.injector.isDisrupted(this.device(id)));
+    this.minutes = new WritableMinutes(this.settings.limits.writableWindowMs);
+    this.injector = new ClinicFaultInjector(this.queue, this.random.faults, this.random.acknowledgementFaults, this.traceLog, this.figures,
+      options.profile, this.network, this.failover, this.handoffs, this);
+    this.workload = new ClinicWorkload(this.queue, this.random.workload, this.traceLog, this.figures, this.settings.workload, this, this.devices);
+  }
+
+  async run(): Promise<ClinicDayRunResult> {
+    let violation: Violation | null = null;
+    const unhandled = (reason: unknown): void => this.fail(reason);
+    process.on('unhandledRejection', unhandled);
+    try {
+      this.schedulePhases();
+      await this.runEvents();
+      checkClinicFinalState({
+        devices: this.devices, leader: this.stableLeader(), history: this.history, safety: this.safety, ledger: this.ledger,
+        visits: this.workload.allVisits(), figures: this.figures, trace: this.traceLog, nowMs: this.queue.nowMs,
+      });
+    } catch (error) {
+      violation = classifyFailure(error, this.queue.nowMs);
+      this.traceLog.write(this.queue.nowMs, `VIOLATION ${violation.invariant}: ${violation.message}`);
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+    this.minutes.tally(this.figures);
+    this.figures.virtualMs = this.queue.nowMs;
+    return { seed: this.options.seed, violation, figures: this.figures, trace: this.traceLog.text() };
+  }
+
+  // DeviceHost --------------------------------------------------------------------------------------
+
+  tickJitterMs(): number {
+    const jitterMs = this.injector.isHealed ? 0 : this.options.profile.tickJitterMs;
+    return jitterMs === 0 ? 0 : this.random.clocks.nextInt(2 * jitterMs + 1) - jitterMs;
+  }
+
+  touched(device: SimulatedDevice): void {
+    this.touchedDevices.add(device);
+  }
+
+  fail(error: unknown): void {
+    this.failures.push(error);
+  }
+
+  trace(text: string): void {
+    if (this.traceLog.enabled) this.traceLog.write(this.queue.nowMs, text);
+  }
+
+  persisted(device: SimulatedDevice, batch: PersistBatch, previousHardState: HardState): void {
+    this.safety.persisted(device, batch, previousHardState);
+    if (batch.snapshot !== null) {
+      this.figures.snapshotsInstalled++;
+      this.trace(`${device.id} installed snapshot ${batch.snapshot.index}/${batch.snapshot.term}`);
+    }
+  }
+
+  compacted(device: SimulatedDevice, snapshot: Snapshot): void {
+    this.figures.compactions++;
+    this.trace(`${device.id} compacted its log to ${snapshot.index}/${snapshot.term}`);
+  }
+
+  sending(device: SimulatedDevice, _to: NodeId, bytes: Uint8Array): void {
+    if (!this.protocolRules && !this.traceLog.enabled) return;
+    // The node encoded it a moment ago and the receiver validates it: a plain decode is enough here.
+    const message = decode(bytes) as Message;
+    this.safety.sending(device, message);
+    if (this.traceLog.enabled) this.trace(`${device.id} -> ${describeMessage(message)}`);
+  }
+
+  applied(device: SimulatedDevice, chart: ChartStateMachine, logIndex: number, result: ApplyResult): void {
+    const entry = device.storage.entryAt(logIndex);
+    check(entry !== undefined, 'ready-contract', () => `${device.id} applied index ${logIndex}, which its disk does not hold`);
+    this.safety.applied(device, entry, result.type);
+    if (result.type === 'duplicate') return;
+    const key = this.machineView.commandKey(entry);
+    if (key === null) return;
+    this.workload.applied(device, chart, String(key), logIndex, result);
+    const pendingMs = this.ledger.appliedOnProposer(String(key), device.id, this.queue.nowMs);
+    if (pendingMs !== null) this.figures.outboxDrainMs.push(pendingMs);
+  }
+
+  available(device: SimulatedDevice): void {
+    this.workload.deviceAvailable(device);
+  }
+
+  // WorkloadHost and FaultHost ------------------------------------------------------------------------
+
+  afterAcknowledgement(device: SimulatedDevice): void {
+    this.injector.afterAcknowledgement(device);
+  }
+
+  deviceLost(device: SimulatedDevice): void {
+    this.workload.deviceLost(device);
+  }
+
+  /** The leader of the highest term among running devices whose storage works (a stopped core still says 'leader'). */
+  currentLeader(): SimulatedDevice | null {
+    let leader: SimulatedDevice | null = null;
+    let term = -1;
+    for (const device of this.devices) {
+      const status = device.node?.status();
+      if (status !== undefined && status.storageFailure === null && status.role === 'leader' && status.term > term) {
+        leader = device;
+        term = status.term;
+      }
+    }
+    return leader;
+  }
+
+  // DeliveryTarget -------------------------------------------------------------------------------------
+
+  deliverWhenAwake(to: NodeId, deliver: () => void): void {
+    this.device(to).deliverWhenAwake(deliver);
+  }
+
+  // The run ---------------------------------------------------------------------------------------------
+
+  private device(id: NodeId): SimulatedDevice {
+    const device = this.devices.find((candidate) => candidate.id === id);
+    check(device !== undefined, 'simulator-state', () => `no device ${id}`);
+    return device;
+  }
+
+  private schedulePhases(): void {
+    const { timings } = this.settings;
+    for (const device of this.devices) {
+      this.queue.schedule(this.random.clocks.nextInt(timings.bootSpreadMs), () => device.start());
+    }
+    this.queue.schedule(timings.openingMs, () => {
+      this.workload.open();
+      this.injector.start();
+    });
+    this.queue.schedule(timings.dayMs, () => this.endOfDay());
+  }
+
+  /** Doors close, every fault heals; the visits still open are finished, under a deadline. */
+  private endOfDay(): void {
+    const { timings } = this.settings;
+    this.trace(`end of the day: doors close with ${this.workload.openVisits} visits open`);
+    this.workload.closeDoors();
+    this.injector.heal();
+    this.healedAtMs = this.queue.nowMs;
+    this.closing = true;
+    this.queue.scheduleAfter(timings.closingCheckIntervalMs, () => this.closingCheck());
+    this.queue.scheduleAfter(timings.leaderAfterHealMsMax, () => check(this.leaderFoundAfterHeal, 'liveness-leader',
+      () => `no leader followed by every device ${timings.leaderAfterHealMsMax}ms after healing: ${describeDevices(this.devices)}`));
+    this.queue.scheduleAfter(timings.closingMsMax, () => check(!this.closing, 'liveness-closing',
+      () => `${timings.closingMsMax}ms after healing the clinic is not done: ${this.workload.openVisits} visits open (${this.workload.describeOpenVisits()}); devices: ${describeDevices(this.devices)}`));
+  }
+
+  private closingCheck(): void {
+    if (!this.closing) return;
+    if (this.clinicDone()) {
+      this.closing = false;
+      this.trace(`the clinic is done and every device agrees; quiet for ${this.settings.timings.quietMs}ms`);
+      this.queue.scheduleAfter(this.settings.timings.quietMs, () => {
+        this.finished = true;
+      });
+      return;
+    }
+    this.queue.scheduleAfter(this.settings.timings.closingCheckIntervalMs, () => this.closingCheck());
+  }
+
+  /** Every visit done, every device up with an empty outbox, at the leader's commit index with its state. */
+  private clinicDone(): boolean {
+    if (this.workload.openVisits > 0) return false;
+    const leader = this.stableLeader();
+    if (leader === null) return false;
+    const target = leader.node!.status();
+    return this.devices.every((device) => {
+      const status = device.node!.status();
+      return status.pendingWrites === 0 && status.appliedIndex === target.commitIndex && status.stateHash === target.stateHash;
+    });
+  }
+
+  /** A leader every device is up and following, in its term; null otherwise. */
+  private stableLeader(): SimulatedDevice | null {
+    if (!this.devices.every((device) => device.isUsable)) return null;
+    const leader = this.currentLeader();
+    if (leader === null) return null;
+    const status = leader.node!.status();
+    const followed = this.devices.every((device) => {
+      const other = device.node!.status();
+      return other.term === status.term && other.leaderId === leader.id;
+    });
+    return followed ? leader : null;
+  }
+
+  private async runEvents(): Promise<void> {
+    const { eventsPerSeedMax } = this.settings.limits;
+    for (let event = this.queue.pop(); event !== undefined; event = this.queue.pop()) {
+      this.figures.eventsProcessed++;
+      check(this.figures.eventsProcessed <= eventsPerSeedMax, 'runaway', () => `more than ${eventsPerSeedMax} events in one seed`);
+      event.run();
+      await this.loseArmedPower();
+      await settle();
+      this.throwIfFailed();
+      this.afterEvent();
+      this.throwIfFailed();
+      if (this.finished) return;
+    }
+  }
+
+  /** A battery death armed to land inside a device's work: after that many promise steps of it. */
+  private async loseArmedPower(): Promise<void> {
+    for (const device of this.touchedDevices) {
+      const steps = this.injector.takeArmed(device);
+      if (steps === null) continue;
+      for (let step = 0; step < steps; step++) await Promise.resolve();
+      this.injector.loseArmedPower(device);
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failures.length > 0) throw this.failures[0];
+  }
+
+  /** Status checks on every device the event touched; then the workload sees what they now show. */
+  private afterEvent(): void {
+    const touched = [...this.touchedDevices];
+    this.touchedDevices.clear();
+    for (const device of touched) this.observe(device);
+    if (this.healedAtMs !== null && !this.leaderFoundAfterHeal && this.stableLeader() !== null) {
+      this.leaderFoundAfterHeal = true;
+      this.figures.leaderAfterHealMs.push(this.queue.nowMs - this.healedAtMs);
+    }
+  }
+
+  private observe(device: SimulatedDevice): void {
+    const node = device.node;
+    if (node === null) return;
+    const status = node.status();
+    const previous = this.observations.get(device.id);
+    this.safety.observed(device, previous, status);
+    const recorded = this.history.appliedAt(status.appliedIndex);
+    check(recorded === undefined || recorded.stateHash === status.stateHash, 'state-divergence',
+      () => `${device.id} shows chart ${status.stateHash} at applied index ${status.appliedIndex}, but applying the log there gave ${recorded?.stateHash} (${recorded?.witness})`);
+    this.observations.set(device.id, { status, incarnation: device.incarnation });
+    const sameProcess = previous !== undefined && previous.incarnation === device.incarnation;
+    if (status.storageFailure !== null && (!sameProcess || previous.status.storageFailure === null)) {
+      this.trace(`${device.id} stopped: storage ${status.storageFailure}`);
+      const term = previous?.status.term ?? 0;
+      const stillCurrent = this.devices.every((other) => (other.node?.status().term ?? 0) <= term);
+      if (sameProcess && previous.status.role === 'leader' && stillCurrent && !this.injector.isLanDown) this.failover.leaderRemoved(device.id, term, 'its storage failing');
+    }
+    const ledBefore = sameProcess && previous.status.role === 'leader' && previous.status.term === status.term;
+    if (status.role === 'leader' && !ledBefore) {
+      this.figures.elections++;
+      this.failover.leaderElected(device.id, status.term);
+      this.trace(`${device.id} leads term ${status.term} (commit ${status.commitIndex})`);
+    }
+    if (!sameProcess || previous.status.appliedIndex !== status.appliedIndex) this.workload.deviceAdvanced(device);
+  }
+}

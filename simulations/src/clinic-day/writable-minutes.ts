@@ -1,0 +1,37 @@
+// The writable-minutes figure. A (device, minute) pair is judged when a clinician on that device, while it
+// was powered, awake and running, saved at least one write in that minute and saw its outcome. It is
+// writable when every such outcome was 'applied' or 'pending' (durably in the outbox), and not when any
+// was 'failed' (nothing stored: a full disk, storage unavailable). A save whose device died before answering
+// is not judged. Minutes refused only for a full disk are counted apart, since refusing is the right answer
+// there (see simulations/README.md).
+import type { NodeId } from '../../../leader-worker/src/raft/types.js';
+import type { ClinicFigures } from './clinic-figures.js';
+
+export type WriteVerdict = 'accepted' | 'refusedDiskFull' | 'refused';
+
+interface Minute {
+  refusedDiskFull: boolean;
+  refusedOther: boolean;
+}
+
+export class WritableMinutes {
+  private readonly minutes = new Map<string, Minute>();
+
+  constructor(private readonly windowMs: number) {}
+
+  judged(deviceId: NodeId, proposedAtMs: number, verdict: WriteVerdict): void {
+    const key = `${deviceId}@${Math.floor(proposedAtMs / this.windowMs)}`;
+    let minute = this.minutes.get(key);
+    if (minute === undefined) this.minutes.set(key, (minute = { refusedDiskFull: false, refusedOther: false }));
+    if (verdict === 'refusedDiskFull') minute.refusedDiskFull = true;
+    if (verdict === 'refused') minute.refusedOther = true;
+  }
+
+  tally(figures: ClinicFigures): void {
+    for (const minute of this.minutes.values()) {
+      figures.deviceMinutesJudged++;
+      if (!minute.refusedDiskFull && !minute.refusedOther) figures.deviceMinutesWritable++;
+      if (minute.refusedDiskFull && !minute.refusedOther) figures.deviceMinutesRefusedDiskFullOnly++;
+    }
+  }
+}
