@@ -1,5 +1,10 @@
 // Every migration, oldest first. A new one is a new file here with a larger timestamp; none is ever edited.
 import { ClinicsAndDevices1764028800000 } from './1764028800000-clinics-and-devices.js';
 import { AdminCredential1764028800001 } from './1764028800001-admin-credential.js';
+import { LogIngest1790000001000 } from './1790000001000-log-ingest.js';
+import { ChartCopies1790000001001 } from './1790000001001-chart-copies.js';
+import { ChartLeases1790000002000 } from './1790000002000-chart-leases.js';
+import { DownstreamFeed1790000002001 } from './1790000002001-downstream-feed.js';
+import { SignalingSecret1790000002002 } from './1790000002002-signaling-secret.js';
 
-export const migrations = [ClinicsAndDevices1764028800000, AdminCredential1764028800001];
+export const migrations = [ClinicsAndDevices1764028800000, AdminCredential1764028800001, LogIngest1790000001000, ChartCopies1790000001001, ChartLeases1790000002000, DownstreamFeed1790000002001, SignalingSecret1790000002002];

@@ -1,0 +1,31 @@
+// Named bounds of central's chart copy. One object, injected, so tests can shrink the snapshot interval.
+export interface ChartCopySettings {
+  /**
+   * Clinics whose chart state machine one API process keeps in memory, least recently used dropped first.
+   * A dropped clinic is rebuilt from its latest snapshot and the stored log after it on next use.
+   */
+  readonly clinicsCachedMax: number;
+  /**
+   * Entries applied between two stored snapshots of a clinic's copy. A snapshot is the state machine's own
+   * encoding, about 90 MB at 50,000 patients and a second or two to encode, so it is taken rarely: a process
+   * that meets the clinic cold replays at most this many entries after restoring the latest one (about 30,000
+   * entries a second), while a busy clinic (2,000 entries a day) writes one every few weeks.
+   */
+  readonly snapshotIntervalEntries: number;
+  /** Snapshots kept per clinic (the newest); older ones are deleted when a new one is stored. */
+  readonly snapshotsKeptPerClinic: number;
+  /** Stored entries read per query while a copy catches up, so a long replay never loads the whole log at once. */
+  readonly catchUpPageEntries: number;
+  /** Requests of one clinic queued for its copy in one process; past it they are refused with 429. */
+  readonly queuedPerClinicMax: number;
+}
+
+export const defaultChartCopySettings: ChartCopySettings = {
+  clinicsCachedMax: 64,
+  snapshotIntervalEntries: 50_000,
+  snapshotsKeptPerClinic: 2,
+  catchUpPageEntries: 5_000,
+  queuedPerClinicMax: 64,
+};
+
+export const chartCopySettingsToken = Symbol('ChartCopySettings');

@@ -1,0 +1,34 @@
+// The query of GET /api/clinics/:clinicId/feed.
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { feedLimits } from '../feed-limits.js';
+
+export class FeedPageQuery {
+  @ApiPropertyOptional({ description: 'a cursor from an earlier answer (nextCursor or an item\'s cursor); omitted: from the start' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(feedLimits.cursorCharactersMax)
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: feedLimits.pageItemsMax, default: feedLimits.pageItemsDefault })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(feedLimits.pageItemsMax)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: feedLimits.longPollWaitMsMax,
+    default: 0,
+    description: 'long-poll: when nothing is after the cursor, wait up to this long for an item and answer as soon as one arrives',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(feedLimits.longPollWaitMsMax)
+  waitMs?: number;
+}

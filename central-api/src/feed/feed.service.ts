@@ -1,0 +1,86 @@
+// A clinic's downstream feed: pages after a cursor, the long-poll that waits for the next item, and the
+// producers that append lab results and central registrations.
+import { BadRequestException, ConflictException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import type { FeedItemResponse, FeedPageResponse } from './dto/feed.responses.js';
+import type { FeedPageQuery } from './dto/feed-page.query.js';
+import type { LabResultRequest } from './dto/lab-result.request.js';
+import type { RegistrationRequest } from './dto/registration.request.js';
+import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.js';
+import { type EnvelopeBuilder, labResultEnvelope, registrationEnvelope } from './feed-envelopes.js';
+import { type FeedKind, feedLimits } from './feed-limits.js';
+import { toFeedItemResponse } from './feed-mapping.js';
+import { FeedNotifications } from './feed-notifications.js';
+import { FeedRepository } from './feed.repository.js';
+
+export interface AppendedItem {
+  /** False when the producer had sent this subject before: the item it added then. */
+  readonly created: boolean;
+  readonly item: FeedItemResponse;
+}
+
+@Injectable()
+export class FeedService {
+  constructor(
+    private readonly feed: FeedRepository,
+    private readonly notifications: FeedNotifications,
+  ) {}
+
+  /** With `waitMs`, an empty page waits (up to then) for the next item of the clinic, from any API process. */
+  async page(clinicId: string, query: FeedPageQuery, clientGone: AbortSignal): Promise<FeedPageResponse> {
+    const afterSequence = query.after === undefined ? 0 : decodeFeedCursor(clinicId, query.after);
+    if (afterSequence === undefined) throw new BadRequestException('after is not a cursor of this clinic\'s feed');
+    const lastSequence = await this.feed.lastSequence(clinicId);
+    if (lastSequence === undefined) throw new NotFoundException(`Clinic ${clinicId} does not exist`);
+    if (afterSequence > lastSequence) throw new BadRequestException('after is a cursor past the end of this clinic\'s feed');
+    const limit = query.limit ?? feedLimits.pageItemsDefault;
+    const waitMs = query.waitMs ?? 0;
+    if (waitMs === 0) return this.read(clinicId, afterSequence, limit);
+
+    // Subscribed before the first read: an item committed between that read and the wait still wakes us.
+    const subscription = this.notifications.subscribe(clinicId);
+    if (subscription === undefined) throw new ServiceUnavailableException('Too many feed long-polls are waiting; poll again shortly');
+    try {
+      const deadlineMs = performance.now() + waitMs;
+      for (;;) {
+        const page = await this.read(clinicId, afterSequence, limit);
+        const remainingMs = deadlineMs - performance.now();
+        if (page.items.length > 0 || remainingMs <= 0 || clientGone.aborted || this.notifications.closing) return page;
+        await subscription.wait(remainingMs, clientGone);
+      }
+    } finally {
+      subscription.close();
+    }
+  }
+
+  appendLabResult(clinicId: string, request: LabResultRequest): Promise<AppendedItem> {
+    return this.append(clinicId, 'labResult', request.labResultId, labResultEnvelope(request));
+  }
+
+  appendRegistration(clinicId: string, request: RegistrationRequest): Promise<AppendedItem> {
+    return this.append(clinicId, 'centralRegistration', request.patientId, registrationEnvelope(request));
+  }
+
+  private async read(clinicId: string, afterSequence: number, limit: number): Promise<FeedPageResponse> {
+    const items = await this.feed.itemsAfter(clinicId, afterSequence, limit);
+    const nextSequence = items.at(-1)?.sequence ?? afterSequence;
+    return { items: items.map(toFeedItemResponse), nextCursor: encodeFeedCursor(clinicId, nextSequence) };
+  }
+
+  private async append(clinicId: string, kind: FeedKind, subjectId: string, build: EnvelopeBuilder): Promise<AppendedItem> {
+    const outcome = await this.feed.append(clinicId, kind, subjectId, build);
+    switch (outcome.kind) {
+      case 'appended':
+        return { created: true, item: toFeedItemResponse(outcome.item) };
+      case 'already-appended':
+        return { created: false, item: toFeedItemResponse(outcome.item) };
+      case 'subject-conflict':
+        throw new ConflictException(`${subjectId} was already sent to this clinic's feed with other content (item ${toFeedItemResponse(outcome.item).cursor})`);
+      case 'invalid': {
+        const field = outcome.error.field === undefined ? '' : `${outcome.error.field.replace(/^command\.?/, '') || 'body'}: `;
+        throw new BadRequestException(`${field}${outcome.error.message}`);
+      }
+      case 'clinic-not-found':
+        throw new NotFoundException(`Clinic ${clinicId} does not exist`);
+    }
+  }
+}

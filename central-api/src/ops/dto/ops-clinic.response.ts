@@ -1,0 +1,49 @@
+// What GET /api/ops/clinics answers: one entry per clinic, for central staff watching the network.
+import { ApiProperty } from '@nestjs/swagger';
+import { chartPolicies, type ChartPolicy } from '../../clinics/clinic-limits.js';
+
+export class OpsDeviceResponse {
+  @ApiProperty({ format: 'uuid' }) deviceId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'when the device last called central' }) lastSeenAt!: string | null;
+}
+
+export class OpsLeaderResponse {
+  @ApiProperty({ format: 'uuid' }) deviceId!: string;
+  @ApiProperty() name!: string;
+}
+
+export class OpsClinicResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: chartPolicies }) chartPolicy!: ChartPolicy;
+
+  @ApiProperty({ nullable: true, type: OpsLeaderResponse, description: 'the device that made the last upload (the leader then)' })
+  leaderDevice!: OpsLeaderResponse | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUploadAt!: string | null;
+  @ApiProperty({ description: 'the highest index up to which central holds every entry' }) acknowledgedIndex!: number;
+  @ApiProperty({ nullable: true, type: Number, description: "the commit index the leader reported with its last upload" }) leaderCommitIndex!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'entries the leader reported committed that central has not acknowledged (leaderCommitIndex - acknowledgedIndex, as of the last upload); null when the leader did not report its commit index. How stale that is: lastUploadAt.',
+  })
+  lagEntries!: number | null;
+
+  @ApiProperty({ nullable: true, type: String, description: "state hash of central's chart copy at acknowledgedIndex: equal to every device's that applied the same log" })
+  chartStateHash!: string | null;
+
+  @ApiProperty() patients!: number;
+  @ApiProperty({ description: "open chart conflicts in central's copy (stale edits waiting for a person)" }) openConflicts!: number;
+  @ApiProperty({ description: 'uploaded entries that differed from the stored ones, refused and not yet resolved' }) openDivergences!: number;
+  @ApiProperty({ description: 'committed commands the chart state machine rejected' }) rejectedCommands!: number;
+  @ApiProperty({ description: 'committed commands that opened a conflict' }) conflictingCommands!: number;
+  @ApiProperty({ description: 'chart leases the clinic holds now' }) activeLeases!: number;
+  @ApiProperty({ type: [OpsDeviceResponse] }) devices!: OpsDeviceResponse[];
+}
+
+export class OpsClinicsResponse {
+  @ApiProperty({ type: [OpsClinicResponse], description: 'by name' }) clinics!: OpsClinicResponse[];
+}

@@ -1,0 +1,94 @@
+// Helpers for log ingest specs: entries as a leader uploads them, uploads over HTTP, and what is stored.
+import type { DataSource } from 'typeorm';
+import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import type { Entry } from '../../../leader-worker/src/raft/types.js';
+import { decodeCommand } from '../../src/charts/command-decoding.js';
+import { call, type CallResult, type TestApp } from './test-app.js';
+
+export interface UploadEntry {
+  readonly index: number;
+  readonly term: number;
+  readonly kind: 'noop' | 'command' | 'membership';
+  readonly data?: string;
+  readonly change?: { readonly type: string; readonly nodeId: string };
+}
+
+export interface UploadBody {
+  readonly fromIndex: number;
+  readonly entries: readonly UploadEntry[];
+  readonly leaderCommitIndex?: number;
+}
+
+export function commandEntry(index: number, term: number, bytes: Uint8Array): UploadEntry {
+  return { index, term, kind: 'command', data: Buffer.from(bytes).toString('base64') };
+}
+
+/** A clinic node's Raft entry as its leader uploads it. */
+export function toUploadEntry(entry: Entry): UploadEntry {
+  const position = { index: entry.index, term: entry.term };
+  switch (entry.type) {
+    case 'noop':
+      return { ...position, kind: 'noop' };
+    case 'command':
+      return commandEntry(entry.index, entry.term, entry.data);
+    case 'membership':
+      return { ...position, kind: 'membership', change: { type: entry.change.type, nodeId: entry.change.nodeId } };
+  }
+}
+
+/** Command entries `fromIndex`.. for the given command bytes, all in one term. */
+export function commandEntries(fromIndex: number, commands: readonly Uint8Array[], term = 1): UploadEntry[] {
+  return commands.map((bytes, offset) => commandEntry(fromIndex + offset, term, bytes));
+}
+
+/** Splits entries into upload bodies of at most `batchSize`. */
+export function batches(entries: readonly UploadEntry[], batchSize: number): UploadBody[] {
+  const bodies: UploadBody[] = [];
+  for (let start = 0; start < entries.length; start += batchSize) {
+    const slice = entries.slice(start, start + batchSize);
+    bodies.push({ fromIndex: slice[0]!.index, entries: slice });
+  }
+  return bodies;
+}
+
+export function uploadLog(app: TestApp, clinicId: string, token: string, body: unknown): Promise<CallResult> {
+  return call(app.baseUrl, 'POST', `/api/clinics/${clinicId}/log`, { token, json: body });
+}
+
+export async function acknowledgedIndex(app: TestApp, clinicId: string, token: string): Promise<number> {
+  const response = await call(app.baseUrl, 'GET', `/api/clinics/${clinicId}/log/ack`, { token });
+  if (response.status !== 200) throw new Error(`GET ack answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return (response.body as { acknowledgedIndex: number }).acknowledgedIndex;
+}
+
+export interface StoredLogSummary {
+  readonly entries: number;
+  readonly lastIndex: number;
+  readonly acknowledgedIndex: number;
+  readonly appliedIndex: number;
+  readonly stateHash: string | null;
+  readonly outcomes: number;
+  readonly divergences: number;
+}
+
+/** What the database holds for a clinic's log and chart copy. */
+export async function storedLog(dataSource: DataSource, clinicId: string): Promise<StoredLogSummary> {
+  const [row] = await dataSource.query(
+    `SELECT (SELECT count(*) FROM log_entries WHERE clinic_id = $1)::int AS entries,
+            (SELECT coalesce(max(log_index), 0) FROM log_entries WHERE clinic_id = $1)::int AS "lastIndex",
+            (SELECT coalesce(max(acknowledged_index), 0) FROM clinic_sync_states WHERE clinic_id = $1)::int AS "acknowledgedIndex",
+            (SELECT coalesce(max(applied_index), 0) FROM chart_copies WHERE clinic_id = $1)::int AS "appliedIndex",
+            (SELECT state_hash FROM chart_copies WHERE clinic_id = $1) AS "stateHash",
+            (SELECT count(*) FROM chart_apply_outcomes WHERE clinic_id = $1)::int AS outcomes,
+            (SELECT count(*) FROM log_divergences WHERE clinic_id = $1)::int AS divergences`,
+    [clinicId],
+  );
+  return row;
+}
+
+/** Feeds upload entries to a machine the way a clinic device does (decode, apply commands, skip the rest). */
+export function applyEntries(machine: ChartStateMachine, entries: readonly UploadEntry[]): void {
+  for (const entry of entries) {
+    if (entry.kind === 'command') machine.apply(entry.index, decodeCommand(Buffer.from(entry.data!, 'base64')));
+  }
+}
