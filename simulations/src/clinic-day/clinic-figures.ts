@@ -48,6 +48,10 @@ export class ClinicFigures {
   deviceMinutesWritable = 0;
   /** ...refused only because the device's disk was full. */
   deviceMinutesRefusedDiskFullOnly = 0;
+  /** Minutes of the clinic in which some device got an outcome for a write. */
+  clinicMinutesJudged = 0;
+  /** ...and some powered device accepted every write it saw answered in that minute. */
+  clinicMinutesWritable = 0;
 
   elections = 0;
   sleeps = 0;
@@ -105,8 +109,9 @@ function percent(part: number, whole: number): number | null {
 export function derivedClinicFigures(totals: Readonly<Record<string, number>>): Record<string, number | null> {
   const total = (name: string): number => totals[name] ?? 0;
   return {
-    writableMinutesPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged')),
-    writableMinutesExcludingDiskFullPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged') - total('deviceMinutesRefusedDiskFullOnly')),
+    writableMinutesPct: percent(total('clinicMinutesWritable'), total('clinicMinutesJudged')),
+    deviceWritableMinutesPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged')),
+    deviceWritableMinutesExcludingDiskFullPct: percent(total('deviceMinutesWritable'), total('deviceMinutesJudged') - total('deviceMinutesRefusedDiskFullOnly')),
     handoffWithin2sPct: percent(total('handoffsMeasuredWithin2s'), total('handoffsMeasured')),
     handoffWithin2sAllPct: percent(total('handoffsWithin2s'), total('handoffs')),
     acknowledgedWrites: total('acknowledgedWrites'),

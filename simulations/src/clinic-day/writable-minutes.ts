@@ -4,6 +4,8 @@
 // was 'failed' (nothing stored: a full disk, storage unavailable). A save whose device died before answering
 // is not judged. Minutes refused only for a full disk are counted apart, since refusing is the right answer
 // there (see simulations/README.md).
+// The clinic-minute figure is the definition: a minute of the clinic in which some device judged a
+// save is writable when at least one powered device accepted a durable write in it.
 import type { NodeId } from '../../../leader-worker/src/raft/types.js';
 import type { ClinicFigures } from './clinic-figures.js';
 
@@ -28,10 +30,19 @@ export class WritableMinutes {
   }
 
   tally(figures: ClinicFigures): void {
-    for (const minute of this.minutes.values()) {
+    /** Clinic minute -> whether some device accepted every save it judged in that minute. */
+    const clinicMinutes = new Map<string, boolean>();
+    for (const [key, minute] of this.minutes) {
+      const accepted = !minute.refusedDiskFull && !minute.refusedOther;
       figures.deviceMinutesJudged++;
-      if (!minute.refusedDiskFull && !minute.refusedOther) figures.deviceMinutesWritable++;
+      if (accepted) figures.deviceMinutesWritable++;
       if (minute.refusedDiskFull && !minute.refusedOther) figures.deviceMinutesRefusedDiskFullOnly++;
+      const clinicMinute = key.slice(key.lastIndexOf('@') + 1);
+      clinicMinutes.set(clinicMinute, (clinicMinutes.get(clinicMinute) ?? false) || accepted);
+    }
+    for (const writable of clinicMinutes.values()) {
+      figures.clinicMinutesJudged++;
+      if (writable) figures.clinicMinutesWritable++;
     }
   }
 }
