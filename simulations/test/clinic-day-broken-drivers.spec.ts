@@ -29,6 +29,8 @@ class ForgetfulOutbox implements OutboxStorage {
   async remove(items: readonly Pick<OutboxItem, 'clientId' | 'sequence'>[]): Promise<void> {
     for (const item of items) this.items.delete(`${item.clientId}#${item.sequence}`);
   }
+
+  async close(): Promise<void> {}
 }
 
 /** Answers "stored" at once and writes the item only when the next one comes (a write-behind buffer). */
@@ -49,6 +51,10 @@ class WriteBehindOutbox implements OutboxStorage {
 
   remove(items: readonly Pick<OutboxItem, 'clientId' | 'sequence'>[]): Promise<void> {
     return this.inner.remove(items);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
 

@@ -231,6 +231,7 @@ export class ClinicNode<Result> {
     }
     this.waiters.clear();
     await this.options.raftStorage.close();
+    await this.options.outboxStorage.close();
   }
 
   // ---------------------------------------------------------------------------------------------------

@@ -17,4 +17,6 @@ export interface OutboxStorage {
   list(): Promise<OutboxItem[]>;
   /** Removes items the state machine has applied. Unknown items are ignored. */
   remove(items: readonly Pick<OutboxItem, 'clientId' | 'sequence'>[]): Promise<void>;
+  /** Releases the storage; later calls reject with StorageError('unavailable'). Stored items stay. */
+  close(): Promise<void>;
 }

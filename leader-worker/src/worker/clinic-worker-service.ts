@@ -46,7 +46,6 @@ const hourMs = 3_600_000;
 
 interface Running {
   readonly node: ClinicNode<ApplyResult>;
-  readonly outboxStorage: IndexedDbOutboxStorage;
   readonly releaseDevice: () => void;
   readonly stopListening: () => void;
 }
@@ -139,7 +138,6 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     running.stopListening();
     try {
       await running.node.stop();
-      await running.outboxStorage.close();
     } finally {
       running.releaseDevice();
     }
@@ -173,7 +171,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       });
       const stopApplied = node.onApplied((event) => this.emit({ type: 'applied', event }));
       const stopStatus = node.onStatus((status) => this.emitStatus(status));
-      this.running = { node, outboxStorage, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
+      this.running = { node, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
       const status = node.status();
       this.emitStatus(status);
       return { type: 'started', status };

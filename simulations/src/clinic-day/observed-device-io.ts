@@ -102,6 +102,10 @@ export class ObservedOutboxStorage implements OutboxStorage {
     }
   }
 
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
   async list(): Promise<OutboxItem[]> {
     const items = await judge(this.inner.list(), this.watcher);
     if (this.watcher.isCurrent()) this.watcher.outboxListed(items);
