@@ -1,5 +1,6 @@
 // What every scenario (raft, clinic-day) gives the CLI: a name, its fault profiles, and a way to run one seed
 // to a verdict with figures. The CLI, the seed loop and the JSON report only know this file.
+import type { Figures } from './engine/figures.js';
 import type { Violation } from './engine/violation.js';
 import type { DeriveFigures } from './report.js';
 
@@ -42,4 +43,21 @@ export interface Scenario {
    * node does) returns a promise; it must still be deterministic: the same seed gives the same outcome.
    */
   runSeed(options: ScenarioRunOptions): SeedOutcome | Promise<SeedOutcome>;
+}
+
+/** What a scenario's run of one seed returns, before it becomes a SeedOutcome. */
+export interface SeedRun {
+  readonly seed: number;
+  readonly violation: Violation | null;
+  readonly figures: Figures;
+  readonly trace: string;
+}
+
+export function seedOutcome(run: SeedRun): SeedOutcome {
+  return { seed: run.seed, violation: run.violation, figures: run.figures.counters(), samples: run.figures.samples(), trace: run.trace };
+}
+
+/** Plain data to JSON data: settings objects hold only numbers, strings and arrays. */
+export function toJson(value: object): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
 }

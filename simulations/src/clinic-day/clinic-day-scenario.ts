@@ -1,7 +1,7 @@
 // The `clinic-day` scenario: N devices of one clinic run the real ClinicNode through a compressed clinic day
 // under a named fault profile, judged by the Raft checkers and the clinic's own (acknowledged writes, the
 // outbox, convergence, handoffs). This adapts runClinicDay to the scenario interface the CLI knows.
-import type { JsonValue, Scenario, ScenarioRunOptions, SeedOutcome } from '../scenario.js';
+import { seedOutcome, toJson, type JsonValue, type Scenario, type ScenarioRunOptions, type SeedOutcome } from '../scenario.js';
 import { derivedClinicFigures } from './clinic-figures.js';
 import { clinicFaultProfiles, findClinicFaultProfile, type ClinicFaultProfile } from './fault-profiles.js';
 import { defaultClinicDaySettings } from './settings.js';
@@ -21,13 +21,7 @@ export const clinicDayScenario = {
 
   async runSeed(options: ScenarioRunOptions): Promise<SeedOutcome> {
     const result = await runClinicDay({ seed: options.seed, deviceCount: options.nodes, profile: profileNamed(options.faults), trace: options.trace });
-    return {
-      seed: result.seed,
-      violation: result.violation,
-      figures: result.figures.counters(),
-      samples: result.figures.samples(),
-      trace: result.trace,
-    };
+    return seedOutcome(result);
   },
 } satisfies Scenario;
 
@@ -35,9 +29,4 @@ function profileNamed(name: string): ClinicFaultProfile {
   const profile = findClinicFaultProfile(name);
   if (profile === undefined) throw new Error(`unknown fault profile '${name}'`);
   return profile;
-}
-
-/** Plain data to JSON data: the settings objects hold only numbers, strings and arrays. */
-function toJson(value: object): JsonValue {
-  return JSON.parse(JSON.stringify(value)) as JsonValue;
 }

@@ -1,8 +1,9 @@
 // What a clinic-day run measured. Counters are summed over seeds in the report; samples are pooled and
 // reported as P50 and P99; the percentages are derived from the summed counters (derivedClinicFigures).
 // None of these pass or fail a run: the invariant checkers do that.
+import { Figures } from '../engine/figures.js';
 
-export class ClinicFigures {
+export class ClinicFigures extends Figures {
   eventsProcessed = 0;
   virtualMs = 0;
   messagesSent = 0;
@@ -80,24 +81,6 @@ export class ClinicFigures {
   readonly handoffLatencyMs: number[] = [];
   /** The same over every handoff (faults included). */
   readonly handoffLatencyAllMs: number[] = [];
-
-  counters(): Record<string, number> {
-    const counters: Record<string, number> = {};
-    for (const [name, value] of Object.entries(this)) if (typeof value === 'number') counters[name] = value;
-    return counters;
-  }
-
-  samples(): Record<string, readonly number[]> {
-    return {
-      failoverTicks: this.failoverTicks,
-      leaderAfterHealMs: this.leaderAfterHealMs,
-      acknowledgeLatencyMs: this.acknowledgeLatencyMs,
-      pendingAcknowledgeLatencyMs: this.pendingAcknowledgeLatencyMs,
-      outboxDrainMs: this.outboxDrainMs,
-      handoffLatencyMs: this.handoffLatencyMs,
-      handoffLatencyAllMs: this.handoffLatencyAllMs,
-    };
-  }
 }
 
 /** A percentage of two sums, rounded down to 3 decimals (so 99.9996 never shows as 100); null for 0 / 0. */

@@ -1,7 +1,8 @@
 // What a raft run measured. Counters are summed over seeds in the report; samples are pooled and reported
 // as percentiles. None of these pass or fail a run: the invariant checkers do that.
+import { Figures } from '../engine/figures.js';
 
-export class RaftFigures {
+export class RaftFigures extends Figures {
   eventsProcessed = 0;
   virtualMs = 0;
 
@@ -50,18 +51,4 @@ export class RaftFigures {
   readonly failoverTicks: number[] = [];
   readonly leaderAfterHealTicks: number[] = [];
   readonly acknowledgeLatencyMs: number[] = [];
-
-  counters(): Record<string, number> {
-    const counters: Record<string, number> = {};
-    for (const [name, value] of Object.entries(this)) if (typeof value === 'number') counters[name] = value;
-    return counters;
-  }
-
-  samples(): Record<string, readonly number[]> {
-    return {
-      failoverTicks: this.failoverTicks,
-      leaderAfterHealTicks: this.leaderAfterHealTicks,
-      acknowledgeLatencyMs: this.acknowledgeLatencyMs,
-    };
-  }
 }

@@ -1,6 +1,6 @@
 // The `raft` scenario: one clinic's Raft cluster under a named fault profile, judged by the invariant
 // checkers. This adapts runRaftSimulation to the scenario interface the CLI knows.
-import type { JsonValue, Scenario, ScenarioRunOptions, SeedOutcome } from '../scenario.js';
+import { seedOutcome, toJson, type JsonValue, type Scenario, type ScenarioRunOptions, type SeedOutcome } from '../scenario.js';
 import { faultProfiles, findFaultProfile, type FaultProfile } from './fault-profiles.js';
 import { defaultRunSettings } from './settings.js';
 import { runRaftSimulation } from './simulation.js';
@@ -18,13 +18,7 @@ export const raftScenario = {
     const result = runRaftSimulation({
       seed: options.seed, nodeCount: options.nodes, profile: profileNamed(options.faults), trace: options.trace,
     });
-    return {
-      seed: result.seed,
-      violation: result.violation,
-      figures: result.figures.counters(),
-      samples: result.figures.samples(),
-      trace: result.trace,
-    };
+    return seedOutcome(result);
   },
 } satisfies Scenario;
 
@@ -32,9 +26,4 @@ function profileNamed(name: string): FaultProfile {
   const profile = findFaultProfile(name);
   if (profile === undefined) throw new Error(`unknown fault profile '${name}'`);
   return profile;
-}
-
-/** Plain data to JSON data: the settings objects hold only numbers, strings and arrays. */
-function toJson(value: object): JsonValue {
-  return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
