@@ -76,7 +76,7 @@ describe('clinic-day with the real clinic node', () => {
     const outcomes = await runBatch('heavy', [3, 4, 6, 8]);
     expect(failuresOf(outcomes)).toEqual([]);
     const exercised = ['sleeps', 'batteryDeaths', 'batteryDeathsMidWrite', 'batteryDeathsAfterAcknowledgement', 'restarts', 'lanOutages',
-      'partitions', 'flakyLinks', 'disksFull', 'storageFailures', 'refusedStorageFull', 'acknowledgedPending', 'compactions', 'snapshotsInstalled', 'leaderFaults'];
+      'partitions', 'flakyLinks', 'disksFull', 'storageFailures', 'acknowledgedHeldByPeer', 'acknowledgedPending', 'compactions', 'snapshotsInstalled', 'leaderFaults'];
     for (const figure of exercised) expect(total(outcomes, figure)).withContext(figure).toBeGreaterThan(0);
     expect(total(outcomes, 'lostWrites')).toBe(0);
   }, timeoutMs);

@@ -62,6 +62,11 @@ export class ChartStateMachine {
     return outcome;
   }
 
+  /** Whether (clientId, sequence) was applied: a copy of it would come back 'duplicate'. */
+  hasApplied(identity: { readonly clientId: string; readonly sequence: number }): boolean {
+    return this.duplicates.check(identity.clientId, identity.sequence).seen;
+  }
+
   private decide(logIndex: number, entry: unknown): ProposalOutcome {
     const validated = validateEnvelope(entry, this.lookups);
     if (!validated.ok) return { type: 'rejected', error: validated.error };

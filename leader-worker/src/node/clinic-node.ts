@@ -1,7 +1,8 @@
 // The clinic node: joins the Raft core, the device's storage, a peer transport and the replicated state
 // machine, with timers. It persists before it sends, applies committed entries in log order, answers each
 // proposer with its applied result, and keeps a device that cannot reach a quorum useful through the
-// durable outbox. One node runs per device, in a dedicated Worker.
+// durable outbox. A device that cannot store a write (disk full) hands it to a peer that can
+// (write-handoff.ts). One node runs per device, in a dedicated Worker.
 import { decode, encode } from '@msgpack/msgpack';
 import { Raft } from '../raft/raft.js';
 import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
@@ -9,12 +10,14 @@ import { StorageError, type RaftStorage, type StoredRaftState } from '../storage
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
 import type { PeerTransport, TransportEvent } from '../transport/peer-transport.js';
-import { decodeRaftMessage, encodeRaftMessage } from '../wire/raft-message-codec.js';
+import { decodePeerMessage, encodePeerMessage } from '../wire/peer-message-codec.js';
+import type { HoldWritesRequest } from '../wire/safekeeping-messages.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import {
   commandIdentity, identityKey, type CommandIdentity, type ReplicatedStateMachine, type StateMachineFactory,
 } from './replicated-state-machine.js';
 import type { Scheduler } from './scheduler.js';
+import { defaultHandoffLimits, WriteHandoff, type HandoffLimits } from './write-handoff.js';
 
 export interface ClinicNodeTiming {
   readonly tickIntervalMs: number;
@@ -39,6 +42,12 @@ export const defaultClinicNodeTiming: ClinicNodeTiming = {
 
 export const defaultOutboxLimits: OutboxLimits = { proposalsPerRoundMax: 64, retryIntervalMs: 3000 };
 
+/**
+ * Writes a device holds in its outbox, its own and those peers handed it: past this it stops taking peers'
+ * writes (it does not answer, so they ask another), which bounds what a broken or hostile peer can make it store.
+ */
+export const outboxItemsHeldForPeersMax = 10_000;
+
 export interface ClinicNodeOptions<Result> {
   readonly id: NodeId;
   readonly raftStorage: RaftStorage;
@@ -52,6 +61,7 @@ export interface ClinicNodeOptions<Result> {
   readonly initialState: StoredRaftState;
   readonly timing?: Partial<ClinicNodeTiming>;
   readonly outboxLimits?: Partial<OutboxLimits>;
+  readonly handoffLimits?: Partial<HandoffLimits>;
   readonly raftLimits?: Partial<RaftLimits>;
   /** The highest index the log may be compacted to (central's acknowledged index, once there is an uplink). */
   readonly compactionBound?: () => number;
@@ -61,9 +71,16 @@ export interface ClinicNodeOptions<Result> {
 export type ProposalOutcome<Result> =
   /** Committed by a quorum and applied here: `result` is the state machine's answer (which may be a rejection). */
   | { readonly type: 'applied'; readonly logIndex: number; readonly result: Result }
-  /** No leader with a quorum in time: stored durably in the outbox, shown as pending, applied once later. */
-  | { readonly type: 'pending' }
-  /** Nothing was stored: the clinician must be told (storage full or unavailable, a malformed command). */
+  /**
+   * No leader with a quorum in time: stored durably in the outbox, shown as pending, applied once later.
+   * `heldBy` names the peer holding it when this device could not store it itself.
+   */
+  | { readonly type: 'pending'; readonly heldBy?: NodeId }
+  /**
+   * Not stored here, and no peer confirmed holding it: the clinician must be told (storage full or
+   * unavailable, a malformed command). A retry reuses the command's identity, so a write a peer did take
+   * after all still applies once.
+   */
   | { readonly type: 'failed'; readonly reason: 'storageFull' | 'storageUnavailable' | 'storageCorrupt' | 'invalidCommand' | 'stopped'; readonly message: string };
 
 export interface ClinicNodeStatus {
@@ -74,6 +91,8 @@ export interface ClinicNodeStatus {
   readonly commitIndex: number;
   readonly appliedIndex: number;
   readonly pendingWrites: number;
+  /** Of those, held by peers because this device could not store them. */
+  readonly writesHandedOff: number;
   readonly droppedPeerMessages: number;
   readonly storageFailure: StorageError['failure'] | null;
   readonly stateHash: string;
@@ -86,6 +105,7 @@ export interface AppliedEvent<Result> {
 }
 
 interface Waiter<Result> {
+  readonly identity: CommandIdentity;
   readonly resolve: (outcome: ProposalOutcome<Result>) => void;
   cancelTimeout: () => void;
 }
@@ -106,6 +126,7 @@ export class ClinicNode<Result> {
   private storageFailure: StorageError | null = null;
   private stopped = false;
   private readonly stopTicking: () => void;
+  private readonly handoff: WriteHandoff;
 
   private constructor(
     private readonly options: ClinicNodeOptions<Result>,
@@ -114,6 +135,12 @@ export class ClinicNode<Result> {
     private readonly outbox: Outbox,
   ) {
     this.timing = { ...defaultClinicNodeTiming, ...options.timing };
+    this.handoff = new WriteHandoff(
+      options.id,
+      (request) => options.transport.send(request.to, encodePeerMessage(request)),
+      options.scheduler,
+      { ...defaultHandoffLimits, ...options.handoffLimits },
+    );
     for (const item of outbox.items()) this.trackUnapplied(item);
     options.transport.listen((event) => this.onTransportEvent(event));
     this.stopTicking = options.scheduler.every(this.timing.tickIntervalMs, () => this.onTick());
@@ -153,7 +180,8 @@ export class ClinicNode<Result> {
 
   /**
    * Proposes one command (an object with `clientId` and `sequence`). Resolves with the applied result, or
-   * with `pending` once the command is durably in the outbox, or with `failed` when nothing was stored.
+   * with `pending` once the command is durably in the outbox (this device's, or a peer's when this one
+   * cannot store it), or with `failed` when it was not stored.
    */
   propose(command: CommandIdentity & Record<string, unknown>): Promise<ProposalOutcome<Result>> {
     const failure = this.refusalIfStopped();
@@ -167,7 +195,7 @@ export class ClinicNode<Result> {
     const bytes = encode(command);
     this.trackUnapplied(identity);
     return new Promise((resolve) => {
-      const waiter: Waiter<Result> = { resolve, cancelTimeout: () => undefined };
+      const waiter: Waiter<Result> = { identity, resolve, cancelTimeout: () => undefined };
       this.waiters.set(key, waiter);
       // Saves are stamped and stored one after another: their order is the order they are proposed in.
       this.saving = this.saving.then(() => this.save(key, identity, bytes, waiter));
@@ -190,9 +218,9 @@ export class ClinicNode<Result> {
     return this.stateMachine;
   }
 
-  /** Writes saved on this device and not yet applied: shown to the clinician as pending. */
+  /** Writes saved on this device (or handed to a peer) and not yet applied: shown to the clinician as pending. */
   pendingWrites(): OutboxItem[] {
-    return this.outbox.items();
+    return [...this.outbox.items(), ...this.handoff.items()];
   }
 
   status(): ClinicNodeStatus {
@@ -204,7 +232,8 @@ export class ClinicNode<Result> {
       leaderId: raft.leaderId,
       commitIndex: raft.commitIndex,
       appliedIndex: raft.appliedIndex,
-      pendingWrites: this.outbox.size,
+      pendingWrites: this.outbox.size + this.handoff.size,
+      writesHandedOff: this.handoff.size,
       droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
       storageFailure: this.storageFailure?.failure ?? null,
       stateHash: this.stateMachine.stateHash(),
@@ -224,6 +253,7 @@ export class ClinicNode<Result> {
     this.stopped = true;
     this.stopTicking();
     this.options.transport.close();
+    this.handoff.abandonAll();
     await this.processing;
     for (const [key, waiter] of this.waiters) {
       waiter.cancelTimeout();
@@ -244,15 +274,55 @@ export class ClinicNode<Result> {
   }
 
   private onTransportEvent(event: TransportEvent): void {
-    if (this.stopped || this.storageFailure !== null || event.type !== 'message') return;
-    const decoded = decodeRaftMessage(event.bytes);
+    if (this.stopped || event.type !== 'message') return;
+    const decoded = decodePeerMessage(event.bytes);
     // A device may lie about who it is inside the message; the transport knows who sent it.
     if (!decoded.ok || decoded.value.from !== event.from || decoded.value.to !== this.options.id) {
       this.droppedPeerMessages++;
       return;
     }
-    this.raft.step(decoded.value);
-    this.kick();
+    const message = decoded.value;
+    switch (message.type) {
+      case 'writesHeld':
+        // Heard even with broken storage: that is when this device hands its writes to peers.
+        this.handoff.onReply(message);
+        return;
+      case 'holdWrites':
+        this.holdForPeer(message);
+        return;
+      default:
+        if (this.storageFailure !== null) return;
+        this.raft.step(message);
+        this.kick();
+    }
+  }
+
+  /**
+   * A peer that cannot store its writes asks this device to hold them. They are stored in this outbox in
+   * the order given, after this device's own, and proposed from there like its own; the peer hears back
+   * only once all are durable. A device that cannot store them stays silent and the peer asks another.
+   */
+  private holdForPeer(request: HoldWritesRequest): void {
+    if (this.storageFailure !== null || this.outbox.size + request.writes.length > outboxItemsHeldForPeersMax) return;
+    this.saving = this.saving.then(async () => {
+      const alreadyApplied: CommandIdentity[] = [];
+      try {
+        for (const write of request.writes) {
+          // A copy of an applied write would only sit in the log as a duplicate.
+          if (this.stateMachine.hasApplied(write)) alreadyApplied.push({ clientId: write.clientId, sequence: write.sequence });
+          if (this.outbox.has(write) || this.stateMachine.hasApplied(write)) continue;
+          await this.outbox.add({ ...write, savedAtMs: this.nextSavedAtMs() });
+          this.trackUnapplied(write);
+        }
+      } catch (error) {
+        if (error instanceof StorageError) return;
+        throw error;
+      }
+      if (this.stopped) return;
+      this.options.transport.send(request.from, encodePeerMessage({ type: 'writesHeld', from: this.options.id, to: request.from, requestId: request.requestId, alreadyApplied }));
+      this.proposeFromOutbox();
+      this.kick();
+    });
   }
 
   /**
@@ -274,24 +344,18 @@ export class ClinicNode<Result> {
   /**
    * Stores a clinician's write in the outbox (durably, before anything else), then proposes it. The
    * clinician hears 'applied' if it applies within quorumWaitMs, else 'pending' — at once when there is no
-   * leader to wait for. Nothing is claimed before the write is stored.
+   * leader to wait for. Nothing is claimed before the write is stored, here or by a peer.
    */
   private async save(key: string, identity: CommandIdentity, bytes: Uint8Array, waiter: Waiter<Result>): Promise<void> {
-    if (this.waiters.get(key) !== waiter) return; // the node stopped or failed meanwhile, and said so
-    const item: OutboxItem = {
-      clientId: identity.clientId,
-      sequence: identity.sequence,
-      command: bytes,
-      savedAtMs: this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()),
-    };
+    if (this.waiters.get(key) !== waiter) return; // the node stopped meanwhile, and said so
+    const item: OutboxItem = { clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.nextSavedAtMs() };
+    // Storage that failed stays failed until a restart: a write stored here now would wait for that restart.
+    if (this.storageFailure !== null) return this.handOff(key, item, waiter, this.storageFailure);
     try {
       await this.outbox.add(item);
     } catch (error) {
-      // Not stored: it no longer holds back the client's later writes.
-      this.unapplied.get(identity.clientId)?.delete(identity.sequence);
-      this.waiters.delete(key);
-      waiter.resolve(this.failureOutcome(error));
-      return;
+      if (!(error instanceof StorageError)) throw error;
+      return this.handOff(key, item, waiter, error);
     }
     if (this.waiters.get(key) !== waiter) return;
     const pending = (): void => {
@@ -303,6 +367,34 @@ export class ClinicNode<Result> {
     else waiter.cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, pending);
     this.proposeFromOutbox();
     this.kick();
+  }
+
+  /** This device cannot store `item`: a peer holds it (pending), or the clinician hears it was not saved. */
+  private async handOff(key: string, item: OutboxItem, waiter: Waiter<Result>, cause: StorageError): Promise<void> {
+    const heldBy = await this.handoff.handOff(this.outbox.items(), item, this.handoffTargets());
+    if (this.waiters.get(key) !== waiter) return;
+    this.waiters.delete(key);
+    if (heldBy !== null) {
+      waiter.resolve({ type: 'pending', heldBy });
+      return;
+    }
+    // Not held: it no longer holds back the client's later writes.
+    this.unapplied.get(item.clientId)?.delete(item.sequence);
+    const outcome = this.failureOutcome(cause);
+    waiter.resolve(outcome.type === 'failed' ? { ...outcome, message: `${outcome.message}; no other device of the clinic confirmed holding the write` } : outcome);
+  }
+
+  private handoffTargets(): { leaderId: NodeId | null; members: NodeId[] } {
+    const { leaderId, membership } = this.raft.status();
+    return { leaderId, members: [...membership.voters, ...membership.learners] };
+  }
+
+  /**
+   * The save stamp of the next write stored or handed off here: the device clock, but after every write still
+   * waiting, so the save order survives a clock that jumps back (tablets lose their time with the battery).
+   */
+  private nextSavedAtMs(): number {
+    return Math.max(this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()), this.handoff.newestSavedAtMs() + 1);
   }
 
   /**
@@ -349,7 +441,7 @@ export class ClinicNode<Result> {
           await this.options.raftStorage.persist({ hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries });
         }
         // Persisted: only now may anything that depends on it leave the device.
-        for (const message of ready.messages) this.options.transport.send(message.to, encodeRaftMessage(message));
+        for (const message of ready.messages) this.options.transport.send(message.to, encodePeerMessage(message));
         this.applyReady(ready);
         this.raft.advance();
       }
@@ -382,6 +474,7 @@ export class ClinicNode<Result> {
 
   private settle(identity: CommandIdentity, logIndex: number, result: Result): void {
     this.outbox.applied(identity);
+    this.handoff.applied(identity);
     const sequences = this.unapplied.get(identity.clientId);
     sequences?.delete(identity.sequence);
     if (sequences?.size === 0) this.unapplied.delete(identity.clientId);
@@ -413,19 +506,22 @@ export class ClinicNode<Result> {
 
   private failStorage(error: unknown): void {
     if (!(error instanceof StorageError)) throw error;
-    // The core holds a Ready that was never persisted: the node stops acknowledging anything until it is
-    // restarted from what storage holds. Every waiting clinician is told; nothing is claimed as saved.
+    // The core holds a Ready that was never persisted: the node stops taking part in Raft until it is
+    // restarted from what storage holds. A write already in the outbox is durable and is answered pending
+    // (and handed to a peer with the next save); one still being saved is handed to a peer by save().
     this.storageFailure = error;
     this.stopTicking();
-    for (const waiter of this.waiters.values()) {
+    for (const [key, waiter] of this.waiters) {
+      if (!this.outbox.has(waiter.identity)) continue;
       waiter.cancelTimeout();
-      waiter.resolve(this.failureOutcome(error));
+      waiter.resolve({ type: 'pending' });
+      this.waiters.delete(key);
     }
-    this.waiters.clear();
+    // Best effort, so the outbox is proposed now rather than after the restart: it stays stored here anyway.
+    void this.handoff.handOff(this.outbox.items(), null, this.handoffTargets());
   }
 
   private refusalIfStopped(): ProposalOutcome<Result> | null {
-    if (this.storageFailure !== null) return this.failureOutcome(this.storageFailure);
     if (this.stopped) return { type: 'failed', reason: 'stopped', message: 'the node is stopped' };
     return null;
   }

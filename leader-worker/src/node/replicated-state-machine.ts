@@ -14,6 +14,8 @@ export interface ReplicatedStateMachine<Result> {
    * original result.
    */
   apply(logIndex: number, command: unknown): Result;
+  /** Whether a command with this identity has been applied (so a copy of it would apply nothing). */
+  hasApplied(identity: CommandIdentity): boolean;
   snapshot(): Uint8Array;
   stateHash(): string;
 }

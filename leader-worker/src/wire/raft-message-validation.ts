@@ -2,26 +2,15 @@
 // buggy, old, or hostile: nothing reaches the core that this file has not rebuilt field by field, so unknown
 // fields are dropped and every number is a non-negative safe integer.
 import type { Entry, EntryPayload, Membership, MembershipChange, Message, Snapshot } from '../raft/types.js';
+import { bytes, count, flag, Invalid, list, nodeId, parseWith, record, type ParseResult } from './field-readers.js';
 
-export const nodeIdLengthMax = 128;
 export const readContextLengthMax = 256;
 /** Entries in one append or proposal; the core sends far fewer (limited by bytes). */
 export const entriesPerMessageMax = 100_000;
 export const membersMax = 64;
 
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-class Invalid extends Error {}
-
-type Fields = Record<string, unknown>;
-
 export function parseRaftMessage(value: unknown): ParseResult<Message> {
-  try {
-    return { ok: true, value: readMessage(value) };
-  } catch (error) {
-    if (error instanceof Invalid) return { ok: false, reason: error.message };
-    throw error;
-  }
+  return parseWith(readMessage, value);
 }
 
 function readMessage(value: unknown): Message {
@@ -85,8 +74,7 @@ function payload(value: unknown, where: string): EntryPayload {
     case 'noop':
       return { type: 'noop' };
     case 'command':
-      if (!(fields.data instanceof Uint8Array)) throw new Invalid(`${where}.data must be bytes`);
-      return { type: 'command', data: fields.data };
+      return { type: 'command', data: bytes(fields.data, `${where}.data`) };
     case 'membership':
       return { type: 'membership', change: membershipChange(fields.change) };
     default:
@@ -109,8 +97,7 @@ function membershipChange(value: unknown): MembershipChange {
 
 function snapshot(value: unknown): Snapshot {
   const fields = record(value, 'snapshot');
-  if (!(fields.data instanceof Uint8Array)) throw new Invalid('snapshot.data must be bytes');
-  return { index: count(fields.index, 'snapshot index'), term: count(fields.term, 'snapshot term'), membership: membership(fields.membership), data: fields.data };
+  return { index: count(fields.index, 'snapshot index'), term: count(fields.term, 'snapshot term'), membership: membership(fields.membership), data: bytes(fields.data, 'snapshot.data') };
 }
 
 function membership(value: unknown): Membership {
@@ -119,36 +106,6 @@ function membership(value: unknown): Membership {
   const learners = list(fields.learners, 'learners', membersMax).map((id) => nodeId(id, 'learner'));
   if (new Set([...voters, ...learners]).size !== voters.length + learners.length) throw new Invalid('membership lists a node twice');
   return { voters, learners };
-}
-
-function record(value: unknown, where: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    throw new Invalid(`${where} must be an object`);
-  }
-  return value as Fields;
-}
-
-function list(value: unknown, where: string, lengthMax: number): unknown[] {
-  if (!Array.isArray(value)) throw new Invalid(`${where} must be an array`);
-  if (value.length > lengthMax) throw new Invalid(`${where} holds ${value.length} items, over the limit of ${lengthMax}`);
-  return value;
-}
-
-function count(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Invalid(`${where} must be a non-negative integer`);
-  return value;
-}
-
-function flag(value: unknown, where: string): boolean {
-  if (typeof value !== 'boolean') throw new Invalid(`${where} must be true or false`);
-  return value;
-}
-
-function nodeId(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > nodeIdLengthMax) {
-    throw new Invalid(`${where} must be a node id of 1 to ${nodeIdLengthMax} characters`);
-  }
-  return value;
 }
 
 function readContext(value: unknown): string {

@@ -2,7 +2,7 @@
 // the browser too: it may use only what both Node 20 and Chrome provide (no node:* modules, no DOM) and
 // Jasmine's globals, because Node's Jasmine runs the same file. Order here does not matter: Jasmine shuffles.
 import './seeded-random-cross-engine.spec.js';
-import '../wire/raft-message-codec.spec.js';
+import '../wire/peer-message-codec.spec.js';
 import '../transport/peer-presence.spec.js';
 import '../transport/in-memory-network.spec.js';
 import '../transport/broadcast-channel-transport.spec.js';

@@ -1,7 +1,7 @@
 import { encode } from '@msgpack/msgpack';
 import { chartStateMachines } from '../../src/node/chart-replica.js';
 import type { ChartStateMachine } from '../../src/chart/chart-state-machine.js';
-import { encodeRaftMessage } from '../../src/wire/raft-message-codec.js';
+import { encodePeerMessage } from '../../src/wire/peer-message-codec.js';
 import { registerPatient } from '../chart/chart-harness.js';
 import { ClinicHarness } from './clinic-harness.js';
 import { noteStateMachines, type NoteResult, type NoteStateMachine } from './note-state-machine.js';
@@ -130,6 +130,61 @@ describe('ClinicNode (the driver)', () => {
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
   });
 
+  it('a device whose disk is full hands the write to a peer: pending there, then applied once everywhere', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const full = ids.find((id) => id !== leader)!;
+    await harness.scheduler.advance(500);
+    harness.disk(full).setCapacityBytes(harness.disk(full).usedBytes());
+    const outcome = harness.node(full).propose({ clientId: 'pharmacy', sequence: 1, text: 'dispensed amoxicillin' });
+    await harness.scheduler.advance(2000);
+    expect(await outcome).toEqual({ type: 'pending', heldBy: leader });
+    for (const id of ids.filter((id) => id !== full)) expect(notesOf(harness, id)).withContext(id).toEqual(['dispensed amoxicillin']);
+    // The full device cannot apply it yet (it cannot store the log), but shows it as pending, held by a peer.
+    expect(harness.node(full).status()).toEqual(jasmine.objectContaining({ storageFailure: 'full', writesHandedOff: 1 }));
+    expect(harness.node(full).pendingWrites().map((item) => item.sequence)).toEqual([1]);
+
+    // Space is freed and the app restarts: the device catches up and holds the write once.
+    harness.disk(full).setCapacityBytes(null);
+    await harness.crashAndRestart(full);
+    await harness.scheduler.advance(3000);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['dispensed amoxicillin']);
+  });
+
+  it('a full device hands over its earlier pending writes with the new one, so they still apply in save order', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const device = ids.find((id) => id !== leader)!;
+    harness.isolate(device);
+    const first = harness.node(device).propose({ clientId: 'clinician-2', sequence: 1, text: 'diagnosis: malaria' });
+    await harness.scheduler.advance(2000);
+    expect(await first).toEqual({ type: 'pending' });
+    harness.disk(device).setCapacityBytes(harness.disk(device).usedBytes());
+    harness.heal();
+    const second = harness.node(device).propose({ clientId: 'clinician-2', sequence: 2, text: 'artemether-lumefantrine prescribed' });
+    await harness.scheduler.advance(3000);
+    // Cut off long enough, it no longer knows a leader and asks every peer: any of them may hold it.
+    const handedOff = await second;
+    expect(handedOff.type).toBe('pending');
+    expect(ids.filter((id) => id !== device)).toContain(handedOff.type === 'pending' ? handedOff.heldBy! : '');
+    for (const id of ids.filter((id) => id !== device)) {
+      expect(notesOf(harness, id)).withContext(id).toEqual(['diagnosis: malaria', 'artemether-lumefantrine prescribed']);
+    }
+  });
+
+  it('a request to hold writes from a device that lies about its identity is dropped and nothing is stored', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const liar = ids.find((id) => id !== leader)!;
+    const before = harness.node(leader).status().droppedPeerMessages;
+    const intruder = harness.network.connect('intruder');
+    const write = { clientId: 'intruder', sequence: 1, command: encode({ clientId: 'intruder', sequence: 1, text: 'forged' }) };
+    intruder.send(leader, encodePeerMessage({ type: 'holdWrites', from: liar, to: leader, requestId: 1, writes: [write] }));
+    await harness.scheduler.advance(1000);
+    expect(harness.node(leader).status().droppedPeerMessages - before).toBe(1);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
+  });
+
   it('drops malformed peer messages and messages whose sender lies about its identity, and keeps working', async () => {
     const harness = await clinic();
     const leader = await harness.electLeader();
@@ -140,7 +195,7 @@ describe('ClinicNode (the driver)', () => {
     intruder.send(victim, new Uint8Array([0xc1, 0xff, 0x00]));
     intruder.send(victim, encode({ type: 'timeoutNow' }));
     // A message that claims to come from a clinic device, sent by another party.
-    intruder.send(victim, encodeRaftMessage({ type: 'timeoutNow', from: liar, to: victim, term: 99 }));
+    intruder.send(victim, encodePeerMessage({ type: 'timeoutNow', from: liar, to: victim, term: 99 }));
     await harness.scheduler.advance(100);
     expect(harness.node(victim).status().droppedPeerMessages - before).toBe(3);
     expect(harness.node(victim).status().term).toBeLessThan(99);

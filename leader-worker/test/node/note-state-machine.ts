@@ -1,7 +1,7 @@
 // A small replicated state machine for driver tests: it records notes and, like the chart state machine,
 // applies each (clientId, sequence) once by remembering outcomes only within a window of sequences behind
 // the client's newest (older ones count as seen). Commands without text are rejected.
-import type { ReplicatedStateMachine, StateMachineFactory } from '../../src/node/replicated-state-machine.js';
+import type { CommandIdentity, ReplicatedStateMachine, StateMachineFactory } from '../../src/node/replicated-state-machine.js';
 import { commandIdentity } from '../../src/node/replicated-state-machine.js';
 
 export type NoteResult =
@@ -35,6 +35,11 @@ export class NoteStateMachine implements ReplicatedStateMachine<NoteResult> {
     client.floor = Math.max(client.floor, client.highest - this.sequenceWindow);
     this.state.notes.push(text);
     return { type: 'applied', position: this.state.notes.length - 1 };
+  }
+
+  hasApplied(identity: CommandIdentity): boolean {
+    const client = this.state.clients[identity.clientId];
+    return client !== undefined && (identity.sequence <= client.floor || client.positions[identity.sequence] !== undefined);
   }
 
   snapshot(): Uint8Array {

@@ -10,7 +10,7 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const status: ClinicNodeStatus = {
-  id: 'tablet-1', role: 'leader', term: 2, leaderId: 'tablet-1', commitIndex: 4, appliedIndex: 4, pendingWrites: 0,
+  id: 'tablet-1', role: 'leader', term: 2, leaderId: 'tablet-1', commitIndex: 4, appliedIndex: 4, pendingWrites: 0, writesHandedOff: 0,
   droppedPeerMessages: 0, storageFailure: null, stateHash: '0'.repeat(32),
 };
 

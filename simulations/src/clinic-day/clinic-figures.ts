@@ -17,6 +17,8 @@ export class ClinicFigures extends Figures {
   acknowledgedWrites = 0;
   acknowledgedApplied = 0;
   acknowledgedPending = 0;
+  /** Of those pending, held by a peer because the device could not store the write (a full disk). */
+  acknowledgedHeldByPeer = 0;
   /** Outcome 'failed': nothing was stored, the clinician was told so. */
   refusedWrites = 0;
   refusedStorageFull = 0;

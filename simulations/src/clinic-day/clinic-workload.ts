@@ -391,14 +391,23 @@ export class ClinicWorkload {
         this.log(`${progress.write!.visit.id}: ${key} refused: ${outcome.reason}`);
         progress.retryIdentity = attempt.identity;
         return this.retryLater(desk);
-      case 'pending':
+      case 'pending': {
         this.host.minutes.judged(device.id, attempt.proposedAtMs, 'accepted');
-        check(device.hasDurableOutboxItem(key), 'acknowledged-not-persisted',
-          () => `${device.id} answered ${key} 'pending' but its outbox storage never acknowledged storing it`);
+        const heldBy = outcome.heldBy;
+        if (heldBy === undefined) {
+          check(device.hasDurableOutboxItem(key), 'acknowledged-not-persisted',
+            () => `${device.id} answered ${key} 'pending' but its outbox storage never acknowledged storing it`);
+        } else {
+          const holder = this.desks.find((candidate) => candidate.device.id === heldBy)?.device;
+          check(holder !== undefined && holder.hasEverStoredOutboxItem(key), 'acknowledged-not-persisted',
+            () => `${device.id} answered ${key} 'pending' on ${heldBy}, whose outbox storage never acknowledged storing it`);
+          this.figures.acknowledgedHeldByPeer++;
+        }
         this.figures.acknowledgedPending++;
         this.figures.pendingAcknowledgeLatencyMs.push(latencyMs);
         this.pendingWrites.set(key, progress.write!);
         return this.acknowledged(desk, { key, deviceId: device.id, outcome: 'pending', atMs: this.queue.nowMs, logIndex: null, firstApplication: false });
+      }
       case 'applied': {
         this.host.minutes.judged(device.id, attempt.proposedAtMs, 'accepted');
         const result = outcome.result;

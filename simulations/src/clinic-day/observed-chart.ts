@@ -3,7 +3,7 @@
 import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
 import { chartStateMachines } from '../../../leader-worker/src/node/chart-replica.js';
-import type { ReplicatedStateMachine, StateMachineFactory } from '../../../leader-worker/src/node/replicated-state-machine.js';
+import type { CommandIdentity, ReplicatedStateMachine, StateMachineFactory } from '../../../leader-worker/src/node/replicated-state-machine.js';
 import { check } from '../engine/violation.js';
 
 export type ApplyListener = (machine: ObservedChart, logIndex: number, result: ApplyResult) => void;
@@ -19,6 +19,10 @@ export class ObservedChart implements ReplicatedStateMachine<ApplyResult> {
     const result = this.chart.apply(logIndex, command);
     this.listener(this, logIndex, result);
     return result;
+  }
+
+  hasApplied(identity: CommandIdentity): boolean {
+    return this.chart.hasApplied(identity);
   }
 
   snapshot(): Uint8Array {

@@ -78,6 +78,8 @@ export class SimulatedDevice implements CheckedNode {
   private mirror: DurableStorage;
   /** Outbox items the storage acknowledged as stored and has not removed, by `client#sequence`. */
   private outboxDurable = new Map<string, OutboxItem>();
+  /** Keys of every outbox item the storage ever acknowledged (items leave once applied), over all incarnations. */
+  private readonly outboxEverStored = new Set<string>();
   private expectedAtStart: ExpectedDisk | null = null;
   private heldDeliveries: (() => void)[] = [];
   private diskFullNow = false;
@@ -132,6 +134,11 @@ export class SimulatedDevice implements CheckedNode {
   /** Keys of outbox items the storage holds durably, for the acknowledgement check. */
   hasDurableOutboxItem(key: string): boolean {
     return this.outboxDurable.has(key);
+  }
+
+  /** Whether the storage ever acknowledged storing this outbox item, for writes a peer holds for another device. */
+  hasEverStoredOutboxItem(key: string): boolean {
+    return this.outboxEverStored.has(key);
   }
 
   /** Starts a new process from the disk. The node is up once its start settles (within the same event). */
@@ -287,7 +294,10 @@ export class SimulatedDevice implements CheckedNode {
         if (snapshot.index > this.mirror.snapshot.index) this.mirror.compact(snapshot);
         this.host.compacted(this, snapshot);
       }),
-      outboxAdded: (item) => run(() => this.outboxDurable.set(identityKey(item), item)),
+      outboxAdded: (item) => run(() => {
+        this.outboxDurable.set(identityKey(item), item);
+        this.outboxEverStored.add(identityKey(item));
+      }),
       outboxRemoved: (items) => run(() => {
         for (const item of items) this.outboxDurable.delete(identityKey(item));
       }),

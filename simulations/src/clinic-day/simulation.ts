@@ -13,7 +13,8 @@ import type { ClinicNodeStatus } from '../../../leader-worker/src/node/clinic-no
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
-import type { HardState, Message, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
+import type { HardState, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
+import type { PeerMessage } from '../../../leader-worker/src/wire/peer-message-codec.js';
 import type { PersistBatch } from '../../../leader-worker/src/storage/raft-storage.js';
 import { EventQueue } from '../engine/event-queue.js';
 import { Trace } from '../engine/trace.js';
@@ -196,7 +197,12 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
   sending(device: SimulatedDevice, _to: NodeId, bytes: Uint8Array): void {
     if (!this.protocolRules && !this.traceLog.enabled) return;
     // The node encoded it a moment ago and the receiver validates it: a plain decode is enough here.
-    const message = decode(bytes) as Message;
+    const message = decode(bytes) as PeerMessage;
+    if (message.type === 'holdWrites' || message.type === 'writesHeld') {
+      // Safekeeping carries no Raft state: nothing about it must be durable first.
+      if (this.traceLog.enabled) this.trace(`${device.id} -> ${message.type} #${message.requestId} to ${message.to}${message.type === 'holdWrites' ? ` (${message.writes.length} writes)` : ''}`);
+      return;
+    }
     this.safety.sending(device, message);
     if (this.traceLog.enabled) this.trace(`${device.id} -> ${describeMessage(message)}`);
   }

@@ -1,5 +1,6 @@
 import { encode } from '@msgpack/msgpack';
-import { decodeRaftMessage, encodeRaftMessage } from '../../src/wire/raft-message-codec.js';
+import { decodePeerMessage, encodePeerMessage, type PeerMessage } from '../../src/wire/peer-message-codec.js';
+import { heldWritesPerRequestMax } from '../../src/wire/safekeeping-messages.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
 import type { Message } from '../../src/raft/types.js';
 
@@ -7,7 +8,7 @@ const base = { from: 'clinic-1/tablet-1', to: 'clinic-1/desktop-1', term: 7 };
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** One of every message type, with every optional shape exercised. */
-const everyMessageType: Message[] = [
+const everyMessageType: PeerMessage[] = [
   { ...base, type: 'preVote', lastLogIndex: 10, lastLogTerm: 6 },
   { ...base, type: 'preVoteResponse', granted: true },
   { ...base, type: 'vote', lastLogIndex: 10, lastLogTerm: 6, transfer: true },
@@ -37,18 +38,26 @@ const everyMessageType: Message[] = [
   { ...base, type: 'timeoutNow' },
   { ...base, type: 'readIndex', readContext: 'read-2' },
   { ...base, type: 'readIndexResponse', readContext: 'read-2', index: 42 },
+  {
+    type: 'holdWrites',
+    from: base.from,
+    to: base.to,
+    requestId: 3,
+    writes: [{ clientId: 'tablet-1/nurse', sequence: 41, command: bytes('vitals') }, { clientId: 'tablet-1/nurse', sequence: 42, command: bytes('note') }],
+  },
+  { type: 'writesHeld', from: base.from, to: base.to, requestId: 3, alreadyApplied: [{ clientId: 'tablet-1/nurse', sequence: 41 }] },
 ];
 
 function rejectionOf(value: unknown): string {
-  const result = decodeRaftMessage(encode(value));
+  const result = decodePeerMessage(encode(value));
   if (result.ok) throw new Error(`accepted ${JSON.stringify(value)}`);
   return result.reason;
 }
 
-describe('Raft message codec', () => {
+describe('Peer message codec', () => {
   it('round-trips every message type exactly', () => {
     for (const message of everyMessageType) {
-      const decoded = decodeRaftMessage(encodeRaftMessage(message));
+      const decoded = decodePeerMessage(encodePeerMessage(message));
       expect(decoded).withContext(message.type).toEqual({ ok: true, value: message });
     }
   });
@@ -56,11 +65,11 @@ describe('Raft message codec', () => {
   it('carries command bytes as binary, not as text', () => {
     const data = new Uint8Array(1000).fill(0xff);
     const message: Message = { ...base, type: 'propose', payloads: [{ type: 'command', data }] };
-    expect(encodeRaftMessage(message).byteLength).toBeLessThan(1100);
+    expect(encodePeerMessage(message).byteLength).toBeLessThan(1100);
   });
 
   it('drops unknown fields instead of passing them to the core', () => {
-    const result = decodeRaftMessage(encode({ ...base, type: 'timeoutNow', injected: { evil: true } }));
+    const result = decodePeerMessage(encode({ ...base, type: 'timeoutNow', injected: { evil: true } }));
     expect(result).toEqual({ ok: true, value: { ...base, type: 'timeoutNow' } });
   });
 
@@ -79,8 +88,20 @@ describe('Raft message codec', () => {
     expect(rejectionOf(null)).toContain('object');
   });
 
+  it('names what is wrong in a malformed safekeeping message', () => {
+    const hold = { type: 'holdWrites', from: base.from, to: base.to, requestId: 1 };
+    const write = { clientId: 'tablet-1/nurse', sequence: 1, command: bytes('vitals') };
+    expect(rejectionOf({ ...hold, writes: [{ ...write, sequence: 0 }] })).toContain('sequence must be positive');
+    expect(rejectionOf({ ...hold, writes: [{ ...write, clientId: '' }] })).toContain('clientId');
+    expect(rejectionOf({ ...hold, writes: [{ ...write, command: 'vitals' }] })).toContain('command must be bytes');
+    expect(rejectionOf({ ...hold, writes: Array.from({ length: heldWritesPerRequestMax + 1 }, () => write) })).toContain('over the limit');
+    expect(rejectionOf({ ...hold, requestId: -1, writes: [] })).toContain('requestId');
+    expect(rejectionOf({ type: 'writesHeld', from: base.from, requestId: 1, alreadyApplied: [] })).toContain('to');
+    expect(rejectionOf({ type: 'writesHeld', from: base.from, to: base.to, requestId: 1 })).toContain('alreadyApplied');
+  });
+
   it('refuses bytes that are not MessagePack', () => {
-    const result = decodeRaftMessage(new Uint8Array([0xc1]));
+    const result = decodePeerMessage(new Uint8Array([0xc1]));
     expect(result.ok).toBeFalse();
     if (!result.ok) expect(result.reason).toContain('not MessagePack');
   });
@@ -90,14 +111,14 @@ describe('Raft message codec', () => {
     const bigProposal: Message = { ...base, type: 'propose', payloads: [{ type: 'command', data: new Uint8Array(200) }] };
     const bigSnapshot: Message = { ...base, type: 'installSnapshot', snapshot: { index: 1, term: 1, membership: { voters: ['a'], learners: [] }, data: new Uint8Array(200) } };
     const hugeSnapshot: Message = { ...base, type: 'installSnapshot', snapshot: { index: 1, term: 1, membership: { voters: ['a'], learners: [] }, data: new Uint8Array(2000) } };
-    expect(decodeRaftMessage(encodeRaftMessage(bigProposal), limits).ok).toBeFalse();
-    expect(decodeRaftMessage(encodeRaftMessage(bigSnapshot), limits).ok).toBeTrue();
-    expect(decodeRaftMessage(encodeRaftMessage(hugeSnapshot), limits).ok).toBeFalse();
+    expect(decodePeerMessage(encodePeerMessage(bigProposal), limits).ok).toBeFalse();
+    expect(decodePeerMessage(encodePeerMessage(bigSnapshot), limits).ok).toBeTrue();
+    expect(decodePeerMessage(encodePeerMessage(hugeSnapshot), limits).ok).toBeFalse();
   });
 
   it('never throws on random, truncated or bit-flipped input (seed 2026)', () => {
     const random = new SeededRandom(2026);
-    const valid = everyMessageType.map(encodeRaftMessage);
+    const valid = everyMessageType.map(encodePeerMessage);
     let rejected = 0;
     for (let round = 0; round < 5000; round++) {
       const source = valid[random.nextInt(valid.length)]!;
@@ -115,7 +136,7 @@ describe('Raft message codec', () => {
           input[position] = input[position]! ^ (1 << random.nextInt(8));
         }
       }
-      const result = decodeRaftMessage(input);
+      const result = decodePeerMessage(input);
       if (!result.ok) rejected++;
     }
     // Most mutations must be caught; a flipped bit inside a string or a count can still be a valid message.

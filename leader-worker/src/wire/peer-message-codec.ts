@@ -1,9 +1,13 @@
-// The one binary encoding of Raft messages between devices: MessagePack (command bytes travel as binary,
-// not base64), with a size limit checked before decoding and full validation after. A message that fails
-// either is dropped and counted by the caller; the node keeps running.
+// The one binary encoding of messages between devices: MessagePack (command bytes travel as binary, not
+// base64), with a size limit checked before decoding and full validation after. Two kinds travel: Raft
+// messages, and the safekeeping messages a device with a full disk uses to hand its writes to a peer; the
+// `type` field tells them apart. A message that fails any check is dropped and counted by the caller; the
+// node keeps running.
 import { decode, encode } from '@msgpack/msgpack';
 import type { Message } from '../raft/types.js';
-import { parseRaftMessage, type ParseResult } from './raft-message-validation.js';
+import type { ParseResult } from './field-readers.js';
+import { parseRaftMessage } from './raft-message-validation.js';
+import { parseSafekeepingMessage, safekeepingMessageTypes, type SafekeepingMessage } from './safekeeping-messages.js';
 
 export interface WireLimits {
   /** Any message but a snapshot: above the core's messageBytesMax (1 MiB) plus framing. */
@@ -17,12 +21,14 @@ export const defaultWireLimits: WireLimits = {
   snapshotMessageBytesMax: 256 << 20,
 };
 
-export function encodeRaftMessage(message: Message): Uint8Array {
+export type PeerMessage = Message | SafekeepingMessage;
+
+export function encodePeerMessage(message: PeerMessage): Uint8Array {
   // `ignoreUndefined` keeps the bytes identical however an optional field was left out.
   return encode(message, { ignoreUndefined: true });
 }
 
-export function decodeRaftMessage(bytes: Uint8Array, limits: WireLimits = defaultWireLimits): ParseResult<Message> {
+export function decodePeerMessage(bytes: Uint8Array, limits: WireLimits = defaultWireLimits): ParseResult<PeerMessage> {
   if (bytes.byteLength > limits.snapshotMessageBytesMax) {
     return { ok: false, reason: `message of ${bytes.byteLength} bytes is over the limit of ${limits.snapshotMessageBytesMax}` };
   }
@@ -32,7 +38,8 @@ export function decodeRaftMessage(bytes: Uint8Array, limits: WireLimits = defaul
   } catch (error) {
     return { ok: false, reason: `not MessagePack: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const parsed = parseRaftMessage(value);
+  const isSafekeeping = typeof value === 'object' && value !== null && safekeepingMessageTypes.has(String((value as { type?: unknown }).type));
+  const parsed: ParseResult<PeerMessage> = isSafekeeping ? parseSafekeepingMessage(value) : parseRaftMessage(value);
   if (parsed.ok && parsed.value.type !== 'installSnapshot' && bytes.byteLength > limits.messageBytesMax) {
     return { ok: false, reason: `${parsed.value.type} message of ${bytes.byteLength} bytes is over the limit of ${limits.messageBytesMax}` };
   }
