@@ -9,7 +9,7 @@ import { MemoryRaftStorage } from '../../leader-worker/src/storage/memory-raft-s
 import type { OutboxItem, OutboxStorage } from '../../leader-worker/src/storage/outbox-storage.js';
 import type { PersistBatch, RaftStorage, StoredRaftState } from '../../leader-worker/src/storage/raft-storage.js';
 import type { Violation } from '../src/engine/violation.js';
-import type { DeviceStorageFactory } from '../src/clinic-day/device-factory.js';
+import { memoryDeviceStorage, type DeviceStorageFactory } from '../src/clinic-day/device-factory.js';
 import { findClinicFaultProfile, type ClinicFaultProfile } from '../src/clinic-day/fault-profiles.js';
 import { clinicDayTimings, defaultClinicDaySettings, type ClinicDaySettings } from '../src/clinic-day/settings.js';
 import { runClinicDay } from '../src/clinic-day/simulation.js';
@@ -90,9 +90,9 @@ class WriteBehindRaftLog implements RaftStorage {
   }
 }
 
-const forgetfulOutbox: DeviceStorageFactory = (disk: MemoryDisk) => ({ raftStorage: new MemoryRaftStorage(disk), outboxStorage: new ForgetfulOutbox() });
-const writeBehindOutbox: DeviceStorageFactory = (disk) => ({ raftStorage: new MemoryRaftStorage(disk), outboxStorage: new WriteBehindOutbox(new MemoryOutboxStorage(disk)) });
-const writeBehindRaftLog: DeviceStorageFactory = (disk) => ({ raftStorage: new WriteBehindRaftLog(new MemoryRaftStorage(disk)), outboxStorage: new MemoryOutboxStorage(disk) });
+const forgetfulOutbox: DeviceStorageFactory = (disk: MemoryDisk) => ({ ...memoryDeviceStorage(disk), outboxStorage: new ForgetfulOutbox() });
+const writeBehindOutbox: DeviceStorageFactory = (disk) => ({ ...memoryDeviceStorage(disk), outboxStorage: new WriteBehindOutbox(new MemoryOutboxStorage(disk)) });
+const writeBehindRaftLog: DeviceStorageFactory = (disk) => ({ ...memoryDeviceStorage(disk), raftStorage: new WriteBehindRaftLog(new MemoryRaftStorage(disk)) });
 
 /** Heavy faults with the router down more often and batteries dying right after saves: pending writes meet crashes. */
 const crashAfterPending: ClinicFaultProfile = {
@@ -137,7 +137,7 @@ describe('clinic-day: broken devices are caught', () => {
   }, timeoutMs);
 
   it('does not flag the real storage on the same runs', async () => {
-    expect(await firstCaught((disk) => ({ raftStorage: new MemoryRaftStorage(disk), outboxStorage: new MemoryOutboxStorage(disk) }), 3,
+    expect(await firstCaught(memoryDeviceStorage, 3,
       ['outbox-item-lost', 'durable-write-lost', ...lossInvariants])).toBeNull();
   }, timeoutMs);
 });

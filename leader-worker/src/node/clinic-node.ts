@@ -9,6 +9,7 @@ import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/type
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
+import type { StorageReserve } from '../storage/storage-reserve.js';
 import type { PeerTransport, TransportEvent } from '../transport/peer-transport.js';
 import { decodePeerMessage, encodePeerMessage } from '../wire/peer-message-codec.js';
 import type { HoldWritesRequest } from '../wire/safekeeping-messages.js';
@@ -29,6 +30,8 @@ export interface ClinicNodeTiming {
   readonly compactionThresholdEntries: number;
   /** Applied entries between two saves of the state cache. */
   readonly stateCacheIntervalEntries: number;
+  /** After the storage reserve was spent, how often the node tries to take it again. */
+  readonly reserveRetryIntervalMs: number;
 }
 
 export const defaultClinicNodeTiming: ClinicNodeTiming = {
@@ -38,6 +41,7 @@ export const defaultClinicNodeTiming: ClinicNodeTiming = {
   quorumWaitMs: 1500,
   compactionThresholdEntries: 10_000,
   stateCacheIntervalEntries: 500,
+  reserveRetryIntervalMs: 60_000,
 };
 
 export const defaultOutboxLimits: OutboxLimits = { proposalsPerRoundMax: 64, retryIntervalMs: 3000 };
@@ -53,6 +57,8 @@ export interface ClinicNodeOptions<Result> {
   readonly raftStorage: RaftStorage;
   readonly outboxStorage: OutboxStorage;
   readonly stateCache: StateCache | null;
+  /** Space kept in reserve for a full disk (storage-reserve.ts); null: none. */
+  readonly storageReserve?: StorageReserve | null;
   readonly transport: PeerTransport;
   readonly stateMachines: StateMachineFactory<Result>;
   readonly scheduler: Scheduler;
@@ -95,6 +101,8 @@ export interface ClinicNodeStatus {
   readonly writesHandedOff: number;
   readonly droppedPeerMessages: number;
   readonly storageFailure: StorageError['failure'] | null;
+  /** The disk filled and the storage reserve was spent: the clinic should free space on this device. */
+  readonly storageLow: boolean;
   readonly stateHash: string;
 }
 
@@ -124,6 +132,10 @@ export class ClinicNode<Result> {
   private appliedSinceCache = 0;
   private droppedPeerMessages = 0;
   private storageFailure: StorageError | null = null;
+  /** Bumped each time the reserve is released: a write that failed before it may try again in that space. */
+  private reserveReleases = 0;
+  private reserveSpent = false;
+  private reserveRetryAtMs = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly stopTicking: () => void;
   private readonly handoff: WriteHandoff;
@@ -174,6 +186,7 @@ export class ClinicNode<Result> {
     );
     const outbox = await Outbox.open(options.outboxStorage, { ...defaultOutboxLimits, ...options.outboxLimits });
     const node = new ClinicNode(options, raft, stateMachine, outbox);
+    await node.holdReserve();
     node.kick();
     return node;
   }
@@ -236,6 +249,7 @@ export class ClinicNode<Result> {
       writesHandedOff: this.handoff.size,
       droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
       storageFailure: this.storageFailure?.failure ?? null,
+      storageLow: this.reserveSpent,
       stateHash: this.stateMachine.stateHash(),
     };
   }
@@ -262,12 +276,14 @@ export class ClinicNode<Result> {
     this.waiters.clear();
     await this.options.raftStorage.close();
     await this.options.outboxStorage.close();
+    await this.options.storageReserve?.close();
   }
 
   // ---------------------------------------------------------------------------------------------------
 
   private onTick(): void {
     if (this.stopped || this.storageFailure !== null) return;
+    if (this.options.scheduler.nowMs() >= this.reserveRetryAtMs) void this.holdReserve();
     this.raft.tick();
     this.proposeFromOutbox();
     this.kick();
@@ -311,7 +327,8 @@ export class ClinicNode<Result> {
           // A copy of an applied write would only sit in the log as a duplicate.
           if (this.stateMachine.hasApplied(write)) alreadyApplied.push({ clientId: write.clientId, sequence: write.sequence });
           if (this.outbox.has(write) || this.stateMachine.hasApplied(write)) continue;
-          await this.outbox.add({ ...write, savedAtMs: this.nextSavedAtMs() });
+          const held: OutboxItem = { ...write, savedAtMs: this.nextSavedAtMs() };
+          await this.withReserve(() => this.outbox.add(held));
           this.trackUnapplied(write);
         }
       } catch (error) {
@@ -352,7 +369,7 @@ export class ClinicNode<Result> {
     // Storage that failed stays failed until a restart: a write stored here now would wait for that restart.
     if (this.storageFailure !== null) return this.handOff(key, item, waiter, this.storageFailure);
     try {
-      await this.outbox.add(item);
+      await this.withReserve(() => this.outbox.add(item));
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       return this.handOff(key, item, waiter, error);
@@ -438,7 +455,8 @@ export class ClinicNode<Result> {
       while (!this.stopped && this.raft.hasReady()) {
         const ready = this.raft.ready();
         if (ready.hardState !== null || ready.snapshot !== null || ready.entries.length > 0) {
-          await this.options.raftStorage.persist({ hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries });
+          const write = { hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries };
+          await this.withReserve(() => this.options.raftStorage.persist(write));
         }
         // Persisted: only now may anything that depends on it leave the device.
         for (const message of ready.messages) this.options.transport.send(message.to, encodePeerMessage(message));
@@ -502,6 +520,45 @@ export class ClinicNode<Result> {
     this.appliedSinceCache = 0;
     // Only a cache: a failure here costs a longer replay at the next start, never data.
     await cache.save({ appliedIndex: this.raft.status().appliedIndex, state: this.stateMachine.snapshot() }).catch(() => undefined);
+  }
+
+  /**
+   * Runs a storage write; if it fails for lack of space, releases the storage reserve and tries once more in
+   * the space that gave back (also when another write released it meanwhile). A write is one transaction,
+   * so the failed attempt stored nothing and trying again is safe.
+   */
+  private async withReserve<T>(write: () => Promise<T>): Promise<T> {
+    const releasesBefore = this.reserveReleases;
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof StorageError) || error.failure !== 'full') throw error;
+      if (!(await this.releaseReserve()) && this.reserveReleases === releasesBefore) throw error;
+      return write();
+    }
+  }
+
+  private async releaseReserve(): Promise<boolean> {
+    const reserve = this.options.storageReserve;
+    if (reserve == null) return false;
+    const released = await reserve.release().catch(() => false);
+    if (released) {
+      this.reserveReleases++;
+      this.reserveSpent = true;
+      this.reserveRetryAtMs = this.options.scheduler.nowMs() + this.timing.reserveRetryIntervalMs;
+    }
+    return released;
+  }
+
+  /** Takes the storage reserve if there is room for it now; a failure only leaves it for the next try. */
+  private async holdReserve(): Promise<void> {
+    const reserve = this.options.storageReserve;
+    if (reserve == null) return;
+    this.reserveRetryAtMs = Number.POSITIVE_INFINITY;
+    const held = await reserve.hold().catch(() => false);
+    // No room even for the reserve is low storage too.
+    this.reserveSpent = !held;
+    if (!held) this.reserveRetryAtMs = this.options.scheduler.nowMs() + this.timing.reserveRetryIntervalMs;
   }
 
   private failStorage(error: unknown): void {

@@ -12,7 +12,7 @@ import { explainingError, storageError, toStorageError } from './storage-errors.
 import { storeNames } from './stored-records.js';
 
 /** Bump with a migration step in `upgradeSchema` whenever the stores change. */
-const schemaVersion = 1;
+export const schemaVersion = 2;
 
 /** How long an open may wait for another tab to release an older version before it reports 'unavailable'. */
 export const openBlockedTimeoutMsDefault = 5_000;
@@ -23,6 +23,7 @@ export interface DeviceSchema extends DBSchema {
   snapshot: { key: string; value: unknown };
   entries: { key: number; value: unknown };
   outbox: { key: [OutboxItem['clientId'], OutboxItem['sequence']]; value: unknown };
+  reserve: { key: string; value: unknown };
 }
 
 export type DeviceStoreName = StoreNames<DeviceSchema>;
@@ -50,6 +51,7 @@ function upgradeSchema(database: IDBPDatabase<DeviceSchema>, oldVersion: number)
     database.createObjectStore(storeNames.entries, { keyPath: 'index' });
     database.createObjectStore(storeNames.outbox, { keyPath: ['clientId', 'sequence'] });
   }
+  if (oldVersion < 2) database.createObjectStore(storeNames.reserve);
 }
 
 /** Resolves with null when the transaction committed, else with the error it aborted with. */

@@ -173,6 +173,7 @@ export class MemoryDisk {
     snapshot: MemoryStore.empty(),
     entries: MemoryStore.empty(),
     outbox: MemoryStore.empty(),
+    reserve: MemoryStore.empty(),
   };
   /** Bumped by every crash; a view of an older generation is dead. */
   private generationCurrent = 0;

@@ -13,6 +13,7 @@ export const storeNames = {
   snapshot: 'snapshot',
   entries: 'entries',
   outbox: 'outbox',
+  reserve: 'reserve',
 } as const;
 
 /**
@@ -23,6 +24,7 @@ export const recordKeys = {
   hardState: 'current',
   snapshotMeta: 'meta',
   snapshotData: 'data',
+  reserveBlock: 'block',
 } as const;
 
 export interface SnapshotMetaRecord {

@@ -16,6 +16,7 @@ import type { Scheduler } from '../node/scheduler.js';
 import { bootstrapState } from '../raft/raft.js';
 import type { NodeId, RandomSource } from '../raft/types.js';
 import { IndexedDbOutboxStorage } from '../storage/indexeddb-outbox-storage.js';
+import { IndexedDbStorageReserve } from '../storage/indexeddb-storage-reserve.js';
 import { IndexedDbRaftStorage } from '../storage/indexeddb-raft-storage.js';
 import { LocalforageStateCache } from '../storage/localforage-state-cache.js';
 import { StorageError } from '../storage/raft-storage.js';
@@ -155,6 +156,8 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       opened.push(raftStorage);
       const outboxStorage = await IndexedDbOutboxStorage.open({ databaseName });
       opened.push(outboxStorage);
+      const storageReserve = await IndexedDbStorageReserve.open({ databaseName });
+      opened.push(storageReserve);
       const transport = this.openTransport(config);
       opened.push(transport);
       const node = await ClinicNode.start({
@@ -162,6 +165,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
         raftStorage,
         outboxStorage,
         stateCache: new LocalforageStateCache(databaseName),
+        storageReserve,
         transport,
         stateMachines: chartStateMachines(config.clinicId),
         scheduler: this.dependencies.scheduler,

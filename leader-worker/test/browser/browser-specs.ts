@@ -8,6 +8,8 @@ import '../transport/in-memory-network.spec.js';
 import '../transport/broadcast-channel-transport.spec.js';
 import '../storage/indexeddb-raft-storage.spec.js';
 import '../storage/indexeddb-outbox-storage.spec.js';
+import '../storage/indexeddb-storage-reserve.spec.js';
+import '../storage/memory-storage-reserve.spec.js';
 import '../storage/localforage-state-cache.spec.js';
 import '../storage/storage-errors.spec.js';
 import '../storage/memory-raft-storage.spec.js';

@@ -9,6 +9,7 @@ import { MemoryDisk } from '../../src/storage/memory-disk.js';
 import { MemoryOutboxStorage } from '../../src/storage/memory-outbox-storage.js';
 import { MemoryRaftStorage } from '../../src/storage/memory-raft-storage.js';
 import { MemoryStateCache } from '../../src/storage/memory-state-cache.js';
+import { MemoryStorageReserve } from '../../src/storage/memory-storage-reserve.js';
 import { InMemoryNetwork } from '../../src/transport/in-memory-network.js';
 import { ManualScheduler } from './manual-scheduler.js';
 
@@ -28,6 +29,8 @@ export class ClinicHarness<Result> {
     readonly ids: readonly NodeId[],
     private readonly stateMachines: StateMachineFactory<Result>,
     private readonly extraOptions: Partial<ClinicNodeOptions<Result>> = {},
+    /** Each device keeps a storage reserve of this size on its disk; null: none. */
+    private readonly storageReserveBytes: number | null = null,
   ) {}
 
   async start(): Promise<void> {
@@ -85,6 +88,7 @@ export class ClinicHarness<Result> {
       raftStorage: new MemoryRaftStorage(disk),
       outboxStorage: new MemoryOutboxStorage(disk),
       stateCache,
+      storageReserve: this.storageReserveBytes === null ? null : new MemoryStorageReserve(disk, this.storageReserveBytes),
       transport: this.network.connect(id),
       stateMachines: this.stateMachines,
       scheduler: this.scheduler,

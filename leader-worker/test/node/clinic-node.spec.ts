@@ -130,6 +130,26 @@ describe('ClinicNode (the driver)', () => {
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
   });
 
+  it('a full disk spends the storage reserve: the device goes on storing writes itself and says storage is low', async () => {
+    const harness = new ClinicHarness(ids, noteStateMachines(), {}, 64 * 1024);
+    await harness.start();
+    const leader = await harness.electLeader();
+    const full = ids.find((id) => id !== leader)!;
+    await harness.scheduler.advance(500);
+    expect(harness.node(full).status().storageLow).toBeFalse();
+    harness.disk(full).setCapacityBytes(harness.disk(full).usedBytes());
+    const outcomes = [1, 2, 3].map((sequence) => harness.node(full).propose({ clientId: 'lab', sequence, text: `result ${sequence}` }));
+    await harness.scheduler.advance(1000);
+    for (const outcome of outcomes) expect((await outcome).type).toBe('applied');
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['result 1', 'result 2', 'result 3']);
+    expect(harness.node(full).status()).toEqual(jasmine.objectContaining({ storageLow: true, storageFailure: null, writesHandedOff: 0 }));
+
+    // Space is freed: the node takes its reserve again at its next try.
+    harness.disk(full).setCapacityBytes(null);
+    await harness.scheduler.advance(61_000);
+    expect(harness.node(full).status().storageLow).toBeFalse();
+  });
+
   it('a device whose disk is full hands the write to a peer: pending there, then applied once everywhere', async () => {
     const harness = await clinic();
     const leader = await harness.electLeader();

@@ -2,6 +2,7 @@
 // on every write, one transaction per persist, quota reported at commit, other tabs upgrading the database.
 // Runs in Node (fake-indexeddb, installed by test/node-helpers) and in Chromium.
 import { deleteDB, openDB } from 'idb';
+import { schemaVersion } from '../../src/storage/device-database.js';
 import { IndexedDbRaftStorage } from '../../src/storage/indexeddb-raft-storage.js';
 import type { StorageError } from '../../src/storage/raft-storage.js';
 import { indexedDbRaftSubject } from './indexeddb-subjects.js';
@@ -64,7 +65,7 @@ describe('storage: IndexedDbRaftStorage in the browser database', () => {
   it('closes and reports "unavailable" when another tab upgrades the database, without blocking it', async () => {
     const lost: StorageError[] = [];
     const opened = await openLoaded((error) => lost.push(error));
-    const upgraded = await openDB(databaseName, 2);
+    const upgraded = await openDB(databaseName, schemaVersion + 1);
     upgraded.close();
     expect(lost.length).toBe(1);
     expect(lost[0]?.failure).toBe('unavailable');

@@ -9,7 +9,7 @@ import type { OutboxStorageSubject } from './outbox-storage-contract.js';
 import type { RaftStorageSubject } from './raft-storage-contract.js';
 import { uniqueDatabaseName } from './storage-test-kit.js';
 
-type PutFault = 'none' | 'quotaAfterFirstPut' | 'abortAfterFirstPut';
+type PutFault = 'none' | 'quotaAfterFirstPut' | 'quotaOnEveryPut' | 'abortAfterFirstPut';
 
 /** Faults on IDBObjectStore.prototype.put for the current spec (Jasmine removes the spy after it). */
 export class PutFaults {
@@ -31,7 +31,7 @@ export class PutFaults {
     const faults = this;
     spyOn(IDBObjectStore.prototype, 'put').and.callFake(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
       faults.putsSinceSet++;
-      if (faults.fault === 'quotaAfterFirstPut' && faults.putsSinceSet > 1) {
+      if ((faults.fault === 'quotaAfterFirstPut' && faults.putsSinceSet > 1) || faults.fault === 'quotaOnEveryPut') {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       }
       const request = originalPut.call(this, value, key);

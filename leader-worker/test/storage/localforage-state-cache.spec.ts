@@ -2,6 +2,7 @@
 // never disturbs the device database. Runs in Node (fake-indexeddb) and in Chromium.
 import { deleteDB, openDB } from 'idb';
 import localforage from 'localforage';
+import { schemaVersion } from '../../src/storage/device-database.js';
 import { IndexedDbRaftStorage } from '../../src/storage/indexeddb-raft-storage.js';
 import { LocalforageStateCache } from '../../src/storage/localforage-state-cache.js';
 import { describeStateCacheContract } from './state-cache-contract.js';
@@ -45,7 +46,7 @@ describe('storage: LocalforageStateCache on the device', () => {
     await raft.persist({ hardState: hardState(1, 4), snapshot: null, entries: commands(4, 4, 1) });
     expect(unavailable).not.toHaveBeenCalled();
     const device = await openDB(databaseName);
-    expect(device.version).toBe(1);
+    expect(device.version).toBe(schemaVersion);
     device.close();
     await raft.close();
   });

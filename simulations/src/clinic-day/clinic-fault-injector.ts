@@ -241,9 +241,20 @@ export class ClinicFaultInjector {
     this.faulted.add(device);
     this.figures.disksFull++;
     const durationMs = this.draw(this.profile.diskFullDuration);
-    this.log(`fault: ${device.id} disk fills up for ${durationMs}ms`);
+    const pressure = this.random.chance(this.profile.diskPressureProbability);
+    this.log(`fault: ${device.id} disk fills up for ${durationMs}ms${pressure ? ', and other apps take any space freed' : ''}`);
     this.handoffs.disruption([device.id]);
     device.fillDisk(this.profile.diskFullSlackBytes);
+    const until = this.queue.nowMs + durationMs;
+    const keepFilling = (): void => {
+      if (!device.diskFull || this.queue.nowMs >= until) return;
+      device.fillDisk(this.profile.diskFullSlackBytes);
+      this.queue.scheduleAfter(this.profile.diskPressureIntervalMs, keepFilling);
+    };
+    if (pressure) {
+      this.figures.diskPressures++;
+      this.queue.scheduleAfter(this.profile.diskPressureIntervalMs, keepFilling);
+    }
     this.queue.scheduleAfter(durationMs, () => {
       if (device.diskFull) this.freeDisk(device);
     });

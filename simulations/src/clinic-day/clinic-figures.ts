@@ -67,6 +67,10 @@ export class ClinicFigures extends Figures {
   partitions = 0;
   flakyLinks = 0;
   disksFull = 0;
+  /** Full disks on which other apps kept taking whatever space was freed (the storage reserve too). */
+  diskPressures = 0;
+  /** Devices that released their storage reserve to go on writing on a full disk. */
+  storageReservesSpent = 0;
   storageFailures = 0;
   compactions = 0;
   snapshotsInstalled = 0;

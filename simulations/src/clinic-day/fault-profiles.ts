@@ -56,6 +56,12 @@ export interface ClinicFaultProfile {
   readonly diskFullSlackBytes: number;
   /** Until someone frees space; then the device is restarted. */
   readonly diskFullDuration: DurationRange;
+  /**
+   * Of full disks, the share where other apps keep writing (a video downloading): every
+   * `diskPressureIntervalMs` they take whatever space the app gave back, its storage reserve included.
+   */
+  readonly diskPressureProbability: number;
+  readonly diskPressureIntervalMs: number;
 }
 
 const calmWifi: ClinicNetworkConditions = {
@@ -92,6 +98,8 @@ const noFaults: ClinicFaultProfile = {
   diskFullProbability: 0,
   diskFullSlackBytes: 0,
   diskFullDuration: { minMs: 0, maxMs: 0 },
+  diskPressureProbability: 0,
+  diskPressureIntervalMs: 0,
 };
 
 const lightFaults: ClinicFaultProfile = {
@@ -122,6 +130,8 @@ const lightFaults: ClinicFaultProfile = {
   diskFullProbability: 0,
   diskFullSlackBytes: 0,
   diskFullDuration: { minMs: 0, maxMs: 0 },
+  diskPressureProbability: 0,
+  diskPressureIntervalMs: 0,
 };
 
 const heavyFaults: ClinicFaultProfile = {
@@ -152,6 +162,8 @@ const heavyFaults: ClinicFaultProfile = {
   diskFullProbability: 0.012,
   diskFullSlackBytes: 1_024,
   diskFullDuration: { minMs: 20_000, maxMs: 120_000 },
+  diskPressureProbability: 0.5,
+  diskPressureIntervalMs: 5_000,
 };
 
 /**

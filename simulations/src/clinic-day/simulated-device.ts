@@ -10,6 +10,7 @@ import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random
 import type { HardState, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
 import { MemoryDisk } from '../../../leader-worker/src/storage/memory-disk.js';
 import { MemoryStateCache } from '../../../leader-worker/src/storage/memory-state-cache.js';
+import type { StorageReserve } from '../../../leader-worker/src/storage/storage-reserve.js';
 import type { OutboxItem } from '../../../leader-worker/src/storage/outbox-storage.js';
 import type { PersistBatch, StoredRaftState } from '../../../leader-worker/src/storage/raft-storage.js';
 import type { EventQueue } from '../engine/event-queue.js';
@@ -45,6 +46,8 @@ export interface DeviceHost {
   /** Hooks for the checkers; each runs at the moment the node does that step. */
   persisted(device: SimulatedDevice, batch: PersistBatch, previousHardState: HardState): void;
   compacted(device: SimulatedDevice, snapshot: Snapshot): void;
+  /** The node released its storage reserve to go on writing on a full disk. */
+  reserveSpent(device: SimulatedDevice): void;
   sending(device: SimulatedDevice, to: NodeId, bytes: Uint8Array): void;
   /** The device's state machine applied the entry at `logIndex` (also while replaying its log at start). */
   applied(device: SimulatedDevice, chart: ChartStateMachine, logIndex: number, result: ApplyResult): void;
@@ -141,6 +144,18 @@ export class SimulatedDevice implements CheckedNode {
     return this.outboxEverStored.has(key);
   }
 
+  private reportingReleases(reserve: StorageReserve, generation: number): StorageReserve {
+    return {
+      hold: () => reserve.hold(),
+      release: async () => {
+        const released = await reserve.release();
+        if (released) this.guarded(generation, () => this.host.reserveSpent(this));
+        return released;
+      },
+      close: () => reserve.close(),
+    };
+  }
+
   /** Starts a new process from the disk. The node is up once its start settles (within the same event). */
   start(): void {
     check(this.conditionNow === 'off', 'simulator-state', () => `${this.id} started while ${this.conditionNow}`);
@@ -160,6 +175,7 @@ export class SimulatedDevice implements CheckedNode {
       raftStorage: this.raftStorage,
       outboxStorage: this.outboxStorage,
       stateCache: this.stateCache,
+      storageReserve: this.reportingReleases(storage.storageReserve, generation),
       transport: new ObservedTransport(this.host.network.hub.connect(this.id), watcher),
       stateMachines: observedChartMachines(this.host.clinicId, (machine, logIndex, result) => this.guarded(generation, () => {
         this.machineNow = machine;

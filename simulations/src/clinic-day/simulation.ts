@@ -194,6 +194,11 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     this.trace(`${device.id} compacted its log to ${snapshot.index}/${snapshot.term}`);
   }
 
+  reserveSpent(device: SimulatedDevice): void {
+    this.figures.storageReservesSpent++;
+    this.trace(`${device.id} released its storage reserve on a full disk`);
+  }
+
   sending(device: SimulatedDevice, _to: NodeId, bytes: Uint8Array): void {
     if (!this.protocolRules && !this.traceLog.enabled) return;
     // The node encoded it a moment ago and the receiver validates it: a plain decode is enough here.
