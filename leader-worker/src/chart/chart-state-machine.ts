@@ -128,6 +128,15 @@ export class ChartStateMachine {
     return this.store.conflicts.get(conflictId) ?? null;
   }
 
+  /**
+   * The patient whose chart holds `id`: a patient's own id, any record or nested record in the chart, or a
+   * conflict about it; null for an id this clinic's record does not hold. Central uses it to tell whose chart
+   * an entry changed when the command names only a record (a dispense names its prescription).
+   */
+  patientOf(id: string): string | null {
+    return this.store.entities.get(id)?.patientId ?? this.store.conflicts.get(id)?.patientId ?? null;
+  }
+
   /** Asserts every index agrees with the records (O(state); for tests and the simulator). */
   checkInvariants(): void {
     checkStoreInvariants(this.store);

@@ -39,6 +39,12 @@ describe('chart visit flow', () => {
     expect(chart.visits[0]!.moves.map((move) => move.author.deviceId)).toContain('pharmacy-tablet-device');
     expect(chart.prescriptions[0]!.dispenses.length).toBe(1);
     harness.machine.checkInvariants();
+
+    // Every record of the visit, nested ones included, is known to belong to the patient's chart.
+    for (const id of [ids.patient, ids.visit, ids.vitals, ids.labOrder, ids.labResult, ids.diagnosis, ids.prescription, ids.dispense]) {
+      expect(harness.machine.patientOf(id)).withContext(id).toBe(ids.patient);
+    }
+    expect(harness.machine.patientOf(uuid(9, 999))).toBeNull();
   });
 
   it('lets only one of two stations take a patient (the second move is stale)', () => {
