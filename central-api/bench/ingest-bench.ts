@@ -33,6 +33,8 @@ export interface IngestBenchSetup {
   readonly rounds: number;
   /** Patients each clinic registers before the vitals and notes about them. */
   readonly patientsPerClinic: number;
+  /** When set, the API process writes a V8 CPU profile there (node --cpu-prof) as it exits. */
+  readonly apiCpuProfileDirectory?: string;
 }
 
 const limits = {
@@ -77,8 +79,9 @@ interface ApiProcess {
   readonly baseUrl: string;
 }
 
-function startApi(databaseUrl: string, adminToken: string): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [mainScript], {
+function startApi(databaseUrl: string, adminToken: string, cpuProfileDirectory: string | undefined): Promise<ApiProcess> {
+  const profiling = cpuProfileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDirectory}`];
+  const child = spawn(process.execPath, [...profiling, mainScript], {
     env: { ...process.env, PORT: '0', DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -187,7 +190,7 @@ export async function runIngestBench(setup: IngestBenchSetup, log: (line: string
   try {
     await ensureDatabase(server.url('postgres'), benchDatabase);
     const adminToken = generateCredential('admin');
-    api = await startApi(server.url(benchDatabase), adminToken);
+    api = await startApi(server.url(benchDatabase), adminToken, setup.apiCpuProfileDirectory);
     const clinics: BenchClinic[] = [];
     for (let number = 1; number <= setup.clinics; number++) clinics.push(await enrollClinic(api, adminToken, `Bench clinic ${number}`, number, setup.patientsPerClinic));
     const warmup = await enrollClinic(api, adminToken, 'Warm-up clinic', 1000, setup.patientsPerClinic);
@@ -257,6 +260,7 @@ export function runIngestBenchmark(args: string[]): Promise<Record<string, unkno
       batches: { type: 'string', default: '8' },
       rounds: { type: 'string', default: '5' },
       patients: { type: 'string', default: '2000' },
+      'api-cpu-profile-dir': { type: 'string' },
     },
   });
   const setup: IngestBenchSetup = {
@@ -265,6 +269,7 @@ export function runIngestBenchmark(args: string[]): Promise<Record<string, unkno
     batchesPerRound: positiveInteger(values.batches, 'batches'),
     rounds: positiveInteger(values.rounds, 'rounds'),
     patientsPerClinic: positiveInteger(values.patients, 'patients'),
+    ...(values['api-cpu-profile-dir'] === undefined ? {} : { apiCpuProfileDirectory: values['api-cpu-profile-dir'] }),
   };
   return runIngestBench(setup, (line) => console.log(line));
 }

@@ -2,12 +2,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ChartPolicy } from '../clinics/clinic-limits.js';
 import { safeIntegerFrom } from '../sync/database-numbers.js';
 import type { ApplyOutcomeRecord } from './apply-outcome.js';
 
 export interface CopyPosition {
   readonly appliedIndex: number;
   readonly snapshotIndex: number;
+}
+
+/** Where a copy stands under the projection lock, and what it must catch up to. */
+export interface ProjectionPosition extends CopyPosition {
+  /** The clinic's acknowledged log index (committed): every entry up to it is stored and never changes. */
+  readonly acknowledgedIndex: number;
+  readonly chartPolicy: ChartPolicy;
 }
 
 export interface CopyProgress {
@@ -39,6 +47,39 @@ export class ChartCopiesRepository {
     );
     const row = rows[0];
     return row === undefined ? { appliedIndex: 0, snapshotIndex: 0 } : { appliedIndex: safeIntegerFrom(row.applied_index), snapshotIndex: safeIntegerFrom(row.snapshot_index) };
+  }
+
+  /**
+   * Locks the clinic's `chart_copies` row until the caller's transaction ends (creating it, at index 0 with
+   * the empty machine's hash, the first time): projections of one clinic, from any API process, take turns on
+   * it. Undefined when the clinic does not exist.
+   */
+  async lockForProjection(manager: EntityManager, clinicId: string, emptyStateHash: () => string): Promise<ProjectionPosition | undefined> {
+    const lock = async () => ((await manager.query('SELECT 1 FROM chart_copies WHERE clinic_id = $1 FOR UPDATE', [clinicId])) as unknown[]).length > 0;
+    if (!(await lock())) {
+      // Racing first projections both insert; the loser's insert waits for the winner, then does nothing.
+      await manager.query(
+        `INSERT INTO chart_copies (clinic_id, applied_index, state_hash, patients, open_conflicts)
+         SELECT id, 0, $2, 0, 0 FROM clinics WHERE id = $1 ON CONFLICT (clinic_id) DO NOTHING`,
+        [clinicId, emptyStateHash()],
+      );
+      if (!(await lock())) return undefined;
+    }
+    // A new statement after the lock: it reads the acknowledged index as committed by then.
+    const rows: { applied_index: string; snapshot_index: string; acknowledged_index: string | null; chart_policy: ChartPolicy }[] = await manager.query(
+      `SELECT copy.applied_index, copy.snapshot_index, sync.acknowledged_index, clinic.chart_policy
+       FROM chart_copies copy JOIN clinics clinic ON clinic.id = copy.clinic_id
+       LEFT JOIN clinic_sync_states sync ON sync.clinic_id = copy.clinic_id
+       WHERE copy.clinic_id = $1`,
+      [clinicId],
+    );
+    const row = rows[0]!;
+    return {
+      appliedIndex: safeIntegerFrom(row.applied_index),
+      snapshotIndex: safeIntegerFrom(row.snapshot_index),
+      acknowledgedIndex: row.acknowledged_index === null ? 0 : safeIntegerFrom(row.acknowledged_index),
+      chartPolicy: row.chart_policy,
+    };
   }
 
   async saveProgress(manager: EntityManager, clinicId: string, progress: CopyProgress): Promise<void> {

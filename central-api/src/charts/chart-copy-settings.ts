@@ -18,6 +18,18 @@ export interface ChartCopySettings {
   readonly catchUpPageEntries: number;
   /** Requests of one clinic queued for its copy in one process; past it they are refused with 429. */
   readonly queuedPerClinicMax: number;
+  /**
+   * After an upload, the copy catches up once the clinic's uploads have paused this long: a leader uploading a
+   * backlog back to back is acknowledged at the speed of storing, and the copy then applies it in one go.
+   */
+  readonly projectionQuietMs: number;
+  /**
+   * How far (entries) the copy may trail the acknowledged log before an upload waits for it to catch up. Bounds
+   * what a read may have to apply first (about a second at this size) and the work a crash leaves behind.
+   */
+  readonly projectionLagEntriesMax: number;
+  /** Entries one projection transaction applies and records at most; a longer catch-up takes several. */
+  readonly projectionEntriesPerTransactionMax: number;
 }
 
 export const defaultChartCopySettings: ChartCopySettings = {
@@ -26,6 +38,9 @@ export const defaultChartCopySettings: ChartCopySettings = {
   snapshotsKeptPerClinic: 2,
   catchUpPageEntries: 5_000,
   queuedPerClinicMax: 64,
+  projectionQuietMs: 200,
+  projectionLagEntriesMax: 20_000,
+  projectionEntriesPerTransactionMax: 10_000,
 };
 
 export const chartCopySettingsToken = Symbol('ChartCopySettings');

@@ -1,49 +1,63 @@
 // Central's copy of each clinic's charts: the clinics' own ChartStateMachine fed the stored log in order.
 //
-// The stored log is the truth; the machines in memory are a cache (several API processes share one
-// PostgreSQL, each with its own cache). Every use of a clinic's copy first brings the cached machine up to
-// what is committed, replaying stored entries past it; a process meeting a clinic cold restores its newest
-// stored snapshot and replays the entries after it. Uploads feed new entries inside their transaction, under
-// the clinic's database lock, and record the applied index and state hash in that same transaction, so
-// central's copy is exactly as far as the acknowledged log, never partly.
+// The stored log is the only truth; the copy is a projection of it. An upload's transaction only stores
+// entries and moves the acknowledged index; the copy catches up afterwards, in transactions of its own that
+// apply stored entries past its applied index and record, with that index and the state hash, what ops see
+// of them (rejected commands, conflicts, stale lease epochs). A crash between the two leaves the copy behind,
+// never wrong: whoever uses it next catches it up. When that is:
+//   - a read: always first, so it answers from the whole acknowledged log;
+//   - an upload: once the clinic's uploads pause (projectionQuietMs), or at once, before answering, when the
+//     copy trails by more than projectionLagEntriesMax entries.
+// Projections of a clinic take turns on its chart_copies row lock, whichever API processes run them.
 //
-// In one process the requests of a clinic take turns with its machine (`exclusive`): an upload mutates it
-// before it commits, and a read must not see that until it has.
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+// The machines in memory are a cache (several API processes share one PostgreSQL, each with its own cache).
+// A process meeting a clinic cold restores its newest stored snapshot and replays the entries after it. In
+// one process the uses of a clinic's copy take turns with its machine (`exclusive`): a projection mutates it
+// before its records commit.
+import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { LeaseFencing } from '../leases/lease-fencing.js';
 import { LogEntriesRepository } from '../sync/log-entries.repository.js';
-import type { StoredEntry } from '../sync/log-entry.js';
-import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
-import { ChartCopiesRepository } from './chart-copies.repository.js';
+import { ChartCopiesRepository, type ProjectionPosition } from './chart-copies.repository.js';
+import { emptyNotes, feedEntry, type FeedNotes } from './chart-copy-feed.js';
 import { type ChartCopySettings, chartCopySettingsToken } from './chart-copy-settings.js';
 import { type CachedCopy, ChartMachineCache } from './chart-machine-cache.js';
-import { decodeCommand } from './command-decoding.js';
 import { KeyedMutex, QueueFullError } from './keyed-mutex.js';
+import { QuietTimers } from './quiet-timers.js';
 
 /** What a copy answers a query with: the machine as of `appliedIndex` of the clinic's committed log. */
 export type CopyQuery<T> = (machine: ChartStateMachine, appliedIndex: number) => T;
 
 @Injectable()
-export class ChartCopyService {
+export class ChartCopyService implements OnModuleDestroy {
+  private readonly logger = new Logger(ChartCopyService.name);
   private readonly cache: ChartMachineCache;
   private readonly turns: KeyedMutex;
+  private readonly quietTimers: QuietTimers;
 
   constructor(
     @Inject(chartCopySettingsToken) private readonly settings: ChartCopySettings,
     private readonly logEntries: LogEntriesRepository,
     private readonly copies: ChartCopiesRepository,
+    private readonly fencing: LeaseFencing,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.cache = new ChartMachineCache(settings.clinicsCachedMax);
     this.turns = new KeyedMutex(settings.queuedPerClinicMax);
+    this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.projectInBackground(clinicId));
+  }
+
+  /** Background catch-ups finish (or are cancelled) before the database closes. */
+  async onModuleDestroy(): Promise<void> {
+    await this.quietTimers.close();
   }
 
   /**
    * Runs `work` alone with the clinic's copy in this process. If `work` fails, the cached machine is dropped:
-   * it may hold entries of a transaction that never committed, and is rebuilt from the database on next use.
+   * it may have been fed entries whose records never committed, and is rebuilt from the database on next use.
    */
   async exclusive<T>(clinicId: string, work: () => Promise<T>): Promise<T> {
     try {
@@ -64,20 +78,64 @@ export class ChartCopyService {
   }
 
   /**
-   * Feeds newly stored entries (`acknowledgedIndex + 1` onwards) to the clinic's copy, records the rejections
-   * and conflicts, and saves the new applied index and state hash (and a snapshot when one is due). Call it
-   * inside `exclusive`, in the upload's transaction, holding the clinic's lock.
+   * Called once an upload of the clinic committed, moving its acknowledged index to `acknowledgedIndex`.
+   * Catches the copy up before returning when it trails too far; otherwise once the clinic's uploads pause.
    */
-  async applyBatch(manager: EntityManager, clinicId: string, acknowledgedIndex: number, entries: readonly StoredEntry[]): Promise<void> {
-    assert(this.turns.isBusy(clinicId), 'applyBatch runs inside exclusive()');
-    const position = await this.copies.position(manager, clinicId);
-    assert(position.appliedIndex === acknowledgedIndex, `chart copy of ${clinicId} is at ${position.appliedIndex}, its log at ${acknowledgedIndex}`);
-    const copy = await this.catchUp(manager, clinicId, acknowledgedIndex);
-    const outcomes: ApplyOutcomeRecord[] = [];
-    for (const entry of entries) {
-      const outcome = this.feed(copy, entry);
-      if (outcome !== null) outcomes.push(outcome);
+  async uploaded(clinicId: string, acknowledgedIndex: number): Promise<void> {
+    const { appliedIndex } = await this.copies.position(undefined, clinicId);
+    if (acknowledgedIndex - appliedIndex > this.settings.projectionLagEntriesMax) {
+      await this.exclusive(clinicId, () => this.project(clinicId));
+    } else {
+      this.quietTimers.touch(clinicId);
     }
+  }
+
+  /** Answers `query` from the clinic's copy brought up to its whole acknowledged log first. */
+  read<T>(clinicId: string, query: CopyQuery<T>): Promise<T> {
+    return this.exclusive(clinicId, async () => {
+      const copy = await this.project(clinicId);
+      return query(copy.machine, copy.appliedIndex);
+    });
+  }
+
+  private async projectInBackground(clinicId: string): Promise<void> {
+    try {
+      await this.exclusive(clinicId, () => this.project(clinicId));
+    } catch (error) {
+      // Nothing is lost: the copy stays behind until its next use catches it up.
+      this.logger.warn(`catching up the chart copy of clinic ${clinicId} failed: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Brings the clinic's copy to its acknowledged index, one bounded transaction at a time, and returns the
+   * cached copy there. Call it inside `exclusive`. A clinic that does not exist has an empty copy.
+   */
+  private async project(clinicId: string): Promise<CachedCopy> {
+    for (;;) {
+      const step = await this.dataSource.transaction((manager) => this.projectStep(manager, clinicId));
+      if (step.caughtUp) return step.copy;
+    }
+  }
+
+  private async projectStep(manager: EntityManager, clinicId: string): Promise<{ copy: CachedCopy; caughtUp: boolean }> {
+    assert(this.turns.isBusy(clinicId), 'a projection runs inside exclusive()');
+    const position = await this.copies.lockForProjection(manager, clinicId, () => new ChartStateMachine(clinicId).stateHash());
+    if (position === undefined) return { copy: { machine: new ChartStateMachine(clinicId), appliedIndex: 0 }, caughtUp: true };
+    assert(position.appliedIndex <= position.acknowledgedIndex, `chart copy of ${clinicId} is at ${position.appliedIndex}, past its log at ${position.acknowledgedIndex}`);
+    // Entries up to the recorded index were recorded by whoever projected them: replayed silently.
+    const copy = await this.catchUp(manager, clinicId, position.appliedIndex, null);
+    const targetIndex = Math.min(position.acknowledgedIndex, position.appliedIndex + this.settings.projectionEntriesPerTransactionMax);
+    if (targetIndex > position.appliedIndex) {
+      const notes = emptyNotes(position.chartPolicy === 'lease');
+      await this.catchUp(manager, clinicId, targetIndex, notes);
+      await this.record(manager, clinicId, copy, position, notes);
+    }
+    return { copy, caughtUp: targetIndex === position.acknowledgedIndex };
+  }
+
+  /** Saves what the entries past `position.appliedIndex` brought, the new progress, and a snapshot when due. */
+  private async record(manager: EntityManager, clinicId: string, copy: CachedCopy, position: ProjectionPosition, notes: FeedNotes): Promise<void> {
     let snapshotIndex = position.snapshotIndex;
     if (copy.appliedIndex - snapshotIndex >= this.settings.snapshotIntervalEntries) {
       const bytes = copy.machine.snapshot();
@@ -85,32 +143,28 @@ export class ChartCopyService {
       await this.copies.saveSnapshot(manager, clinicId, { logIndex: copy.appliedIndex, stateHash: copy.machine.stateHash(), data }, this.settings.snapshotsKeptPerClinic);
       snapshotIndex = copy.appliedIndex;
     }
-    await this.copies.recordOutcomes(manager, clinicId, outcomes);
+    await this.copies.recordOutcomes(manager, clinicId, notes.outcomes);
+    await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites);
     const counts = copy.machine.counts();
     await this.copies.saveProgress(manager, clinicId, {
       appliedIndex: copy.appliedIndex,
       stateHash: copy.machine.stateHash(),
       patients: counts.patients,
       openConflicts: counts.openConflicts,
-      newlyRejected: outcomes.filter((outcome) => outcome.outcome === 'rejected').length,
-      newlyConflicting: outcomes.filter((outcome) => outcome.outcome === 'conflict').length,
+      newlyRejected: notes.outcomes.filter((outcome) => outcome.outcome === 'rejected').length,
+      newlyConflicting: notes.outcomes.filter((outcome) => outcome.outcome === 'conflict').length,
       snapshotIndex,
     });
   }
 
-  /** Answers `query` from the clinic's copy as committed now (brought up to date first). */
-  read<T>(clinicId: string, query: CopyQuery<T>): Promise<T> {
-    return this.exclusive(clinicId, async () => {
-      const { appliedIndex } = await this.copies.position(undefined, clinicId);
-      const copy = await this.catchUp(this.dataSource.manager, clinicId, appliedIndex);
-      return query(copy.machine, copy.appliedIndex);
-    });
-  }
-
-  /** The cached copy brought to exactly `targetIndex` (committed entries only), loaded first if not cached. */
-  private async catchUp(manager: EntityManager, clinicId: string, targetIndex: number): Promise<CachedCopy> {
+  /**
+   * The cached copy brought to exactly `targetIndex` of the stored log, loaded first if not cached; the entries
+   * fed are noted in `notes` when given.
+   */
+  private async catchUp(manager: EntityManager, clinicId: string, targetIndex: number, notes: FeedNotes | null): Promise<CachedCopy> {
     let copy = this.cache.get(clinicId);
-    // Ahead of the committed log means it holds entries that never committed: it cannot be trusted.
+    // Ahead of the recorded index means fed by a projection whose records never committed: rebuilt, so that
+    // the next projection feeds (and records) those entries again.
     if (copy !== undefined && copy.appliedIndex > targetIndex) copy = undefined;
     copy ??= await this.load(manager, clinicId, targetIndex);
     this.cache.set(clinicId, copy);
@@ -118,7 +172,7 @@ export class ChartCopyService {
       const toIndex = Math.min(targetIndex, copy.appliedIndex + this.settings.catchUpPageEntries);
       const page = await this.logEntries.readRange(manager, clinicId, copy.appliedIndex + 1, toIndex);
       assert(page.length === toIndex - copy.appliedIndex, `stored log of ${clinicId} has a gap before ${toIndex}`);
-      for (const entry of page) this.feed(copy, entry);
+      for (const entry of page) feedEntry(copy, entry, notes);
     }
     return copy;
   }
@@ -133,14 +187,5 @@ export class ChartCopyService {
     const { machine } = restored;
     assert(machine.clinicId === clinicId && machine.stateHash() === snapshot.stateHash, `chart snapshot ${clinicId}@${snapshot.logIndex} is not the state it claims`);
     return { machine, appliedIndex: snapshot.logIndex };
-  }
-
-  /** Applies the next entry of the log; noops and membership changes only move the index. */
-  private feed(copy: CachedCopy, entry: StoredEntry): ApplyOutcomeRecord | null {
-    assert(entry.index === copy.appliedIndex + 1, `entry ${entry.index} fed to a copy at ${copy.appliedIndex}`);
-    copy.appliedIndex = entry.index;
-    if (entry.kind !== 'command') return null;
-    const command = decodeCommand(entry.data);
-    return applyOutcomeRecord(entry.index, command, copy.machine.apply(entry.index, command));
   }
 }

@@ -1,40 +1,72 @@
-// The fencing check the log ingest uses: was a write made under the chart's current lease epoch?
+// The fencing rule for entries a lease-policy clinic uploads: was a write made under a chart lease epoch that
+// central has since given to another clinic? Such a write is stale: it never reaches other clinics, and ops
+// see it (DESIGN.md, invariant 5).
+//
+// The epoch a write was made under is the one the clinic's own log gave it: the lease its copy of the chart
+// held for this clinic when the entry was applied, 0 with none (see lease-epochs.ts in charts). It is stale
+// iff some grant of that chart to a DIFFERENT clinic has a higher epoch. The clinic's own re-grant does not
+// make its earlier writes stale: its log ordered them before the re-grant. Expiry and release alone do not
+// either: a clinic may upload late what it wrote while it held the lease, and nobody else wrote under a newer
+// epoch unless a newer grant to someone else exists.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { assert } from '../../../leader-worker/src/raft/assert.js';
 
-/**
- * The SQL of the check, for callers that prefer to inline it. Parameters: $1 patient id, $2 clinic id,
- * $3 epoch. Returns one row `{ current: true }` when the patient's latest grant has that epoch and went to
- * that clinic, and no row otherwise. The head row is locked FOR SHARE: inside the caller's transaction no
- * new grant of this chart can commit until that transaction ends, so the answer holds until its writes do.
- * (A grant locks the head FOR UPDATE and waits; two ingest transactions share the lock without waiting.)
- */
-export const currentEpochSql = `
-  SELECT true AS current
-  FROM chart_lease_heads h JOIN chart_leases l ON l.id = h.current_lease_id
-  WHERE h.patient_id = $1 AND l.clinic_id = $2 AND h.last_epoch = $3
-  FOR SHARE OF h`;
+/** One accepted command of a lease-policy clinic that touched a patient's chart. */
+export interface LeasedWrite {
+  readonly logIndex: number;
+  readonly patientId: string;
+  /** The epoch of the lease the clinic's own copy held for the chart then; 0 when it held none. */
+  readonly writtenEpoch: number;
+}
+
+/** A stale write as recorded for ops: what it was written under, and the chart's newest grant when found. */
+export interface FencedWrite extends LeasedWrite {
+  readonly currentEpoch: number;
+  readonly currentHolderClinicId: string;
+}
 
 @Injectable()
 export class LeaseFencing {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
   /**
-   * True when no grant of the patient's chart is newer than `epoch` and that grant went to `clinicId`: an
-   * entry written under it may be applied. False for a stale epoch (another grant since, to any clinic,
-   * including this clinic's own re-grant after expiry), a wrong clinic, or a chart never leased: the
-   * caller records such an entry as a conflict for ops instead of letting it overwrite.
+   * Finds which of `writes` (all of `clinicId`, in log order) are stale, records each as a fencing conflict
+   * and marks its log entry never to be exported, in the caller's transaction. One statement for the lot.
+   * Returns the fenced writes in log order. Recording is idempotent per (clinic, log index).
    *
-   * Expiry and release do not make an epoch stale: a clinic may upload, late, what it wrote while it held
-   * the lease, and nobody else can have written under a newer epoch unless a newer grant exists.
-   *
-   * Pass the caller's transaction `manager` to check and write atomically: the head row is locked FOR SHARE
-   * until that transaction ends (see currentEpochSql). Without one the answer is a snapshot.
+   * The grants it compares with are those committed when the statement runs; a grant committed later is
+   * ordered after these writes, which central had already acknowledged.
    */
-  async isCurrentEpoch(patientId: string, clinicId: string, epoch: number, manager?: EntityManager): Promise<boolean> {
-    if (!Number.isSafeInteger(epoch) || epoch < 1) return false;
-    const rows: unknown[] = await (manager ?? this.dataSource.manager).query(currentEpochSql, [patientId, clinicId, epoch]);
-    return rows.length > 0;
+  async fenceStaleWrites(manager: EntityManager, clinicId: string, writes: readonly LeasedWrite[]): Promise<FencedWrite[]> {
+    if (writes.length === 0) return [];
+    for (const write of writes) assert(Number.isSafeInteger(write.writtenEpoch) && write.writtenEpoch >= 0, 'a written epoch is a whole number');
+    const rows: { log_index: string; patient_id: string; written_epoch: string; current_epoch: string; current_holder_clinic_id: string }[] = await manager.query(
+      `WITH writes AS (
+         SELECT * FROM unnest($2::bigint[], $3::uuid[], $4::bigint[]) AS write (log_index, patient_id, written_epoch)
+       ), stale AS (
+         SELECT write.log_index, write.patient_id, write.written_epoch, head.last_epoch AS current_epoch, current_lease.clinic_id AS current_holder_clinic_id
+         FROM writes write
+         JOIN chart_lease_heads head ON head.patient_id = write.patient_id
+         JOIN chart_leases current_lease ON current_lease.id = head.current_lease_id
+         WHERE EXISTS (
+           SELECT 1 FROM chart_leases newer
+           WHERE newer.patient_id = write.patient_id AND newer.epoch > write.written_epoch AND newer.clinic_id <> $1
+         )
+       ), recorded AS (
+         INSERT INTO lease_fencing_conflicts (clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id)
+         SELECT $1, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id FROM stale
+         ON CONFLICT (clinic_id, log_index) DO NOTHING
+       ), marked AS (
+         UPDATE log_entries SET fenced = true WHERE clinic_id = $1 AND log_index IN (SELECT log_index FROM stale)
+       )
+       SELECT * FROM stale ORDER BY log_index`,
+      [clinicId, writes.map((write) => write.logIndex), writes.map((write) => write.patientId), writes.map((write) => write.writtenEpoch)],
+    );
+    return rows.map((row) => ({
+      logIndex: Number(row.log_index),
+      patientId: row.patient_id,
+      writtenEpoch: Number(row.written_epoch),
+      currentEpoch: Number(row.current_epoch),
+      currentHolderClinicId: row.current_holder_clinic_id,
+    }));
   }
 }

@@ -1,7 +1,8 @@
 // Ops rows to responses, explicitly, with the lag computed in one place.
 import { safeIntegerFrom } from '../sync/database-numbers.js';
+import type { FencingConflictResponse } from './dto/fencing-conflicts.response.js';
 import type { OpsClinicResponse, OpsDeviceResponse } from './dto/ops-clinic.response.js';
-import type { ClinicOpsRow, DeviceOpsRow } from './ops.repository.js';
+import type { ClinicOpsRow, DeviceOpsRow, FencingConflictRow } from './ops.repository.js';
 
 export function toOpsClinicResponse(row: ClinicOpsRow, devices: readonly DeviceOpsRow[]): OpsClinicResponse {
   const acknowledgedIndex = row.acknowledged_index === null ? 0 : safeIntegerFrom(row.acknowledged_index);
@@ -15,10 +16,12 @@ export function toOpsClinicResponse(row: ClinicOpsRow, devices: readonly DeviceO
     acknowledgedIndex,
     leaderCommitIndex,
     lagEntries: leaderCommitIndex === null ? null : Math.max(0, leaderCommitIndex - acknowledgedIndex),
+    chartAppliedIndex: row.applied_index === null ? 0 : safeIntegerFrom(row.applied_index),
     chartStateHash: row.state_hash,
     patients: row.patients ?? 0,
     openConflicts: row.open_conflicts ?? 0,
     openDivergences: row.open_divergences,
+    fencingConflicts: row.open_fencing_conflicts,
     rejectedCommands: row.rejected_commands === null ? 0 : safeIntegerFrom(row.rejected_commands),
     conflictingCommands: row.conflicting_commands === null ? 0 : safeIntegerFrom(row.conflicting_commands),
     activeLeases: row.active_leases,
@@ -28,4 +31,17 @@ export function toOpsClinicResponse(row: ClinicOpsRow, devices: readonly DeviceO
 
 function toOpsDevice(device: DeviceOpsRow): OpsDeviceResponse {
   return { deviceId: device.id, name: device.name, lastSeenAt: device.last_seen_at?.toISOString() ?? null };
+}
+
+export function toFencingConflictResponse(row: FencingConflictRow): FencingConflictResponse {
+  return {
+    clinicId: row.clinic_id,
+    logIndex: safeIntegerFrom(row.log_index),
+    patientId: row.patient_id,
+    writtenEpoch: safeIntegerFrom(row.written_epoch),
+    currentEpoch: safeIntegerFrom(row.current_epoch),
+    currentHolderClinicId: row.current_holder_clinic_id,
+    recordedAt: row.recorded_at.toISOString(),
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
+  };
 }

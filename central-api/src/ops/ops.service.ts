@@ -1,8 +1,11 @@
-// The ops listing: every clinic with its leader, upload progress, lag, chart copy, conflicts, leases, devices.
+// The ops listings: every clinic with its leader, upload progress, lag, chart copy, conflicts, leases, devices;
+// and the entries fenced for a stale chart lease epoch.
 import { Injectable } from '@nestjs/common';
+import type { FencingConflictsResponse } from './dto/fencing-conflicts.response.js';
+import type { ListFencingConflictsQuery } from './dto/list-fencing-conflicts.query.js';
 import type { OpsClinicsResponse } from './dto/ops-clinic.response.js';
 import { opsLimits } from './ops-limits.js';
-import { toOpsClinicResponse } from './ops-mapping.js';
+import { toFencingConflictResponse, toOpsClinicResponse } from './ops-mapping.js';
 import { type DeviceOpsRow, OpsRepository } from './ops.repository.js';
 
 @Injectable()
@@ -18,5 +21,10 @@ export class OpsService {
       devicesByClinic.set(device.clinic_id, devices);
     }
     return { clinics: clinics.map((clinic) => toOpsClinicResponse(clinic, devicesByClinic.get(clinic.id) ?? [])) };
+  }
+
+  async listFencingConflicts(query: ListFencingConflictsQuery): Promise<FencingConflictsResponse> {
+    const rows = await this.ops.listFencingConflicts(query.clinicId, query.limit ?? opsLimits.fencingConflictsListedDefault);
+    return { conflicts: rows.map(toFencingConflictResponse) };
   }
 }

@@ -1,5 +1,6 @@
 // Log ingest: a clinic's leader uploads committed entries in order; central stores them idempotently by
-// (clinic, index) and feeds them to its chart copy, all in one transaction per batch.
+// (clinic, index), one transaction per batch. Central's chart copy is a projection of the stored log that
+// catches up after the commit (charts/chart-copy.service.ts): storing is all an acknowledgement waits for.
 //
 // Per batch, under the lock on the clinic's sync state row (so an old and a new leader racing never
 // interleave, whichever API processes they reach):
@@ -7,8 +8,7 @@
 //   2. entries at or below the acknowledged index are compared with the stored ones: identical ones are
 //      acknowledged again (a replayed batch changes nothing); a different one refuses the whole batch (409)
 //      and is recorded as a divergence for ops;
-//   3. the rest are stored, fed to the chart copy (applied index and state hash saved with them), and the
-//      acknowledged index moves to the batch's last entry.
+//   3. the rest are stored in one statement and the acknowledged index moves to the batch's last entry.
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -48,11 +48,10 @@ export class IngestService {
   async upload(clinicId: string, deviceId: string, request: UploadLogRequest): Promise<LogAckResponse> {
     const batch = parseBatch(request);
     if (!batch.ok) throw new HttpException(batch.message, batch.status);
-    const outcome = await this.chartCopy.exclusive(clinicId, () =>
-      this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries)),
-    );
+    const outcome = await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries));
     switch (outcome.kind) {
       case 'acknowledged':
+        await this.chartCopy.uploaded(clinicId, outcome.acknowledgedIndex);
         return { acknowledgedIndex: outcome.acknowledgedIndex };
       case 'clinic-not-found':
         throw clinicNotFound(clinicId);
@@ -84,10 +83,7 @@ export class IngestService {
       }
     }
     const newAcknowledgedIndex = Math.max(acknowledgedIndex, request.fromIndex + entries.length - 1);
-    if (plan.fresh.length > 0) {
-      await this.logEntries.insert(manager, clinicId, plan.fresh);
-      await this.chartCopy.applyBatch(manager, clinicId, acknowledgedIndex, plan.fresh);
-    }
+    await this.logEntries.insert(manager, clinicId, plan.fresh);
     await this.syncStates.recordUpload(manager, clinicId, {
       acknowledgedIndex: newAcknowledgedIndex,
       leaderDeviceId: deviceId,

@@ -1,4 +1,4 @@
-// Log ingest: clinic leaders upload committed log entries; central stores them and feeds its chart copy.
+// Log ingest: clinic leaders upload committed log entries; central stores them and tells its chart copy.
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChartsModule } from '../charts/charts.module.js';

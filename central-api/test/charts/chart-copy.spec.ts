@@ -1,6 +1,7 @@
 // Central's chart copy against PostgreSQL, with several "processes" (Nest apps on one database, each with its
-// own cache): snapshots and cold starts, catching up on what other processes stored, uploads racing across
-// processes, and a failed transaction never leaving an uncommitted entry in a cached machine.
+// own cache): a projection of the stored log that catches up after uploads (when they pause, when it trails
+// too far, before every read), snapshots and cold starts, catching up on what other processes stored, uploads
+// racing across processes, and a failed projection never leaving unrecorded entries in a cached machine.
 import { Test } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -25,7 +26,12 @@ interface Process {
   close(): Promise<void>;
 }
 
-const smallSettings: ChartCopySettings = { ...defaultChartCopySettings, snapshotIntervalEntries: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2 };
+/** Projections only when a read asks (the quiet timer never fires within a spec, no lag is too long). */
+const readsOnly = { projectionQuietMs: 600_000, projectionLagEntriesMax: 1_000_000 };
+const smallSettings: ChartCopySettings = {
+  ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntries: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
+  projectionEntriesPerTransactionMax: 100,
+};
 
 function entries(count: number, seed: number): UploadEntry[] {
   const workload = new ChartWorkload({ seed, patients: 20, clientId: `tablet-${seed}` });
@@ -41,6 +47,11 @@ function hashOf(clinicId: string, log: readonly UploadEntry[]): string {
 /** The copy's hash and patient count as a read in `apiProcess` sees them. */
 function readCopy(apiProcess: Process, clinicId: string): Promise<{ hash: string; patients: number; appliedIndex: number }> {
   return apiProcess.copy.read(clinicId, (machine, appliedIndex) => ({ hash: machine.stateHash(), patients: machine.counts().patients, appliedIndex }));
+}
+
+/** Polls `condition` until it holds (a spec that never sees it fails on jasmine's timeout). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('the chart copy (PostgreSQL, several processes)', () => {
@@ -83,6 +94,7 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     const { clinicId, deviceId } = await clinicWithDevice(first);
     const log = entries(350, 1);
     await uploadAll(first, clinicId, deviceId, log, 50);
+    await readCopy(first, clinicId); // projects in transactions of 100 entries: 1..100, ..., 301..350
     const snapshots = await first.dataSource.query('SELECT log_index::int FROM chart_snapshots WHERE clinic_id = $1 ORDER BY log_index', [clinicId]);
     expect(snapshots).toEqual([{ log_index: 200 }, { log_index: 300 }]);
     const [copy] = await first.dataSource.query('SELECT snapshot_index::int, applied_index::int, state_hash FROM chart_copies WHERE clinic_id = $1', [clinicId]);
@@ -106,13 +118,14 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     expect(await readCopy(a, clinicId)).withContext('a read in A sees what B stored').toEqual({ hash: hashOf(clinicId, log.slice(0, 60)), patients: 20, appliedIndex: 60 });
     await uploadAll(a, clinicId, deviceId, log.slice(0, 30), 30); // A's machine is at 60; a replay changes nothing
     await uploadAll(b, clinicId, deviceId, log.slice(60, 90), 30);
-    await uploadAll(a, clinicId, deviceId, log.slice(60, 90), 30); // replay through A, whose copy must catch up first
+    await uploadAll(a, clinicId, deviceId, log.slice(60, 90), 30); // a replay through A
+    expect((await readCopy(a, clinicId)).appliedIndex).toBe(90);
     expect(await storedLog(a.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 90, appliedIndex: 90, stateHash: hashOf(clinicId, log) }));
     expect((await readCopy(b, clinicId)).hash).toBe(hashOf(clinicId, log));
   });
 
   it('serializes uploads racing through two processes with the lock on the clinic\'s row', async () => {
-    const [a, b] = [await startProcess(defaultChartCopySettings), await startProcess(defaultChartCopySettings)];
+    const [a, b] = [await startProcess({ ...defaultChartCopySettings, ...readsOnly }), await startProcess({ ...defaultChartCopySettings, ...readsOnly })];
     const { clinicId, deviceId } = await clinicWithDevice(a);
     const log = entries(600, 3);
     const bodies = batches(log, 50) as UploadLogRequest[];
@@ -122,6 +135,7 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
       if (outcome.status === 'rejected') expect((outcome.reason as { getStatus?: () => number }).getStatus?.()).withContext(String(outcome.reason)).toBe(409);
     }
     for (const body of bodies) await b.ingest.upload(clinicId, deviceId, body);
+    await Promise.all([readCopy(a, clinicId), readCopy(b, clinicId)]);
     expect(await storedLog(a.dataSource, clinicId)).toEqual({
       entries: 600, lastIndex: 600, acknowledgedIndex: 600, appliedIndex: 600, stateHash: hashOf(clinicId, log), outcomes: 0, divergences: 0,
     });
@@ -153,26 +167,72 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     await expectAsync(apiProcess.dataSource.transaction((manager) => syncStates.lockForUpload(manager, randomUUID()))).toBeResolvedTo(undefined);
   });
 
-  it('drops a cached machine whose upload failed: nothing of the failed batch is ever seen, and the retry applies it once', async () => {
+  it('drops a cached machine whose projection failed to commit: its entries are applied and recorded once, by the next one', async () => {
     const apiProcess = await startProcess();
     const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
-    const log = entries(60, 4);
+    const log = [...entries(59, 4), ...commandEntries(60, [Buffer.from('not a command')])];
     await uploadAll(apiProcess, clinicId, deviceId, log.slice(0, 30), 30);
+    await readCopy(apiProcess, clinicId);
     const repository = apiProcess.copy['copies'] as ChartCopiesRepository;
     const saveProgress = spyOn(repository, 'saveProgress').and.rejectWith(new Error('connection lost'));
-    await expectAsync(apiProcess.ingest.upload(clinicId, deviceId, { fromIndex: 31, entries: log.slice(30, 60) } as UploadLogRequest)).toBeRejectedWithError('connection lost');
-    expect(await readCopy(apiProcess, clinicId)).toEqual({ hash: hashOf(clinicId, log.slice(0, 30)), patients: 20, appliedIndex: 30 });
-    expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ entries: 30, acknowledgedIndex: 30 }));
-    saveProgress.and.callThrough();
     await apiProcess.ingest.upload(clinicId, deviceId, { fromIndex: 31, entries: log.slice(30, 60) } as UploadLogRequest);
-    expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ entries: 60, appliedIndex: 60, stateHash: hashOf(clinicId, log) }));
+    await expectAsync(readCopy(apiProcess, clinicId)).toBeRejectedWithError('connection lost');
+    expect(await storedLog(apiProcess.dataSource, clinicId)).withContext('the upload stands; the copy stays behind').toEqual(jasmine.objectContaining({
+      entries: 60, acknowledgedIndex: 60, appliedIndex: 30, stateHash: hashOf(clinicId, log.slice(0, 30)), outcomes: 0,
+    }));
+    saveProgress.and.callThrough();
+    expect(await readCopy(apiProcess, clinicId)).toEqual({ hash: hashOf(clinicId, log), patients: 20, appliedIndex: 60 });
+    expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ appliedIndex: 60, stateHash: hashOf(clinicId, log), outcomes: 1 }));
+  });
+
+  it('acknowledges without applying, and catches up once the clinic\'s uploads pause', async () => {
+    const waiting = await startProcess();
+    const pausing = await startProcess({ ...smallSettings, projectionQuietMs: 20 });
+    const log = entries(40, 5);
+    for (const apiProcess of [waiting, pausing]) {
+      const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
+      await uploadAll(apiProcess, clinicId, deviceId, log, 20);
+      if (apiProcess === waiting) {
+        expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 40, appliedIndex: 0, stateHash: null }));
+      } else {
+        await until(async () => (await storedLog(apiProcess.dataSource, clinicId)).appliedIndex === 40);
+        expect((await storedLog(apiProcess.dataSource, clinicId)).stateHash).toBe(hashOf(clinicId, log));
+      }
+    }
+  });
+
+  it('makes an upload wait for the copy when it would trail by more than its bound', async () => {
+    const apiProcess = await startProcess({ ...smallSettings, projectionLagEntriesMax: 50 });
+    const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
+    const log = entries(90, 6);
+    await uploadAll(apiProcess, clinicId, deviceId, log.slice(0, 50), 25);
+    expect((await storedLog(apiProcess.dataSource, clinicId)).appliedIndex).withContext('50 behind: within the bound').toBe(0);
+    await uploadAll(apiProcess, clinicId, deviceId, log.slice(50, 51), 1);
+    expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 51, appliedIndex: 51, stateHash: hashOf(clinicId, log.slice(0, 51)) }));
+  });
+
+  it('leaves the copy behind, never wrong, when a process stops between an upload and its projection', async () => {
+    const stopping = await startProcess();
+    const { clinicId, deviceId } = await clinicWithDevice(stopping);
+    const log = entries(70, 7);
+    await uploadAll(stopping, clinicId, deviceId, log.slice(0, 30), 30);
+    await readCopy(stopping, clinicId);
+    await uploadAll(stopping, clinicId, deviceId, log.slice(30, 70), 40);
+    await stopping.close();
+    processes.splice(processes.indexOf(stopping), 1);
+    const next = await startProcess();
+    expect(await storedLog(next.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 70, appliedIndex: 30, stateHash: hashOf(clinicId, log.slice(0, 30)) }));
+    expect(await readCopy(next, clinicId)).toEqual({ hash: hashOf(clinicId, log), patients: 20, appliedIndex: 70 });
   });
 
   it('keeps at most its bound of clinics in memory and rebuilds the others on demand', async () => {
     const apiProcess = await startProcess();
     const clinics = [await clinicWithDevice(apiProcess), await clinicWithDevice(apiProcess), await clinicWithDevice(apiProcess)];
     const logs = clinics.map((_, position) => entries(40, 10 + position));
-    for (const [position, { clinicId, deviceId }] of clinics.entries()) await uploadAll(apiProcess, clinicId, deviceId, logs[position]!, 40);
+    for (const [position, { clinicId, deviceId }] of clinics.entries()) {
+      await uploadAll(apiProcess, clinicId, deviceId, logs[position]!, 40);
+      await readCopy(apiProcess, clinicId);
+    }
     expect(apiProcess.copy['cache'].size).toBe(smallSettings.clinicsCachedMax);
     for (const [position, { clinicId }] of clinics.entries()) expect((await readCopy(apiProcess, clinicId)).hash).toBe(hashOf(clinicId, logs[position]!));
   });

@@ -9,7 +9,7 @@ import { chartStateMachines } from '../../../leader-worker/src/node/chart-replic
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { MemoryRaftStorage } from '../../../leader-worker/src/storage/memory-raft-storage.js';
 import type { OpsClinicResponse } from '../../src/ops/dto/ops-clinic.response.js';
-import { batches, commandEntry, storedLog, toUploadEntry, uploadLog, type UploadEntry } from '../support/log-upload.js';
+import { batches, caughtUpLog, commandEntry, storedLog, toUploadEntry, uploadLog, type UploadEntry } from '../support/log-upload.js';
 import { call, clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 
@@ -63,6 +63,7 @@ describe('charts and ops over HTTP', () => {
       const response = await uploadLog(api, clinic.clinicId, clinic.credential, { ...body, leaderCommitIndex: clinicRun.commitIndex + 5 });
       if (response.status !== 200) throw new Error(`upload failed: ${JSON.stringify(response.body)}`);
     }
+    await caughtUpLog(api, clinic.clinicId);
   }, testPostgresStartTimeoutMs);
 
   afterAll(async () => {
@@ -161,10 +162,12 @@ describe('charts and ops over HTTP', () => {
       acknowledgedIndex: clinicRun.commitIndex,
       leaderCommitIndex: clinicRun.commitIndex + 5,
       lagEntries: 5,
+      chartAppliedIndex: clinicRun.commitIndex,
       chartStateHash: deviceHash,
       patients: 2,
       openConflicts: 1,
       openDivergences: 1,
+      fencingConflicts: 0,
       rejectedCommands: 1,
       conflictingCommands: 1,
       activeLeases: 1,
@@ -172,7 +175,7 @@ describe('charts and ops over HTTP', () => {
     });
     expect(listed.find((entry) => entry.id === quiet.clinicId)).toEqual({
       id: quiet.clinicId, name: 'Aaa quiet clinic', chartPolicy: 'lease', leaderDevice: null, lastUploadAt: null, acknowledgedIndex: 0,
-      leaderCommitIndex: null, lagEntries: null, chartStateHash: null, patients: 0, openConflicts: 0, openDivergences: 0,
+      leaderCommitIndex: null, lagEntries: null, chartAppliedIndex: 0, chartStateHash: null, patients: 0, openConflicts: 0, openDivergences: 0, fencingConflicts: 0,
       rejectedCommands: 0, conflictingCommands: 0, activeLeases: 0, devices: [{ deviceId: quiet.deviceId, name: 'Nurse tablet', lastSeenAt: null }],
     });
     expect((await call(api.baseUrl, 'GET', '/api/ops/clinics', { token: clinic.credential })).status).toBe(403);

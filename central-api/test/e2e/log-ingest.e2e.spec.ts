@@ -6,7 +6,7 @@ import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-
 import { ChartWorkload } from '../../bench/chart-workload.js';
 import { ingestLimits } from '../../src/sync/sync-limits.js';
 import {
-  acknowledgedIndex, applyEntries, batches, commandEntries, commandEntry, storedLog, uploadLog, type UploadEntry,
+  acknowledgedIndex, applyEntries, batches, caughtUpLog, commandEntries, commandEntry, uploadLog, type UploadEntry,
 } from '../support/log-upload.js';
 import { call, clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
@@ -53,7 +53,7 @@ describe('log ingest over HTTP', () => {
 
     const device = new ChartStateMachine(clinicId);
     applyEntries(device, entries);
-    expect(await storedLog(dataSource, clinicId)).toEqual({
+    expect(await caughtUpLog(api, clinicId)).toEqual({
       entries: 202, lastIndex: 202, acknowledgedIndex: 202, appliedIndex: 202, stateHash: device.stateHash(), outcomes: 0, divergences: 0,
     });
     const [state] = await dataSource.query('SELECT leader_device_id, leader_commit_index::int, last_upload_at FROM clinic_sync_states WHERE clinic_id = $1', [clinicId]);
@@ -77,6 +77,7 @@ describe('log ingest over HTTP', () => {
       { log_index: 3, term: 1, kind: 'command', data, change_type: null, change_node_id: null },
       { log_index: 4, term: 1, kind: 'command', data: Buffer.alloc(0), change_type: null, change_node_id: null },
     ]);
+    await caughtUpLog(api, clinicId);
     const outcomes = await dataSource.query('SELECT log_index::int, outcome, error_code FROM chart_apply_outcomes WHERE clinic_id = $1 ORDER BY log_index', [clinicId]);
     expect(outcomes).withContext('bytes that are not a chart command are rejected by the copy, and recorded').toEqual([
       { log_index: 3, outcome: 'rejected', error_code: 'malformed' },
@@ -88,31 +89,31 @@ describe('log ingest over HTTP', () => {
     const { clinicId, credential } = await clinicWithDevice(api);
     const entries = workloadEntries(30, 2);
     expect((await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: entries.slice(0, 20) })).body).toEqual({ acknowledgedIndex: 20 });
-    const before = await storedLog(dataSource, clinicId);
+    const before = await caughtUpLog(api, clinicId);
 
     const replay = await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: entries.slice(0, 20) });
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual({ acknowledgedIndex: 20 });
     const older = await uploadLog(api, clinicId, credential, { fromIndex: 5, entries: entries.slice(4, 10) });
     expect(older.body).withContext('a batch entirely below the acknowledged index').toEqual({ acknowledgedIndex: 20 });
-    expect(await storedLog(dataSource, clinicId)).toEqual(before);
+    expect(await caughtUpLog(api, clinicId)).toEqual(before);
 
     const overlapping = await uploadLog(api, clinicId, credential, { fromIndex: 15, entries: entries.slice(14, 30) });
     expect(overlapping.body).toEqual({ acknowledgedIndex: 30 });
     const device = new ChartStateMachine(clinicId);
     applyEntries(device, entries);
-    expect(await storedLog(dataSource, clinicId)).toEqual(jasmine.objectContaining({ entries: 30, acknowledgedIndex: 30, appliedIndex: 30, stateHash: device.stateHash() }));
+    expect(await caughtUpLog(api, clinicId)).toEqual(jasmine.objectContaining({ entries: 30, acknowledgedIndex: 30, appliedIndex: 30, stateHash: device.stateHash() }));
   });
 
   it('refuses a batch that leaves a gap with 409 and the index expected, storing nothing', async () => {
     const { clinicId, credential } = await clinicWithDevice(api);
     const entries = workloadEntries(20, 3);
     await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: entries.slice(0, 10) });
-    const before = await storedLog(dataSource, clinicId);
+    const before = await caughtUpLog(api, clinicId);
     const response = await uploadLog(api, clinicId, credential, { fromIndex: 12, entries: entries.slice(11, 20) });
     expectError(response, 409, /upload from 11/);
     expect((response.body as { expectedIndex: number }).expectedIndex).toBe(11);
-    expect(await storedLog(dataSource, clinicId)).toEqual(before);
+    expect(await caughtUpLog(api, clinicId)).toEqual(before);
 
     const fresh = await clinicWithDevice(api);
     const first = await uploadLog(api, fresh.clinicId, fresh.credential, { fromIndex: 2, entries: entries.slice(1, 3) });
@@ -124,14 +125,14 @@ describe('log ingest over HTTP', () => {
     const { clinicId, deviceId, credential } = await clinicWithDevice(api);
     const entries = workloadEntries(12, 4);
     await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: entries.slice(0, 10) });
-    const before = await storedLog(dataSource, clinicId);
+    const before = await caughtUpLog(api, clinicId);
     const changed = [...entries];
     changed[6] = commandEntry(7, 1, Buffer.from('a different command'));
     const body = { fromIndex: 5, entries: changed.slice(4, 12) }; // 5..12: 7 differs, 11 and 12 are new
     const response = await uploadLog(api, clinicId, credential, body);
     expectError(response, 409, /Entry 7 differs/);
     expect(response.body).toEqual(jasmine.objectContaining({ divergentIndex: 7, acknowledgedIndex: 10 }));
-    expect(await storedLog(dataSource, clinicId)).toEqual({ ...before, divergences: 1 });
+    expect(await caughtUpLog(api, clinicId)).toEqual({ ...before, divergences: 1 });
 
     await uploadLog(api, clinicId, credential, body);
     const otherTerm = [...entries];
@@ -147,19 +148,19 @@ describe('log ingest over HTTP', () => {
       { log_index: 7, stored_term: 1, received_term: 1, occurrences: 2, device_id: deviceId, resolved_at: null, differs: true },
       { log_index: 8, stored_term: 1, received_term: 2, occurrences: 1, device_id: deviceId, resolved_at: null, differs: false },
     ]);
-    expect(await storedLog(dataSource, clinicId)).toEqual({ ...before, divergences: 2 });
+    expect(await caughtUpLog(api, clinicId)).toEqual({ ...before, divergences: 2 });
   });
 
   it(`refuses an oversize batch with 413 and a message naming the limit, storing nothing`, async () => {
     const { clinicId, credential } = await clinicWithDevice(api);
-    const before = await storedLog(dataSource, clinicId);
+    const before = await caughtUpLog(api, clinicId);
     const tooMany = Array.from({ length: ingestLimits.entriesPerBatchMax + 1 }, (_, offset): UploadEntry => ({ index: 1 + offset, term: 1, kind: 'noop' }));
     expectError(await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: tooMany }), 413, /at most 1000 entries/);
     const entryBytes = Math.floor(ingestLimits.batchDataBytesMax / 3);
     const tooBig = [1, 2, 3, 4].map((index) => commandEntry(index, 1, Buffer.alloc(entryBytes, index)));
     expectError(await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: tooBig }), 413, /at most 524288 bytes of commands/);
     expectError(await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: [commandEntry(1, 1, Buffer.alloc(ingestLimits.entryDataBytesMax + 1))] }), 400, /at most 262144 bytes/);
-    expect(await storedLog(dataSource, clinicId)).toEqual(before);
+    expect(await caughtUpLog(api, clinicId)).toEqual(before);
   });
 
   const malformed: [what: string, body: unknown, message: RegExp][] = [
@@ -184,10 +185,10 @@ describe('log ingest over HTTP', () => {
     it(`refuses ${what} with 400 and a message, storing nothing`, async () => {
       const { clinicId, credential } = await clinicWithDevice(api);
       await uploadLog(api, clinicId, credential, { fromIndex: 1, entries: [{ index: 1, term: 1, kind: 'noop' }] });
-      const before = await storedLog(dataSource, clinicId);
+      const before = await caughtUpLog(api, clinicId);
       const response = await uploadLog(api, clinicId, credential, body);
       expectError(response, 400, message);
-      expect(await storedLog(dataSource, clinicId)).toEqual(before);
+      expect(await caughtUpLog(api, clinicId)).toEqual(before);
     });
   }
 
@@ -197,7 +198,7 @@ describe('log ingest over HTTP', () => {
     expectError(await call(api.baseUrl, 'POST', path, { token: credential, rawBody: '{"fromIndex": 1, "entries": [' }), 400, /JSON/);
     const huge = JSON.stringify({ fromIndex: 1, entries: [{ index: 1, term: 1, kind: 'command', data: 'A'.repeat(2 * 1024 * 1024) }] });
     expectError(await call(api.baseUrl, 'POST', path, { token: credential, rawBody: huge }), 413, /limit of 1048576 bytes/);
-    expect(await storedLog(dataSource, clinicId)).toEqual(jasmine.objectContaining({ entries: 0, acknowledgedIndex: 0 }));
+    expect(await caughtUpLog(api, clinicId)).toEqual(jasmine.objectContaining({ entries: 0, acknowledgedIndex: 0 }));
   });
 
   it('lets only the clinic\'s own devices upload: 401 without a credential, 403 for another clinic\'s device or an admin', async () => {
@@ -209,7 +210,7 @@ describe('log ingest over HTTP', () => {
     expectError(await uploadLog(api, own.clinicId, other.credential, body), 403, /own clinic/);
     expectError(await uploadLog(api, own.clinicId, api.adminToken, body), 403, /not for a admin/);
     expectError(await call(api.baseUrl, 'GET', `/api/clinics/${own.clinicId}/log/ack`, { token: other.credential }), 403, /own clinic/);
-    expect(await storedLog(dataSource, own.clinicId)).toEqual(jasmine.objectContaining({ entries: 0, acknowledgedIndex: 0 }));
+    expect(await caughtUpLog(api, own.clinicId)).toEqual(jasmine.objectContaining({ entries: 0, acknowledgedIndex: 0 }));
   });
 
   it('answers 404 for a clinic that does not exist and 400 for a clinic id that is not a UUID', async () => {
@@ -236,7 +237,7 @@ describe('log ingest over HTTP', () => {
     for (const body of bodies) expect((await uploadLog(api, clinicId, newLeader, body)).status).toBe(200);
     const device = new ChartStateMachine(clinicId);
     applyEntries(device, entries);
-    expect(await storedLog(dataSource, clinicId)).toEqual({
+    expect(await caughtUpLog(api, clinicId)).toEqual({
       entries: 1200, lastIndex: 1200, acknowledgedIndex: 1200, appliedIndex: 1200, stateHash: device.stateHash(), outcomes: 0, divergences: 0,
     });
     const divergent = responses.filter((response) => (response.body as { divergentIndex?: number }).divergentIndex !== undefined);

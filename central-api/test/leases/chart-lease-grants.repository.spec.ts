@@ -1,4 +1,4 @@
-// The lease repositories and the fencing check against a real PostgreSQL.
+// The lease repositories and the fencing rule against a real PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClinicsModule } from '../../src/clinics/clinics.module.js';
@@ -124,36 +124,61 @@ describe('chart lease repositories and fencing (PostgreSQL)', () => {
     await expectAsync(leases.findById(randomUUID())).toBeResolvedTo(undefined);
   });
 
-  describe('isCurrentEpoch', () => {
-    it('is true for the latest grant\'s epoch and clinic, even once expired or released, and false otherwise', async () => {
-      const patientId = randomUUID();
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, 1)).withContext('never leased').toBeResolvedTo(false);
-      const first = await grant(patientId, clinicA);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, first.epoch)).toBeResolvedTo(true);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicB, first.epoch)).withContext('another clinic').toBeResolvedTo(false);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, first.epoch + 1)).withContext('a future epoch').toBeResolvedTo(false);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, 0)).toBeResolvedTo(false);
+  describe('fenceStaleWrites', () => {
+    const fence = (clinicId: string, writes: { logIndex: number; patientId: string; writtenEpoch: number }[]) =>
+      dataSource.transaction((manager) => fencing.fenceStaleWrites(manager, clinicId, writes));
+    const recorded = (clinicId: string) =>
+      dataSource.query(
+        `SELECT log_index::int, patient_id, written_epoch::int, current_epoch::int, current_holder_clinic_id FROM lease_fencing_conflicts
+         WHERE clinic_id = $1 ORDER BY log_index`,
+        [clinicId],
+      );
+
+    it('fences a write made under an epoch since granted to another clinic, and records it once', async () => {
+      const [clinic, patientId] = [(await testModule.module.get(ClinicsRepository).insert('C', 'lease')).id, randomUUID()];
+      const first = await grant(patientId, clinic);
       await grants.release(first.id);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, first.epoch)).withContext('released, nobody since').toBeResolvedTo(true);
       const second = await grant(patientId, clinicB);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicA, first.epoch)).withContext('stale').toBeResolvedTo(false);
-      await expectAsync(fencing.isCurrentEpoch(patientId, clinicB, second.epoch)).toBeResolvedTo(true);
+      const writes = [
+        { logIndex: 5, patientId, writtenEpoch: first.epoch },
+        { logIndex: 6, patientId, writtenEpoch: 0 },
+        { logIndex: 7, patientId: randomUUID(), writtenEpoch: 0 },
+      ];
+      const expected = (logIndex: number, writtenEpoch: number) => ({ logIndex, patientId, writtenEpoch, currentEpoch: second.epoch, currentHolderClinicId: clinicB });
+      expect(await fence(clinic, writes)).toEqual([expected(5, 1), expected(6, 0)]);
+      expect(await fence(clinic, writes)).withContext('found stale again, recorded once').toEqual([expected(5, 1), expected(6, 0)]);
+      expect(await recorded(clinic)).toEqual([
+        { log_index: 5, patient_id: patientId, written_epoch: 1, current_epoch: 2, current_holder_clinic_id: clinicB },
+        { log_index: 6, patient_id: patientId, written_epoch: 0, current_epoch: 2, current_holder_clinic_id: clinicB },
+      ]);
     });
 
-    it('inside the caller\'s transaction, holds off a new grant until that transaction ends', async () => {
-      const patientId = randomUUID();
-      const first = await grant(patientId, clinicA);
+    it('lets through writes under the current epoch, under the clinic\'s own older epoch after its re-grant, and to charts never leased', async () => {
+      const [clinic, patientId, neverLeased] = [(await testModule.module.get(ClinicsRepository).insert('D', 'lease')).id, randomUUID(), randomUUID()];
+      const first = await grant(patientId, clinic);
       await grants.release(first.id);
-      const events: string[] = [];
-      let competing: Promise<unknown> | undefined;
-      await dataSource.transaction(async (manager) => {
-        expect(await fencing.isCurrentEpoch(patientId, clinicA, first.epoch, manager)).toBeTrue();
-        competing = grants.acquire(patientId, clinicB, durationSeconds).then((outcome) => events.push(`grant ${outcome.kind}`));
-        await manager.query('SELECT pg_sleep(0.2)');
-        events.push('ingest committed');
-      });
-      await competing;
-      expect(events).toEqual(['ingest committed', 'grant granted']);
+      const regrant = await grant(patientId, clinic);
+      expect(regrant.epoch).toBe(2);
+      const writes = [
+        { logIndex: 1, patientId, writtenEpoch: first.epoch },
+        { logIndex: 2, patientId, writtenEpoch: regrant.epoch },
+        { logIndex: 3, patientId: neverLeased, writtenEpoch: 0 },
+      ];
+      expect(await fence(clinic, writes)).toEqual([]);
+      expect(await recorded(clinic)).toEqual([]);
+      await expectAsync(fence(clinic, [])).toBeResolvedTo([]);
+    });
+
+    it('marks the fenced entry in the stored log and no other', async () => {
+      const [clinic, patientId] = [(await testModule.module.get(ClinicsRepository).insert('E', 'lease')).id, randomUUID()];
+      await dataSource.query(
+        "INSERT INTO log_entries (clinic_id, log_index, term, kind) SELECT $1, i, 1, 'noop' FROM generate_series(1, 3) AS i",
+        [clinic],
+      );
+      await grant(patientId, clinicB);
+      await fence(clinic, [{ logIndex: 2, patientId, writtenEpoch: 0 }, { logIndex: 3, patientId: randomUUID(), writtenEpoch: 0 }]);
+      const rows = await dataSource.query('SELECT log_index::int, fenced FROM log_entries WHERE clinic_id = $1 ORDER BY log_index', [clinic]);
+      expect(rows).toEqual([{ log_index: 1, fenced: false }, { log_index: 2, fenced: true }, { log_index: 3, fenced: false }]);
     });
   });
 });

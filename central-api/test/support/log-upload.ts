@@ -1,5 +1,5 @@
 // Helpers for log ingest specs: entries as a leader uploads them, uploads over HTTP, and what is stored.
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import type { Entry } from '../../../leader-worker/src/raft/types.js';
 import { decodeCommand } from '../../src/charts/command-decoding.js';
@@ -84,6 +84,16 @@ export async function storedLog(dataSource: DataSource, clinicId: string): Promi
     [clinicId],
   );
   return row;
+}
+
+/**
+ * What the database holds once the clinic's chart copy has caught up with its acknowledged log: the copy is a
+ * projection that catches up after uploads, and a read always brings it up to date first.
+ */
+export async function caughtUpLog(app: TestApp, clinicId: string): Promise<StoredLogSummary> {
+  const read = await call(app.baseUrl, 'GET', `/api/clinics/${clinicId}/patients?query=a`, { token: app.adminToken });
+  if (read.status !== 200) throw new Error(`GET patients answered ${read.status}: ${JSON.stringify(read.body)}`);
+  return storedLog(app.app.get(DataSource), clinicId);
 }
 
 /** Feeds upload entries to a machine the way a clinic device does (decode, apply commands, skip the rest). */

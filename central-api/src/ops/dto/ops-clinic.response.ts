@@ -32,12 +32,21 @@ export class OpsClinicResponse {
   })
   lagEntries!: number | null;
 
-  @ApiProperty({ nullable: true, type: String, description: "state hash of central's chart copy at acknowledgedIndex: equal to every device's that applied the same log" })
+  @ApiProperty({
+    description: "the log index central's chart copy has applied up to: it catches up after uploads, so it may trail acknowledgedIndex briefly. chartStateHash, patients and the counts of the copy are as of this index",
+  })
+  chartAppliedIndex!: number;
+
+  @ApiProperty({ nullable: true, type: String, description: "state hash of central's chart copy at chartAppliedIndex: equal to every device's that applied the same log" })
   chartStateHash!: string | null;
 
   @ApiProperty() patients!: number;
   @ApiProperty({ description: "open chart conflicts in central's copy (stale edits waiting for a person)" }) openConflicts!: number;
   @ApiProperty({ description: 'uploaded entries that differed from the stored ones, refused and not yet resolved' }) openDivergences!: number;
+  @ApiProperty({
+    description: 'entries the clinic wrote under a chart lease epoch since granted to another clinic, not yet resolved: kept in its log, never exported (GET /api/ops/fencing-conflicts)',
+  })
+  fencingConflicts!: number;
   @ApiProperty({ description: 'committed commands the chart state machine rejected' }) rejectedCommands!: number;
   @ApiProperty({ description: 'committed commands that opened a conflict' }) conflictingCommands!: number;
   @ApiProperty({ description: 'chart leases the clinic holds now' }) activeLeases!: number;

@@ -1,0 +1,45 @@
+// Feeding one stored entry to a clinic's copy, and noting what the projection records for it: the apply
+// outcome ops see, and (lease-policy clinics) the write lease fencing checks. A replay of entries already
+// recorded feeds with no notes.
+import { assert } from '../../../leader-worker/src/raft/assert.js';
+import type { LeasedWrite } from '../leases/lease-fencing.js';
+import type { StoredEntry } from '../sync/log-entry.js';
+import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
+import type { CachedCopy } from './chart-machine-cache.js';
+import { decodeCommand } from './command-decoding.js';
+import { touchedPatient, writtenEpoch } from './leased-writes.js';
+
+/** What a projection step collects, in log order. */
+export interface FeedNotes {
+  readonly outcomes: ApplyOutcomeRecord[];
+  /** Collected only when `fencing`: accepted commands that wrote to a named patient's chart. */
+  readonly leasedWrites: LeasedWrite[];
+  readonly fencing: boolean;
+}
+
+export function emptyNotes(fencing: boolean): FeedNotes {
+  return { outcomes: [], leasedWrites: [], fencing };
+}
+
+/** Applies the next entry of the log (noops and membership changes only move the index); notes it if asked. */
+export function feedEntry(copy: CachedCopy, entry: StoredEntry, notes: FeedNotes | null): void {
+  assert(entry.index === copy.appliedIndex + 1, `entry ${entry.index} fed to a copy at ${copy.appliedIndex}`);
+  copy.appliedIndex = entry.index;
+  if (entry.kind !== 'command') return;
+  const command = decodeCommand(entry.data);
+  const { machine } = copy;
+  if (notes === null) {
+    machine.apply(entry.index, command);
+    return;
+  }
+  // Read before the apply: the lease the write was made under, not one the entry itself might change.
+  const patientId = notes.fencing ? touchedPatient(machine, command) : null;
+  const epoch = patientId === null ? 0 : writtenEpoch(machine, patientId, machine.clinicId);
+  const result = machine.apply(entry.index, command);
+  const outcome = applyOutcomeRecord(entry.index, command, result);
+  if (outcome !== null) notes.outcomes.push(outcome);
+  // Rejected commands and retried duplicates changed nothing: there is nothing to fence.
+  if (patientId !== null && (result.type === 'applied' || result.type === 'conflict')) {
+    notes.leasedWrites.push({ logIndex: entry.index, patientId, writtenEpoch: epoch });
+  }
+}
