@@ -77,16 +77,24 @@ export class ChartCopyService implements OnModuleDestroy {
     }
   }
 
+  /** An upload of the clinic starts in this process: the copy does not catch up in the background meanwhile. */
+  uploadStarted(clinicId: string): void {
+    this.quietTimers.begin(clinicId);
+  }
+
   /**
-   * Called once an upload of the clinic committed, moving its acknowledged index to `acknowledgedIndex`.
-   * Catches the copy up before returning when it trails too far; otherwise once the clinic's uploads pause.
+   * The upload ended, committing the acknowledged index `acknowledgedIndex` (undefined: nothing committed).
+   * Catches the copy up before returning when it trails by more than projectionLagEntriesMax; otherwise once
+   * the clinic's uploads here have paused for projectionQuietMs. Never throws: the upload has committed, and
+   * a copy left behind catches up on its next use.
    */
-  async uploaded(clinicId: string, acknowledgedIndex: number): Promise<void> {
-    const { appliedIndex } = await this.copies.position(undefined, clinicId);
-    if (acknowledgedIndex - appliedIndex > this.settings.projectionLagEntriesMax) {
-      await this.exclusive(clinicId, () => this.project(clinicId));
-    } else {
-      this.quietTimers.touch(clinicId);
+  async uploadEnded(clinicId: string, acknowledgedIndex: number | undefined): Promise<void> {
+    try {
+      const trailing = acknowledgedIndex !== undefined && acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex > this.settings.projectionLagEntriesMax;
+      this.quietTimers.end(clinicId, acknowledgedIndex !== undefined && !trailing);
+      if (trailing) await this.projectInBackground(clinicId);
+    } catch (error) {
+      this.logger.warn(`the chart copy of clinic ${clinicId} did not learn of an upload: ${String(error)}`);
     }
   }
 

@@ -48,10 +48,15 @@ export class IngestService {
   async upload(clinicId: string, deviceId: string, request: UploadLogRequest): Promise<LogAckResponse> {
     const batch = parseBatch(request);
     if (!batch.ok) throw new HttpException(batch.message, batch.status);
-    const outcome = await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries));
+    this.chartCopy.uploadStarted(clinicId);
+    let outcome: UploadOutcome | undefined;
+    try {
+      outcome = await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries));
+    } finally {
+      await this.chartCopy.uploadEnded(clinicId, outcome?.kind === 'acknowledged' ? outcome.acknowledgedIndex : undefined);
+    }
     switch (outcome.kind) {
       case 'acknowledged':
-        await this.chartCopy.uploaded(clinicId, outcome.acknowledgedIndex);
         return { acknowledgedIndex: outcome.acknowledgedIndex };
       case 'clinic-not-found':
         throw clinicNotFound(clinicId);
