@@ -1,10 +1,14 @@
-// The in-memory parts of the chart copy: the per-clinic turn-taking, the LRU of machines, and which apply
-// results are recorded for ops.
+// The in-memory parts of the chart copy: the per-clinic turn-taking, the LRU of machines, which apply
+// results are recorded for ops, what lease fencing reads off a clinic's copy, and the quiet timers.
+import { encode } from '@msgpack/msgpack';
 import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import { applyOutcomeRecord } from '../../src/charts/apply-outcome.js';
+import { emptyNotes, feedEntry } from '../../src/charts/chart-copy-feed.js';
 import { ChartMachineCache } from '../../src/charts/chart-machine-cache.js';
 import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { KeyedMutex, QueueFullError } from '../../src/charts/keyed-mutex.js';
+import { touchedPatient, writtenEpoch } from '../../src/charts/leased-writes.js';
+import { QuietTimers } from '../../src/charts/quiet-timers.js';
 
 describe('KeyedMutex', () => {
   it('runs the work of one key one at a time, in arrival order, and keys independently', async () => {
@@ -103,5 +107,90 @@ describe('apply outcomes recorded for ops', () => {
     const command = decodeCommand(Buffer.from([0xc1]));
     expect(command).toBeUndefined();
     expect(applyOutcomeRecord(1, command, machine.apply(1, command))).toEqual(jasmine.objectContaining({ outcome: 'rejected', errorCode: 'malformed' }));
+  });
+});
+
+describe('leased writes and the feed\'s notes', () => {
+  const clinicId = 'c0ffee00-0000-4000-8000-000000000001';
+  const otherClinicId = 'c0ffee00-0000-4000-8000-000000000002';
+  const patientId = '00000000-0000-4000-8000-00000000000a';
+  const author = { deviceId: 'tablet-1', userName: 'Nurse Achieng', role: 'nurse' };
+  let sequence = 0;
+  const envelope = (command: Record<string, unknown>) => ({ clientId: 'tab', sequence: ++sequence, recordedAt: 1_790_000_000_000, author, command });
+  const register = { type: 'registerPatient', patientId, name: { given: 'Amina', family: 'Okello' }, sex: 'female', birth: { estimated: true, birthYear: 1980 }, identifiers: [], phone: null, address: null, nextOfKin: null };
+  const note = () => ({ type: 'addNote', noteId: `00000000-0000-4000-8000-${String(1000 + sequence).padStart(12, '0')}`, patientId, visitId: null, kind: 'nursing', text: 'Seen.' });
+  const grant = (holderClinicId: string, epoch: number) => ({ type: 'grantLease', patientId, holderClinicId, epoch, expiresAt: 1_790_000_900_000 });
+
+  function machineWith(...commands: Record<string, unknown>[]): ChartStateMachine {
+    sequence = 0;
+    const machine = new ChartStateMachine(clinicId);
+    commands.forEach((command, position) => expect(machine.apply(position + 1, envelope(command)).type).toBe('applied'));
+    return machine;
+  }
+
+  it('names the patient a command writes to, not for lease commands nor commands naming only a record', () => {
+    const machine = machineWith(register);
+    expect(touchedPatient(machine, envelope(note()))).toBe(patientId);
+    expect(touchedPatient(machine, envelope(grant(clinicId, 1)))).toBeNull();
+    expect(touchedPatient(machine, envelope({ type: 'dispense', dispenseId: patientId, prescriptionId: patientId, quantity: 1, note: null }))).toBeNull();
+    expect(touchedPatient(machine, envelope({ type: 'addNote', patientId: 'NOT-A-UUID' }))).toBeNull();
+    expect(touchedPatient(machine, undefined)).toBeNull();
+  });
+
+  it('names the patient of the conflict a resolution closes', () => {
+    const machine = machineWith(register, { type: 'updatePatient', patientId, field: 'phone', value: '+256 700 000001', baseVersion: 'tab:1' });
+    expect(machine.apply(3, envelope({ type: 'updatePatient', patientId, field: 'phone', value: '+256 700 000002', baseVersion: 'tab:1' })).type).toBe('conflict');
+    expect(touchedPatient(machine, envelope({ type: 'resolveConflict', conflictId: `${clinicId}/3`, value: '+256 700 000002', baseVersion: 'tab:2' }))).toBe(patientId);
+    expect(touchedPatient(machine, envelope({ type: 'resolveConflict', conflictId: `${clinicId}/99`, value: null, baseVersion: 'tab:2' }))).toBeNull();
+  });
+
+  it('reads the epoch of the clinic\'s own lease, released or not, and 0 with none or another clinic\'s', () => {
+    expect(writtenEpoch(machineWith(register), patientId, clinicId)).toBe(0);
+    expect(writtenEpoch(machineWith(register, grant(clinicId, 3)), patientId, clinicId)).toBe(3);
+    expect(writtenEpoch(machineWith(register, grant(clinicId, 3), { type: 'releaseLease', patientId, epoch: 3 }), patientId, clinicId)).toBe(3);
+    expect(writtenEpoch(machineWith(register, grant(clinicId, 3), grant(otherClinicId, 4)), patientId, clinicId)).toBe(0);
+    expect(writtenEpoch(machineWith(register), '00000000-0000-4000-8000-0000000000ff', clinicId)).toBe(0);
+  });
+
+  it('notes accepted writes with the epoch from before the entry, and only when fencing', () => {
+    const copy = { machine: machineWith(register), appliedIndex: 1 };
+    const fenced = emptyNotes(true);
+    const entry = (index: number, command: Record<string, unknown>) => ({ index, term: 1, kind: 'command' as const, data: Buffer.from(encode(envelope(command))) });
+    feedEntry(copy, entry(2, note()), fenced);
+    feedEntry(copy, entry(3, grant(clinicId, 1)), fenced);
+    feedEntry(copy, entry(4, note()), fenced);
+    feedEntry(copy, entry(5, { type: 'addNote', noteId: 'bad', patientId }), fenced);
+    feedEntry(copy, { index: 6, term: 1, kind: 'noop' }, fenced);
+    expect(fenced.leasedWrites).toEqual([{ logIndex: 2, patientId, writtenEpoch: 0 }, { logIndex: 4, patientId, writtenEpoch: 1 }]);
+    expect(fenced.outcomes.map((outcome) => [outcome.logIndex, outcome.outcome])).withContext('the rejected one').toEqual([[5, 'rejected']]);
+    expect(copy.appliedIndex).toBe(6);
+
+    const merged = { machine: machineWith(register), appliedIndex: 1 };
+    const notes = emptyNotes(false);
+    feedEntry(merged, entry(2, note()), notes);
+    expect(notes.leasedWrites).toEqual([]);
+  });
+});
+
+describe('QuietTimers', () => {
+  it('runs a key once it has been quiet, not while an activity is under way, and not after close', async () => {
+    const ran: string[] = [];
+    const timers = new QuietTimers(5, async (key) => void ran.push(key));
+    timers.begin('a');
+    timers.begin('a');
+    timers.end('a', true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).withContext('one activity still under way').toEqual([]);
+    timers.end('a', false);
+    timers.begin('b');
+    timers.end('b', false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).withContext('a run owed by the first activity; none for b').toEqual(['a']);
+    timers.begin('c');
+    timers.end('c', true);
+    await timers.close();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).toEqual(['a']);
+    expect(() => timers.end('d', true)).toThrowError(/without begin/);
   });
 });
