@@ -89,13 +89,14 @@ export class ChartCopyService implements OnModuleDestroy {
    * a copy left behind catches up on its next use.
    */
   async uploadEnded(clinicId: string, acknowledgedIndex: number | undefined): Promise<void> {
+    let trailing = false;
     try {
-      const trailing = acknowledgedIndex !== undefined && acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex > this.settings.projectionLagEntriesMax;
-      this.quietTimers.end(clinicId, acknowledgedIndex !== undefined && !trailing);
-      if (trailing) await this.projectInBackground(clinicId);
+      trailing = acknowledgedIndex !== undefined && acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex > this.settings.projectionLagEntriesMax;
     } catch (error) {
-      this.logger.warn(`the chart copy of clinic ${clinicId} did not learn of an upload: ${String(error)}`);
+      this.logger.warn(`could not tell how far the chart copy of clinic ${clinicId} trails: ${String(error)}`);
     }
+    this.quietTimers.end(clinicId, acknowledgedIndex !== undefined && !trailing);
+    if (trailing) await this.projectInBackground(clinicId);
   }
 
   /** Answers `query` from the clinic's copy brought up to its whole acknowledged log first. */
