@@ -1,4 +1,5 @@
-// Central's copy of one clinic's charts: a row of `chart_copies`, written in the ingest transaction.
+// Central's copy of one clinic's charts: a row of `chart_copies`, written by the copy's projection (it catches
+// up from the stored log after uploads; its row lock makes projections of a clinic take turns).
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintColumn } from '../sync/database-numbers.js';
 
@@ -7,7 +8,7 @@ export class ChartCopyEntity {
   @PrimaryColumn({ name: 'clinic_id', type: 'uuid' })
   clinicId!: string;
 
-  // Invariant: equals the clinic's acknowledged index once the transaction that set either commits.
+  // Invariant: at most the clinic's acknowledged index (the copy may trail the stored log, never lead it).
   @Column({ name: 'applied_index', type: 'bigint', transformer: bigintColumn })
   appliedIndex!: number;
 

@@ -3,7 +3,7 @@
 // see it (DESIGN.md, invariant 5).
 //
 // The epoch a write was made under is the one the clinic's own log gave it: the lease its copy of the chart
-// held for this clinic when the entry was applied, 0 with none (see lease-epochs.ts in charts). It is stale
+// held for this clinic when the entry was applied, 0 with none (see charts/leased-writes.ts). It is stale
 // iff some grant of that chart to a DIFFERENT clinic has a higher epoch. The clinic's own re-grant does not
 // make its earlier writes stale: its log ordered them before the re-grant. Expiry and release alone do not
 // either: a clinic may upload late what it wrote while it held the lease, and nobody else wrote under a newer
