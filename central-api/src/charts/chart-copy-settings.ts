@@ -30,6 +30,11 @@ export interface ChartCopySettings {
   readonly projectionLagEntriesMax: number;
   /** Entries one projection transaction applies and records at most; a longer catch-up takes several. */
   readonly projectionEntriesPerTransactionMax: number;
+  /**
+   * Entries uploads of this process stored and its copies have not applied yet, kept in memory (all clinics
+   * together) so the projection need not read them back: about 20 MB at 400 bytes an entry.
+   */
+  readonly storedTailEntriesMax: number;
 }
 
 export const defaultChartCopySettings: ChartCopySettings = {
@@ -41,6 +46,7 @@ export const defaultChartCopySettings: ChartCopySettings = {
   projectionQuietMs: 200,
   projectionLagEntriesMax: 20_000,
   projectionEntriesPerTransactionMax: 10_000,
+  storedTailEntriesMax: 50_000,
 };
 
 export const chartCopySettingsToken = Symbol('ChartCopySettings');

@@ -21,12 +21,14 @@ import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-
 import { assert } from '../../../leader-worker/src/raft/assert.js';
 import { LeaseFencing } from '../leases/lease-fencing.js';
 import { LogEntriesRepository } from '../sync/log-entries.repository.js';
+import type { StoredEntry } from '../sync/log-entry.js';
 import { ChartCopiesRepository, type ProjectionPosition } from './chart-copies.repository.js';
 import { emptyNotes, feedEntry, type FeedNotes } from './chart-copy-feed.js';
 import { type ChartCopySettings, chartCopySettingsToken } from './chart-copy-settings.js';
 import { type CachedCopy, ChartMachineCache } from './chart-machine-cache.js';
 import { KeyedMutex, QueueFullError } from './keyed-mutex.js';
 import { QuietTimers } from './quiet-timers.js';
+import { StoredTails } from './stored-tails.js';
 
 /** What a copy answers a query with: the machine as of `appliedIndex` of the clinic's committed log. */
 export type CopyQuery<T> = (machine: ChartStateMachine, appliedIndex: number) => T;
@@ -37,6 +39,7 @@ export class ChartCopyService implements OnModuleDestroy {
   private readonly cache: ChartMachineCache;
   private readonly turns: KeyedMutex;
   private readonly quietTimers: QuietTimers;
+  private readonly storedTails: StoredTails;
 
   constructor(
     @Inject(chartCopySettingsToken) private readonly settings: ChartCopySettings,
@@ -47,6 +50,7 @@ export class ChartCopyService implements OnModuleDestroy {
   ) {
     this.cache = new ChartMachineCache(settings.clinicsCachedMax);
     this.turns = new KeyedMutex(settings.queuedPerClinicMax);
+    this.storedTails = new StoredTails(settings.storedTailEntriesMax);
     this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.projectInBackground(clinicId));
   }
 
@@ -83,12 +87,14 @@ export class ChartCopyService implements OnModuleDestroy {
   }
 
   /**
-   * The upload ended, committing the acknowledged index `acknowledgedIndex` (undefined: nothing committed).
-   * Catches the copy up before returning when it trails by more than projectionLagEntriesMax; otherwise once
-   * the clinic's uploads here have paused for projectionQuietMs. Never throws: the upload has committed, and
-   * a copy left behind catches up on its next use.
+   * The upload ended, committing the acknowledged index `acknowledgedIndex` and the entries `stored`
+   * (undefined: nothing committed). Catches the copy up before returning when it trails by more than
+   * projectionLagEntriesMax; otherwise once the clinic's uploads here have paused for projectionQuietMs.
+   * Never throws: the upload has committed, and a copy left behind catches up on its next use.
    */
-  async uploadEnded(clinicId: string, acknowledgedIndex: number | undefined): Promise<void> {
+  async uploadEnded(clinicId: string, committed: { readonly acknowledgedIndex: number; readonly stored: readonly StoredEntry[] } | undefined): Promise<void> {
+    const acknowledgedIndex = committed?.acknowledgedIndex;
+    if (committed !== undefined) this.storedTails.append(clinicId, committed.stored);
     let trailing = false;
     try {
       trailing = acknowledgedIndex !== undefined && acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex > this.settings.projectionLagEntriesMax;
@@ -123,6 +129,7 @@ export class ChartCopyService implements OnModuleDestroy {
   private async project(clinicId: string): Promise<CachedCopy> {
     for (;;) {
       const step = await this.dataSource.transaction((manager) => this.projectStep(manager, clinicId));
+      this.storedTails.dropThrough(clinicId, step.copy.appliedIndex);
       if (step.caughtUp) return step.copy;
     }
   }
@@ -179,7 +186,7 @@ export class ChartCopyService implements OnModuleDestroy {
     this.cache.set(clinicId, copy);
     while (copy.appliedIndex < targetIndex) {
       const toIndex = Math.min(targetIndex, copy.appliedIndex + this.settings.catchUpPageEntries);
-      const page = await this.logEntries.readRange(manager, clinicId, copy.appliedIndex + 1, toIndex);
+      const page = this.storedTails.range(clinicId, copy.appliedIndex + 1, toIndex) ?? (await this.logEntries.readRange(manager, clinicId, copy.appliedIndex + 1, toIndex));
       assert(page.length === toIndex - copy.appliedIndex, `stored log of ${clinicId} has a gap before ${toIndex}`);
       for (const entry of page) feedEntry(copy, entry, notes);
     }

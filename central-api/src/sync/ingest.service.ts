@@ -23,7 +23,8 @@ import { SyncStatesRepository } from './sync-states.repository.js';
 
 /** Expected outcomes of an upload, decided inside the transaction; only a broken database throws. */
 export type UploadOutcome =
-  | { readonly kind: 'acknowledged'; readonly acknowledgedIndex: number }
+  /** `stored`: the entries this upload added (none for a replay). */
+  | { readonly kind: 'acknowledged'; readonly acknowledgedIndex: number; readonly stored: readonly StoredEntry[] }
   | { readonly kind: 'clinic-not-found' }
   | { readonly kind: 'gap'; readonly expectedIndex: number }
   | { readonly kind: 'divergent'; readonly index: number; readonly acknowledgedIndex: number };
@@ -53,7 +54,7 @@ export class IngestService {
     try {
       outcome = await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries));
     } finally {
-      await this.chartCopy.uploadEnded(clinicId, outcome?.kind === 'acknowledged' ? outcome.acknowledgedIndex : undefined);
+      await this.chartCopy.uploadEnded(clinicId, outcome?.kind === 'acknowledged' ? outcome : undefined);
     }
     switch (outcome.kind) {
       case 'acknowledged':
@@ -94,7 +95,7 @@ export class IngestService {
       leaderDeviceId: deviceId,
       leaderCommitIndex: request.leaderCommitIndex ?? null,
     });
-    return { kind: 'acknowledged', acknowledgedIndex: newAcknowledgedIndex };
+    return { kind: 'acknowledged', acknowledgedIndex: newAcknowledgedIndex, stored: plan.fresh };
   }
 }
 

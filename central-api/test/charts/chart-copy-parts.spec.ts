@@ -9,6 +9,8 @@ import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { KeyedMutex, QueueFullError } from '../../src/charts/keyed-mutex.js';
 import { touchedPatient, writtenEpoch } from '../../src/charts/leased-writes.js';
 import { QuietTimers } from '../../src/charts/quiet-timers.js';
+import { StoredTails } from '../../src/charts/stored-tails.js';
+import type { StoredEntry } from '../../src/sync/log-entry.js';
 
 describe('KeyedMutex', () => {
   it('runs the work of one key one at a time, in arrival order, and keys independently', async () => {
@@ -192,5 +194,38 @@ describe('QuietTimers', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(ran).toEqual(['a']);
     expect(() => timers.end('d', true)).toThrowError(/without begin/);
+  });
+});
+
+describe('StoredTails', () => {
+  const noops = (fromIndex: number, count: number): StoredEntry[] => Array.from({ length: count }, (_, offset) => ({ index: fromIndex + offset, term: 1, kind: 'noop' }));
+  const indexes = (entries: readonly StoredEntry[] | undefined) => entries?.map((entry) => entry.index);
+
+  it('answers a range only when it holds all of it, extends with what follows, and starts over on a gap', () => {
+    const tails = new StoredTails(100);
+    tails.append('a', noops(11, 5));
+    tails.append('a', noops(16, 5));
+    expect(indexes(tails.range('a', 12, 20))).toEqual([12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(tails.range('a', 10, 12)).withContext('starts before the tail').toBeUndefined();
+    expect(tails.range('a', 20, 21)).withContext('ends past it').toBeUndefined();
+    expect(tails.range('b', 1, 1)).toBeUndefined();
+    tails.append('a', noops(30, 2));
+    expect(tails.range('a', 16, 16)).toBeUndefined();
+    expect(indexes(tails.range('a', 30, 31))).toEqual([30, 31]);
+    expect(tails.size).toBe(2);
+  });
+
+  it('forgets what the copy applied, and the least recently appended clinic past its bound', () => {
+    const tails = new StoredTails(10);
+    tails.append('a', noops(1, 6));
+    tails.dropThrough('a', 3);
+    expect(tails.size).toBe(3);
+    expect(indexes(tails.range('a', 4, 6))).toEqual([4, 5, 6]);
+    tails.append('b', noops(1, 4));
+    tails.append('c', noops(1, 4));
+    expect(tails.range('a', 4, 4)).withContext('a went first').toBeUndefined();
+    expect(tails.size).toBe(8);
+    tails.dropThrough('b', 9);
+    expect(tails.size).toBe(4);
   });
 });

@@ -201,6 +201,17 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     }
   });
 
+  it('applies the entries its own uploads stored without reading them back', async () => {
+    const apiProcess = await startProcess();
+    const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
+    const log = entries(45, 8);
+    await uploadAll(apiProcess, clinicId, deviceId, log, 15);
+    const readRange = spyOn(apiProcess.copy['logEntries'], 'readRange').and.callThrough();
+    expect(await readCopy(apiProcess, clinicId)).toEqual({ hash: hashOf(clinicId, log), patients: 20, appliedIndex: 45 });
+    expect(readRange).not.toHaveBeenCalled();
+    expect(apiProcess.copy['storedTails'].size).withContext('forgotten once applied').toBe(0);
+  });
+
   it('makes an upload wait for the copy when it would trail by more than its bound', async () => {
     const apiProcess = await startProcess({ ...smallSettings, projectionLagEntriesMax: 50 });
     const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
