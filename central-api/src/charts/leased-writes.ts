@@ -7,18 +7,27 @@ import { uuidPattern } from '../../../leader-worker/src/chart/field-validators.j
 const leaseCommandTypes: ReadonlySet<string> = new Set(['grantLease', 'renewLease', 'releaseLease']);
 
 /**
- * The patient whose chart the command writes to, when the command says so: a `patientId` field, or the patient
- * of the conflict a resolveConflict closes. Null for lease commands, for commands that name only a record
- * (moveVisit, updateAllergy, dispense, recordLabResult, cancelAppointment, markEnteredInError), and for
- * anything malformed. Those records' patients are known only inside the state machine's store, which has no
- * query for them yet.
+ * The fields by which a command that does not name its patient names the record it changes (a move names its
+ * visit, a dispense its prescription, a resolution its conflict): the record's chart is the one written to.
+ */
+const recordReferenceFields = ['visitId', 'allergyId', 'prescriptionId', 'labOrderId', 'appointmentId', 'targetId', 'conflictId'] as const;
+
+/**
+ * The patient whose chart the command writes to: its `patientId` field, or else the patient whose chart holds
+ * the record it names, as the copy knows before applying it. Null for lease commands, for a record the copy
+ * does not hold (the command will be rejected), and for anything malformed.
  */
 export function touchedPatient(machine: ChartStateMachine, envelope: unknown): string | null {
   const command = field(envelope, 'command');
   const type = field(command, 'type');
   if (typeof type !== 'string' || leaseCommandTypes.has(type)) return null;
-  const patientId = type === 'resolveConflict' ? conflictPatient(machine, field(command, 'conflictId')) : field(command, 'patientId');
-  return typeof patientId === 'string' && uuidPattern.test(patientId) ? patientId : null;
+  const named = field(command, 'patientId');
+  if (named !== undefined) return typeof named === 'string' && uuidPattern.test(named) ? named : null;
+  for (const reference of recordReferenceFields) {
+    const id = field(command, reference);
+    if (typeof id === 'string') return machine.patientOf(id);
+  }
+  return null;
 }
 
 /**
@@ -31,11 +40,6 @@ export function writtenEpoch(machine: ChartStateMachine, patientId: string, clin
   return lease !== null && lease.holderClinicId === clinicId ? lease.epoch : 0;
 }
 
-function conflictPatient(machine: ChartStateMachine, conflictId: unknown): string | null {
-  if (typeof conflictId !== 'string') return null;
-  const subject = machine.conflict(conflictId)?.subject;
-  return subject?.kind === 'patient' ? subject.patientId : null;
-}
 
 function field(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;

@@ -130,11 +130,14 @@ describe('leased writes and the feed\'s notes', () => {
     return machine;
   }
 
-  it('names the patient a command writes to, not for lease commands nor commands naming only a record', () => {
-    const machine = machineWith(register);
+  it('names the patient a command writes to, also through the record it names, but not for lease commands', () => {
+    const visitId = '00000000-0000-4000-8000-0000000000a1';
+    const machine = machineWith(register, { type: 'openVisit', visitId, patientId, reason: 'cough' });
     expect(touchedPatient(machine, envelope(note()))).toBe(patientId);
     expect(touchedPatient(machine, envelope(grant(clinicId, 1)))).toBeNull();
-    expect(touchedPatient(machine, envelope({ type: 'dispense', dispenseId: patientId, prescriptionId: patientId, quantity: 1, note: null }))).toBeNull();
+    expect(touchedPatient(machine, envelope({ type: 'moveVisit', visitId, fromStation: 'registration', toStation: 'triage' }))).toBe(patientId);
+    // A record the copy does not hold: the command will be rejected, and there is nothing to fence.
+    expect(touchedPatient(machine, envelope({ type: 'dispense', dispenseId: patientId, prescriptionId: '00000000-0000-4000-8000-0000000000b2', quantity: 1, note: null }))).toBeNull();
     expect(touchedPatient(machine, envelope({ type: 'addNote', patientId: 'NOT-A-UUID' }))).toBeNull();
     expect(touchedPatient(machine, undefined)).toBeNull();
   });
