@@ -73,6 +73,7 @@ export class ChartStateMachine {
     const envelope = validated.value;
     const eventId = `${this.clinicId}/${logIndex}`;
     const context: ApplyContext = {
+      clinicId: this.clinicId,
       eventId,
       logIndex,
       clientId: envelope.clientId,

@@ -42,7 +42,10 @@ export class ChartStore {
   readonly conflicts = new Map<string, ConflictRecord>();
   // Invariant: exactly the ids of `conflicts` whose status is 'open', in the order opened.
   readonly openConflictIds = new Set<string>();
-  /** Visit ids by the UTC hour they were opened (proposer's clock): today's queues read a day's buckets. */
+  /**
+   * This clinic's own visit ids by the UTC hour they were opened (proposer's clock): today's queues read a day's
+   * buckets. Visits at other clinics are in no queue here.
+   */
   readonly visitsByHour = new Map<number, string[]>();
   readonly search = new PatientSearchIndex();
 
@@ -75,7 +78,7 @@ export class ChartStore {
     assert(!this.entities.has(id), 'a new record id is unused');
     this.entities.set(id, { kind, patientId: entry.patient.patientId, parentId: null });
     listOf(entry, kind).set(id, record);
-    if (kind === 'visit') this.fileVisitHour(record as VisitRecord);
+    if (kind === 'visit' && (record as VisitRecord).atClinicId === undefined) this.fileVisitHour(record as VisitRecord);
   }
 
   /** Replaces a record in place (its position in the chart list is kept). */

@@ -45,6 +45,7 @@ export function openVisit(store: ChartStore, context: ApplyContext, command: Ope
     stationSinceLogIndex: context.logIndex,
     moves: [],
     enteredInError: null,
+    ...(command.clinicId === undefined || command.clinicId === context.clinicId ? {} : { atClinicId: command.clinicId }),
   };
   store.addListed(owner.entry, 'visit', command.visitId, deepFreeze(visit));
   return applied;

@@ -148,6 +148,11 @@ export interface OpenVisit {
   readonly reason: string | null;
   /** Where the visit starts; 'registration' when omitted. Never 'done'. */
   readonly station: Station;
+  /**
+   * The clinic the visit happens at, when it is another clinic's (imported from central's feed): it is part of
+   * the patient's history here and never in this clinic's station queues. Omitted for the clinic's own visits.
+   */
+  readonly clinicId?: string;
 }
 
 /** Moves a visit from the station the proposer saw it at; a visit already moved elsewhere is not moved. */

@@ -6,6 +6,8 @@ import type { EventStamp } from './records.js';
 import type { ChartError, ChartErrorCode } from './results.js';
 
 export interface ApplyContext {
+  /** The clinic whose log this is. */
+  readonly clinicId: string;
   /** `${clinicId}/${logIndex}` */
   readonly eventId: string;
   readonly logIndex: number;

@@ -51,6 +51,8 @@ export interface VisitRecord extends EventStamp, Markable {
   readonly stationSince: number;
   readonly stationSinceLogIndex: number;
   readonly moves: readonly StationMove[];
+  /** Set only for a visit at another clinic (see OpenVisit.clinicId); such a visit is in no station queue. */
+  readonly atClinicId?: string;
 }
 
 export interface VitalSignsRecord extends EventStamp, Markable {

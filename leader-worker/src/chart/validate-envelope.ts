@@ -114,14 +114,15 @@ const commandSpecs: { readonly [T in ChartCommandType]: CommandSpec } = {
     },
   },
   openVisit: {
-    keys: ['type', 'visitId', 'patientId', 'reason', 'station'],
+    keys: ['type', 'visitId', 'patientId', 'reason', 'station', 'clinicId'],
     read: (c) => {
       const visitId = uuid(c, 'visitId');
       const patientId = uuid(c, 'patientId');
       const reason = c.optionalText('reason', short);
       const station = c.optionalOneOf('station', stations) ?? 'registration';
       if (station === 'done') c.checker.fail('invalid-value', c.at('station'), "a visit cannot open at 'done'");
-      return { type: 'openVisit', visitId, patientId, reason, station };
+      const clinicId = c.raw('clinicId') === undefined ? null : c.pattern('clinicId', identityPattern, clientIdLengthMax, 'a clinic id');
+      return { type: 'openVisit', visitId, patientId, reason, station, ...(clinicId === null ? {} : { clinicId }) };
     },
   },
   moveVisit: {

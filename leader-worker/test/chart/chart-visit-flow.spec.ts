@@ -1,6 +1,6 @@
 // One patient's visit across the clinic's stations (seed §1: registration -> nurse -> clinician -> pharmacy),
 // each step proposed from a different device, read from the next station's queue. Plus leases.
-import { ChartHarness, ids, noon, registerPatient, today, uuid } from './chart-harness.js';
+import { ChartHarness, ids, noon, registerPatient, restoreOrFail, today, uuid } from './chart-harness.js';
 
 const hourMs = 3_600_000;
 
@@ -45,6 +45,26 @@ describe('chart visit flow', () => {
       expect(harness.machine.patientOf(id)).withContext(id).toBe(ids.patient);
     }
     expect(harness.machine.patientOf(uuid(9, 999))).toBeNull();
+  });
+
+  it("keeps another clinic's visit in the patient's history but out of this clinic's queues, also after a snapshot", () => {
+    const harness = new ChartHarness('clinic-1');
+    harness.ok(registerPatient());
+    // Imported from central's feed: the patient was seen at clinic-2 this morning.
+    harness.ok({ type: 'openVisit', visitId: ids.visit, patientId: ids.patient, reason: 'cough', station: 'triage', clinicId: 'clinic-2' });
+    harness.ok({ type: 'moveVisit', visitId: ids.visit, fromStation: 'triage', toStation: 'clinician' });
+    const ownVisit = uuid(3, 2);
+    harness.ok({ type: 'openVisit', visitId: ownVisit, patientId: ids.patient, reason: 'follow-up', station: 'clinician', clinicId: 'clinic-1' });
+    expect(harness.machine.stationQueue('triage', today)).toEqual([]);
+    expect(harness.machine.stationQueue('clinician', today).map((entry) => entry.visitId)).toEqual([ownVisit]);
+    const visits = harness.machine.openChart(ids.patient)!.visits;
+    expect(visits.map((visit) => [visit.visitId, visit.atClinicId, visit.station])).toEqual([[ids.visit, 'clinic-2', 'clinician'], [ownVisit, undefined, 'clinician']]);
+    harness.machine.checkInvariants();
+
+    const restored = restoreOrFail(harness.machine.snapshot());
+    expect(restored.stationQueue('clinician', today).map((entry) => entry.visitId)).toEqual([ownVisit]);
+    expect(restored.stateHash()).toBe(harness.machine.stateHash());
+    restored.checkInvariants();
   });
 
   it('lets only one of two stations take a patient (the second move is stale)', () => {
