@@ -2,6 +2,7 @@
 // outcome ops see, and (lease-policy clinics) the write lease fencing checks. A replay of entries already
 // recorded feeds with no notes.
 import { assert } from '../../../leader-worker/src/raft/assert.js';
+import type { ChartWrite } from '../feed/chart-change-export.js';
 import type { LeasedWrite } from '../leases/lease-fencing.js';
 import type { StoredEntry } from '../sync/log-entry.js';
 import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
@@ -14,11 +15,13 @@ export interface FeedNotes {
   readonly outcomes: ApplyOutcomeRecord[];
   /** Collected only when `fencing`: accepted commands that wrote to a named patient's chart. */
   readonly leasedWrites: LeasedWrite[];
+  /** Accepted commands that wrote to a named patient's chart, for the other clinics holding that patient. */
+  readonly chartWrites: ChartWrite[];
   readonly fencing: boolean;
 }
 
 export function emptyNotes(fencing: boolean): FeedNotes {
-  return { outcomes: [], leasedWrites: [], fencing };
+  return { outcomes: [], leasedWrites: [], chartWrites: [], fencing };
 }
 
 /** Applies the next entry of the log (noops and membership changes only move the index); notes it if asked. */
@@ -32,14 +35,16 @@ export function feedEntry(copy: CachedCopy, entry: StoredEntry, notes: FeedNotes
     machine.apply(entry.index, command);
     return;
   }
-  // Read before the apply: the lease the write was made under, not one the entry itself might change.
-  const patientId = notes.fencing ? touchedPatient(machine, command) : null;
-  const epoch = patientId === null ? 0 : writtenEpoch(machine, patientId, machine.clinicId);
+  // Read before the apply: the lease the write was made under, not one the entry itself might change, and the
+  // chart a record belongs to even if the entry marks it entered-in-error.
+  const patientId = touchedPatient(machine, command);
+  const epoch = patientId === null || !notes.fencing ? 0 : writtenEpoch(machine, patientId, machine.clinicId);
   const result = machine.apply(entry.index, command);
   const outcome = applyOutcomeRecord(entry.index, command, result);
   if (outcome !== null) notes.outcomes.push(outcome);
-  // Rejected commands and retried duplicates changed nothing: there is nothing to fence.
+  // Rejected commands and retried duplicates changed nothing: there is nothing to fence or to export.
   if (patientId !== null && (result.type === 'applied' || result.type === 'conflict')) {
-    notes.leasedWrites.push({ logIndex: entry.index, patientId, writtenEpoch: epoch });
+    if (notes.fencing) notes.leasedWrites.push({ logIndex: entry.index, patientId, writtenEpoch: epoch });
+    notes.chartWrites.push({ logIndex: entry.index, patientId, envelope: command as Record<string, unknown> });
   }
 }

@@ -19,6 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
 import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { ChartChangeExport } from '../feed/chart-change-export.js';
 import { LeaseFencing } from '../leases/lease-fencing.js';
 import { LogEntriesRepository } from '../sync/log-entries.repository.js';
 import type { StoredEntry } from '../sync/log-entry.js';
@@ -46,6 +47,7 @@ export class ChartCopyService implements OnModuleDestroy {
     private readonly logEntries: LogEntriesRepository,
     private readonly copies: ChartCopiesRepository,
     private readonly fencing: LeaseFencing,
+    private readonly chartChanges: ChartChangeExport,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.cache = new ChartMachineCache(settings.clinicsCachedMax);
@@ -160,7 +162,8 @@ export class ChartCopyService implements OnModuleDestroy {
       snapshotIndex = copy.appliedIndex;
     }
     await this.copies.recordOutcomes(manager, clinicId, notes.outcomes);
-    await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites);
+    const fenced = await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites);
+    await this.chartChanges.exportWrites(manager, clinicId, notes.chartWrites, new Set(fenced.map((write) => write.logIndex)));
     const counts = copy.machine.counts();
     await this.copies.saveProgress(manager, clinicId, {
       appliedIndex: copy.appliedIndex,

@@ -76,6 +76,7 @@ function toVisit(visit: VisitRecord): VisitResponse {
     reason: visit.reason,
     station: visit.station,
     stationSince: visit.stationSince,
+    atClinicId: visit.atClinicId ?? null,
     moves: visit.moves.map(toMove),
     enteredInError: toEnteredInError(visit.enteredInError),
   };

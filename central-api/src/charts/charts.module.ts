@@ -3,6 +3,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClinicsModule } from '../clinics/clinics.module.js';
+import { FeedModule } from '../feed/feed.module.js';
 import { LeaseFencingModule } from '../leases/lease-fencing.module.js';
 import { LogStoreModule } from '../sync/log-store.module.js';
 import { ChartApplyOutcomeEntity } from './chart-apply-outcome.entity.js';
@@ -15,7 +16,7 @@ import { ChartsController } from './charts.controller.js';
 import { ChartsService } from './charts.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ChartCopyEntity, ChartSnapshotEntity, ChartApplyOutcomeEntity]), ClinicsModule, LogStoreModule, LeaseFencingModule],
+  imports: [TypeOrmModule.forFeature([ChartCopyEntity, ChartSnapshotEntity, ChartApplyOutcomeEntity]), ClinicsModule, LogStoreModule, LeaseFencingModule, FeedModule],
   controllers: [ChartsController],
   providers: [{ provide: chartCopySettingsToken, useValue: defaultChartCopySettings }, ChartCopiesRepository, ChartCopyService, ChartsService],
   exports: [ChartCopyService],

@@ -44,7 +44,16 @@ export function registrationEnvelope(request: RegistrationRequest): EnvelopeBuil
     validated({ sequence, recordedAt: recordedAtMs, author: { deviceId: centralAuthorDeviceId, userName: request.registeredBy, role: 'central registration' }, command });
 }
 
-function validated(parts: { sequence: number; recordedAt: number; author: unknown; command: unknown }): Validated<CommandEnvelope> {
+/**
+ * Another clinic's write, as this clinic imports it: the command, author and clinical time as written there, a
+ * visit marked as that clinic's (so it stays out of this clinic's queues), under the feed's identity.
+ */
+export function chartChangeEnvelope(written: { readonly recordedAt: unknown; readonly author: unknown; readonly command: Record<string, unknown> }, originClinicId: string): EnvelopeBuilder {
+  const command = written.command.type === 'openVisit' && written.command.clinicId === undefined ? { ...written.command, clinicId: originClinicId } : written.command;
+  return (sequence) => validated({ sequence, recordedAt: written.recordedAt, author: written.author, command });
+}
+
+function validated(parts: { sequence: number; recordedAt: unknown; author: unknown; command: unknown }): Validated<CommandEnvelope> {
   // No conflict lookups: feed commands never resolve conflicts.
   return validateEnvelope({ clientId: feedClientId, ...parts }, { conflictSubject: () => null });
 }

@@ -1,7 +1,8 @@
 // Bounds of the downstream feed, and the names it shares with PostgreSQL.
-export const feedKinds = ['labResult', 'centralRegistration'] as const;
+export const feedKinds = ['labResult', 'centralRegistration', 'chartChange'] as const;
 /** labResult: a result from an outside lab (a recordLabResult command); centralRegistration: a patient
- * registered at central for the clinic (a registerPatient command). */
+ * registered at central for the clinic (a registerPatient command); chartChange: what another clinic wrote to
+ * the chart of a patient this clinic holds (that clinic's command, see chart-change-export.ts). */
 export type FeedKind = (typeof feedKinds)[number];
 
 export const feedLimits = {

@@ -1,7 +1,9 @@
-// The downstream feed: lab results and central registrations for each clinic to import, with a long-poll
+// The downstream feed: lab results, central registrations and other clinics' changes to the patients it holds,
+// for each clinic to import, with a long-poll
 // that wakes across API processes through PostgreSQL LISTEN/NOTIFY.
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChartChangeExport } from './chart-change-export.js';
 import { FeedController } from './feed.controller.js';
 import { FeedItemEntity } from './feed-item.entity.js';
 import { FeedNotifications } from './feed-notifications.js';
@@ -11,6 +13,7 @@ import { FeedService } from './feed.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([FeedItemEntity])],
   controllers: [FeedController],
-  providers: [FeedRepository, FeedNotifications, FeedService],
+  providers: [FeedRepository, FeedNotifications, FeedService, ChartChangeExport],
+  exports: [ChartChangeExport],
 })
 export class FeedModule {}

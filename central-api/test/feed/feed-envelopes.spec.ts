@@ -1,4 +1,5 @@
 // The envelopes central feeds to clinics pass the clinics' own validator, or are refused with its reason.
+import { exportSubjectId } from '../../src/feed/chart-change-export.js';
 import { labResultEnvelope, registrationEnvelope } from '../../src/feed/feed-envelopes.js';
 import type { LabResultRequest } from '../../src/feed/dto/lab-result.request.js';
 import type { RegistrationRequest } from '../../src/feed/dto/registration.request.js';
@@ -33,5 +34,16 @@ describe('feed envelopes', () => {
     const request = registrationBody({ birth: { estimated: false, dateOfBirth: '2026-11-26' } }) as unknown as RegistrationRequest;
     expect(registrationEnvelope(request)(1, recordedAtMs).ok).toBeFalse();
     expect(registrationEnvelope(request)(1, Date.parse('2026-11-25T00:00:00Z')).ok).toBeTrue();
+  });
+});
+
+describe('exportSubjectId', () => {
+  it('names one exported entry by a well-formed UUID, the same every time, different for another entry', () => {
+    const clinicId = '7e513c86-7e98-4545-baed-04175d6dfd45';
+    const subject = exportSubjectId(clinicId, 42);
+    expect(subject).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(exportSubjectId(clinicId, 42)).toBe(subject);
+    expect(exportSubjectId(clinicId, 43)).not.toBe(subject);
+    expect(exportSubjectId('0b4f1a8e-2c1d-4e7f-9a3b-5c6d7e8f9a0b', 42)).not.toBe(subject);
   });
 });

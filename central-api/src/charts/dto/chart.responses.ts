@@ -42,6 +42,8 @@ export class VisitResponse extends EventStampResponse {
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty() station!: string;
   @ApiProperty() stationSince!: number;
+  @ApiProperty({ nullable: true, type: String, description: "The clinic the visit was at, when another clinic's (imported through the feed): in no station queue here" })
+  atClinicId!: string | null;
   @ApiProperty({ type: [StationMoveResponse] }) moves!: StationMoveResponse[];
   @ApiProperty({ nullable: true, type: EnteredInErrorResponse }) enteredInError!: EnteredInErrorResponse | null;
 }

@@ -1,0 +1,111 @@
+// What one clinic writes to a patient's chart reaches every other clinic holding that patient through its feed
+// ('chartChange' items), over HTTP against a real PostgreSQL: in log order, as the other clinic's leader will
+// propose it, never echoed back, never to a clinic that does not hold the patient.
+import { encode } from '@msgpack/msgpack';
+import { randomUUID } from 'node:crypto';
+import type { FeedItemResponse } from '../../src/feed/dto/feed.responses.js';
+import { caughtUpLog, commandEntries, uploadLog } from '../support/log-upload.js';
+import { call, clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
+import { registrationBody } from './feed-test-support.js';
+
+interface Clinic {
+  readonly clinicId: string;
+  readonly credential: string;
+}
+
+/** A clinic's log as its leader builds it: its own writes, and feed items imported as they are. */
+class ClinicLog {
+  private lastIndex = 0;
+  private sequence = 0;
+
+  constructor(readonly clinic: Clinic, private readonly clientId: string) {}
+
+  write(api: TestApp, ...commands: Record<string, unknown>[]): Promise<void> {
+    return this.append(api, commands.map((command) => ({
+      clientId: this.clientId, sequence: ++this.sequence, recordedAt: 1_790_000_000_000 + this.sequence,
+      author: { deviceId: this.clientId, userName: 'Nurse Achieng', role: 'nurse' }, command,
+    })));
+  }
+
+  import(api: TestApp, items: readonly FeedItemResponse[]): Promise<void> {
+    return this.append(api, items.map((item) => item.payload as Record<string, unknown>));
+  }
+
+  private async append(api: TestApp, envelopes: readonly Record<string, unknown>[]): Promise<void> {
+    const entries = commandEntries(this.lastIndex + 1, envelopes.map((envelope) => encode(envelope)));
+    this.lastIndex += entries.length;
+    const response = await uploadLog(api, this.clinic.clinicId, this.clinic.credential, { fromIndex: entries[0]!.index, entries });
+    expect(response.status).withContext(JSON.stringify(response.body)).toBe(200);
+    await caughtUpLog(api, this.clinic.clinicId);
+  }
+}
+
+describe('chart changes exported to the other clinics holding a patient', () => {
+  let database: TestDatabase;
+  let api: TestApp;
+
+  const feed = async (clinic: Clinic): Promise<FeedItemResponse[]> => {
+    const response = await call(api.baseUrl, 'GET', `/api/clinics/${clinic.clinicId}/feed?limit=500`, { token: clinic.credential });
+    expect(response.status).toBe(200);
+    return (response.body as { items: FeedItemResponse[] }).items;
+  };
+  const changes = async (clinic: Clinic): Promise<FeedItemResponse[]> => (await feed(clinic)).filter((item) => item.kind === 'chartChange');
+  const commandTypes = (items: readonly FeedItemResponse[]): unknown[] => items.map((item) => (item.payload as { command: { type: string } }).command.type);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startTestApp(database.url);
+  }, testPostgresStartTimeoutMs);
+
+  afterAll(async () => {
+    await api.close();
+    await database.drop();
+  });
+
+  it('sends a clinic what another wrote to a patient it holds, from when it holds them, and nothing back', async () => {
+    const kisoro = new ClinicLog(await clinicWithDevice(api, 'Kisoro'), 'kisoro-tablet');
+    const rubanda = new ClinicLog(await clinicWithDevice(api, 'Rubanda'), 'rubanda-tablet');
+    const kanungu = await clinicWithDevice(api, 'Kanungu');
+    const registration = registrationBody();
+    const patientId = registration.patientId as string;
+    const { registeredBy, ...registered } = registration;
+    void registeredBy;
+    await kisoro.write(api, { type: 'registerPatient', ...registered, phone: null, address: null, nextOfKin: null });
+    await kisoro.write(api, { type: 'addNote', noteId: randomUUID(), patientId, visitId: null, kind: 'nursing', text: 'Before Rubanda knew her.' });
+    expect(await changes(rubanda.clinic)).withContext('Rubanda does not hold the patient yet').toEqual([]);
+
+    // Central registers her for Rubanda too; Rubanda's leader imports it: Rubanda now holds her.
+    const posted = await call(api.baseUrl, 'POST', `/api/clinics/${rubanda.clinic.clinicId}/feed/registrations`, { token: api.adminToken, json: registration });
+    expect(posted.status).withContext(JSON.stringify(posted.body)).toBe(201);
+    await rubanda.import(api, await feed(rubanda.clinic));
+
+    const visitId = randomUUID();
+    const allergy = { type: 'recordAllergy', allergyId: randomUUID(), patientId, substance: 'Penicillin', reaction: 'rash', severity: 'moderate' };
+    await kisoro.write(api, allergy, { type: 'openVisit', visitId, patientId, reason: 'fever', station: 'triage' }, { type: 'moveVisit', visitId, fromStation: 'triage', toStation: 'clinician' });
+
+    const exported = await changes(rubanda.clinic);
+    expect(commandTypes(exported)).toEqual(['recordAllergy', 'openVisit', 'moveVisit']);
+    const first = exported[0]!.payload as Record<string, unknown>;
+    expect(first).toEqual({
+      clientId: 'central-feed', sequence: 2, recordedAt: 1_790_000_000_003,
+      author: { deviceId: 'kisoro-tablet', userName: 'Nurse Achieng', role: 'nurse' }, command: allergy,
+    });
+    expect((exported[1]!.payload as { command: unknown }).command).withContext("the visit is marked as Kisoro's")
+      .toEqual({ type: 'openVisit', visitId, patientId, reason: 'fever', station: 'triage', clinicId: kisoro.clinic.clinicId });
+    expect(await changes(kanungu)).withContext('a clinic that does not hold her gets nothing').toEqual([]);
+
+    // Rubanda imports them: its copy (and its devices) now show the allergy, and Kisoro's visit in no queue.
+    await rubanda.import(api, exported);
+    const chart = await call(api.baseUrl, 'GET', `/api/clinics/${rubanda.clinic.clinicId}/patients/${patientId}`, { token: rubanda.clinic.credential });
+    expect(chart.status).toBe(200);
+    const shown = chart.body as { allergies: { substance: string }[]; visits: { visitId: string; atClinicId: string | null; station: string }[] };
+    expect(shown.allergies.map((entry) => entry.substance)).toEqual(['Penicillin']);
+    expect(shown.visits).toEqual([jasmine.objectContaining({ visitId, atClinicId: kisoro.clinic.clinicId, station: 'clinician' })]);
+    expect(await changes(kisoro.clinic)).withContext('imports are not echoed back').toEqual([]);
+
+    // Rubanda's own write reaches Kisoro.
+    await rubanda.write(api, { type: 'addNote', noteId: randomUUID(), patientId, visitId: null, kind: 'clinical', text: 'Seen in Rubanda.' });
+    expect(commandTypes(await changes(kisoro.clinic))).toEqual(['addNote']);
+  });
+});
