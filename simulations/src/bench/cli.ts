@@ -12,6 +12,7 @@ const benchmarks: Record<string, (args: string[]) => Record<string, unknown> | P
   chart: chartBenchmark,
   'chart-browser': chartBrowserBenchmark,
   ingest: ingestBenchmark,
+  peak: peakBenchmark,
 };
 
 const nodeRuntime: BenchRuntime = { name: `node ${process.versions.node}`, now: () => performance.now() };
@@ -57,6 +58,16 @@ async function ingestBenchmark(args: string[]): Promise<Record<string, unknown>>
   const modulePath = new URL('../../../central-api/bench/ingest-bench.js', import.meta.url).href;
   const { runIngestBenchmark } = (await import(modulePath)) as { runIngestBenchmark: (args: string[]) => Promise<Record<string, unknown>> };
   return runIngestBenchmark(args);
+}
+
+/**
+ * 2,000 clinics at the 11 a.m. peak against one central API process (central-api/bench/peak-bench.ts), loaded
+ * from dist like the ingest bench.
+ */
+async function peakBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const modulePath = new URL('../../../central-api/bench/peak-bench.js', import.meta.url).href;
+  const { runPeakBenchmark } = (await import(modulePath)) as { runPeakBenchmark: (args: string[]) => Promise<Record<string, unknown>> };
+  return runPeakBenchmark(args);
 }
 
 function raftBenchmark(args: string[]): Record<string, unknown> {

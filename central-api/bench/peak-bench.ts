@@ -1,0 +1,325 @@
+// `npm run bench -- peak [--clinics 2000] [--duration-s 60] [--interval-s 10] [--warmup-s 10] [--json]`: the
+// seed's 11 a.m. peak against one central API process. Every clinic's leader, staggered evenly over the
+// interval, uploads the entries its devices committed since the last upload (10 to 60) and, half an interval
+// later, reads its downstream feed after its cursor; a tenth of the clinics also cycle a chart lease, and one
+// admin posts lab results so feeds are not always empty. Figures: latency per request kind and overall
+// (from when each request was due), errors by cause, the API's memory at the start and end of the measured
+// window, and what the generator itself lagged, to show it was not the bottleneck.
+//
+// The API is `npm start`'s main.js in a child process on its own embedded PostgreSQL (api-process.ts). Like
+// the ingest bench it lives in central-api/bench and the bench CLI loads it from dist.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { assert } from '../../leader-worker/src/raft/assert.js';
+import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
+import { generateCredential } from '../src/auth/credentials.js';
+import { ApiProcess } from './api-process.js';
+import { HttpLoadClient } from './http-load-client.js';
+import { LatencyRecorder, type RequestOutcome, summarize } from './latency-recorder.js';
+import { LoadSchedule } from './load-schedule.js';
+import { type ChartPolicy, PeakClinic, type PlannedRequest } from './peak-clinic.js';
+import { defaultPeakBenchSetup, peakGoals, peakLimits, type PeakBenchSetup, peakWorkload } from './peak-settings.js';
+import { cpuSeconds, processTreeUsage, residentMegabytes } from './process-usage.js';
+
+const millisecondsPerSecond = 1000;
+/** The first requests are due this long after the schedule is laid out, so none starts late by construction. */
+const scheduleLeadMs = 200;
+
+/** The API's and its database's usage at one moment. */
+interface UsageSample {
+  readonly atMs: number;
+  readonly apiResidentMb: number | undefined;
+  readonly apiCpuSeconds: number | undefined;
+  readonly databaseProportionalMb: number | undefined;
+  readonly databaseCpuSeconds: number | undefined;
+  readonly generatorCpuMicroseconds: number;
+  readonly acknowledgedEntries: number;
+}
+
+export async function runPeakBench(setup: PeakBenchSetup, log: (line: string) => void): Promise<Record<string, unknown>> {
+  const loadAverageBefore = loadavg();
+  const adminToken = generateCredential('admin');
+  const api = await ApiProcess.start(adminToken);
+  const client = new HttpLoadClient({ port: api.port, socketsMax: peakLimits.httpSocketsMax, timeoutMs: peakLimits.requestTimeoutMs });
+  try {
+    log(`API process ${api.pid} listening on port ${api.port}, PostgreSQL ${api.databasePid() ?? '?'}; creating ${setup.clinics} clinics`);
+    const setupStartedMs = performance.now();
+    const clinics = await enrollClinics(client, adminToken, setup.clinics, log);
+    const setupSeconds = (performance.now() - setupStartedMs) / millisecondsPerSecond;
+    log(`setup done in ${setupSeconds.toFixed(1)} s; ${setup.warmupSeconds} s of warm-up, then ${setup.durationSeconds} s measured`);
+    const run = await runLoad(setup, clinics, client, adminToken, api, log);
+    if (!api.running) throw new Error(`the API process exited during the run:\n${api.recentOutput()}`);
+    return report(setup, clinics, run, setupSeconds, loadAverageBefore);
+  } finally {
+    client.close();
+    await api.stop();
+  }
+}
+
+/** Not measured: every clinic created (lease and merge alternate), a leader enrolled, its patients uploaded. */
+async function enrollClinics(client: HttpLoadClient, adminToken: string, count: number, log: (line: string) => void): Promise<PeakClinic[]> {
+  const clinics: PeakClinic[] = new Array<PeakClinic>(count);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < count) {
+      const position = next++;
+      const number = position + 1;
+      const chartPolicy: ChartPolicy = number % 2 === 0 ? 'lease' : 'merge';
+      const { id: clinicId } = (await sendOrThrow(client, 'POST', '/api/clinics', adminToken, { name: `Peak clinic ${number}`, chartPolicy })) as { id: string };
+      const { credential } = (await sendOrThrow(client, 'POST', `/api/clinics/${clinicId}/devices`, adminToken, { name: 'Leader tablet' })) as { credential: string };
+      const clinic = new PeakClinic(clinicId, credential, chartPolicy, number);
+      clinic.commit(peakWorkload.patientsPerClinic);
+      await sendPlannedOrThrow(client, clinic.credential, clinic.upload());
+      await sendPlannedOrThrow(client, clinic.credential, clinic.pollFeed());
+      clinic.commitOneInterval();
+      clinics[position] = clinic;
+      if (++done % 500 === 0) log(`setup: ${done} of ${count} clinics enrolled`);
+    }
+  };
+  await Promise.all(Array.from({ length: peakLimits.setupConcurrency }, worker));
+  return clinics;
+}
+
+async function sendOrThrow(client: HttpLoadClient, method: 'POST', path: string, token: string, body: unknown): Promise<unknown> {
+  const answer = await client.send(method, path, token, JSON.stringify(body));
+  if (answer.status < 200 || answer.status > 299) throw new Error(`setup: ${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+  return JSON.parse(answer.text);
+}
+
+async function sendPlannedOrThrow(client: HttpLoadClient, token: string, planned: PlannedRequest): Promise<void> {
+  const answer = await client.send(planned.method, planned.path, token, planned.body);
+  const problem = answer.status < 200 || answer.status > 299 ? `answered ${answer.status}: ${answer.text.slice(0, 500)}` : planned.accept(answer.status, answer.text);
+  if (problem !== undefined) throw new Error(`setup: ${planned.method} ${planned.path} ${problem}`);
+}
+
+interface LoadRun {
+  readonly measured: LatencyRecorder;
+  readonly warmupErrors: number;
+  readonly errorExamples: string[];
+  readonly start: UsageSample;
+  readonly end: UsageSample;
+  readonly residentSamplesMb: number[];
+  readonly labResultsPosted: number;
+  readonly eventLoopDelayP99Ms: number;
+  readonly eventLoopDelayMaxMs: number;
+  readonly inFlightMax: number;
+  readonly socketsOpenAtEnd: number;
+}
+
+async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], client: HttpLoadClient, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
+  const intervalMs = setup.intervalSeconds * millisecondsPerSecond;
+  const startMs = performance.now() + scheduleLeadMs;
+  const windowStartMs = startMs + setup.warmupSeconds * millisecondsPerSecond;
+  const windowEndMs = windowStartMs + setup.durationSeconds * millisecondsPerSecond;
+  const everything = new LatencyRecorder();
+  const measured = new LatencyRecorder();
+  const errorExamples: string[] = [];
+  let labResultsPosted = 0;
+  const schedule = new LoadSchedule(client, (outcome: RequestOutcome) => {
+    everything.record(outcome);
+    if (outcome.dueMs >= windowStartMs) measured.record(outcome);
+    if (outcome.kind === 'labResult' && outcome.failure === undefined) labResultsPosted++;
+    if (outcome.failure !== undefined && errorExamples.length < peakLimits.errorExamplesKept) errorExamples.push(`${outcome.failure}: ${(outcome.detail ?? '').slice(0, 300)}`);
+  });
+
+  const streams: Promise<void>[] = [];
+  clinics.forEach((clinic, position) => {
+    const offsetMs = (position * intervalMs) / clinics.length;
+    const timing = (shareOfInterval: number) => ({ firstDueMs: startMs + offsetMs + shareOfInterval * intervalMs, intervalMs, endMs: windowEndMs });
+    streams.push(schedule.runSerial(timing(0), clinic.credential, () => clinic.upload(), () => clinic.commitOneInterval()));
+    streams.push(schedule.runSerial(timing(1 / 2), clinic.credential, () => clinic.pollFeed()));
+    if (cyclesLeases(clinic, position)) streams.push(schedule.runSerial(timing(1 / 4), clinic.credential, () => clinic.nextLeaseStep()));
+  });
+  const random = new SeededRandom(setup.clinics);
+  streams.push(schedule.runOpenLoop(
+    { firstDueMs: startMs, intervalMs: millisecondsPerSecond / peakWorkload.labResultsPerSecond, endMs: windowEndMs },
+    adminToken,
+    () => labResult(clinics[random.nextInt(clinics.length)]!),
+  ));
+
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: peakLimits.eventLoopResolutionMs });
+  const residentSamplesMb: number[] = [];
+  let start: UsageSample | undefined;
+  let end: UsageSample | undefined;
+  const sample = (): UsageSample => usageSample(api, clinics);
+  const windowStartTimer = setTimeout(() => {
+    start = sample();
+    client.takeInFlightPeak();
+    eventLoopDelay.enable();
+  }, windowStartMs - performance.now());
+  const windowEndTimer = setTimeout(() => {
+    end = sample();
+    eventLoopDelay.disable();
+  }, windowEndMs - performance.now());
+  let progressPosition = 0;
+  const progressTimer = setInterval(() => {
+    const now = performance.now();
+    const recent = everything.since(progressPosition);
+    progressPosition = everything.count;
+    const summary = summarize(recent);
+    const resident = residentMegabytes(api.pid);
+    const measuring = now >= windowStartMs && now < windowEndMs;
+    if (measuring && resident !== undefined) residentSamplesMb.push(resident);
+    log(
+      `${((now - startMs) / millisecondsPerSecond).toFixed(0)} s (${now < windowStartMs ? 'warm-up' : measuring ? 'measured' : 'draining'}): ` +
+        `${summary.requests} answers in the last ${peakLimits.progressIntervalMs / millisecondsPerSecond} s, p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, ` +
+        `errors ${summary.errors}; API RSS ${resident?.toFixed(0) ?? '?'} MB; ${client.openSockets()} sockets open`,
+    );
+  }, peakLimits.progressIntervalMs);
+
+  try {
+    await Promise.all(streams);
+  } finally {
+    clearTimeout(windowStartTimer);
+    clearTimeout(windowEndTimer);
+    clearInterval(progressTimer);
+  }
+  end ??= sample(); // the last answer came before the end timer's turn
+  assert(start !== undefined, 'the window starts before its requests are due');
+  const nanosecondsPerMillisecond = 1e6;
+  return {
+    measured,
+    warmupErrors: everything.summary().errors - measured.summary().errors,
+    errorExamples,
+    start,
+    end,
+    residentSamplesMb,
+    labResultsPosted,
+    // The histogram holds the time between samples, the sampling interval included: the lag is what exceeds it.
+    eventLoopDelayP99Ms: eventLoopDelay.percentile(99) / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
+    eventLoopDelayMaxMs: eventLoopDelay.max / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
+    inFlightMax: client.takeInFlightPeak(),
+    socketsOpenAtEnd: client.openSockets(),
+  };
+}
+
+/** One lease clinic in `leaseCyclingClinicEvery` / 2 (positions start at 0; clinic numbers at 1). */
+function cyclesLeases(clinic: PeakClinic, position: number): boolean {
+  return clinic.chartPolicy === 'lease' && (position + 1) % peakWorkload.leaseCyclingClinicEvery === 0;
+}
+
+function labResult(clinic: PeakClinic): PlannedRequest<'labResult'> {
+  const body = {
+    labResultId: randomUUID(),
+    labOrderId: randomUUID(),
+    result: { kind: 'numeric', value: 11.2, unit: 'g/dL' },
+    interpretation: 'normal',
+    laboratory: 'Kabale Regional Referral Laboratory',
+  };
+  return {
+    kind: 'labResult',
+    method: 'POST',
+    path: `/api/clinics/${clinic.clinicId}/feed/lab-results`,
+    body: JSON.stringify(body),
+    accept: (status) => (status === 201 ? undefined : `lab result answered ${status}, not 201 (appended)`),
+  };
+}
+
+function usageSample(api: ApiProcess, clinics: readonly PeakClinic[]): UsageSample {
+  const databasePid = api.databasePid();
+  const database = databasePid === undefined ? undefined : processTreeUsage(databasePid);
+  const generator = process.cpuUsage();
+  return {
+    atMs: performance.now(),
+    apiResidentMb: residentMegabytes(api.pid),
+    apiCpuSeconds: cpuSeconds(api.pid),
+    databaseProportionalMb: database?.proportionalMegabytes,
+    databaseCpuSeconds: database?.cpuSeconds,
+    generatorCpuMicroseconds: generator.user + generator.system,
+    acknowledgedEntries: clinics.reduce((sum, clinic) => sum + clinic.acknowledgedEntries, 0),
+  };
+}
+
+function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: LoadRun, setupSeconds: number, loadAverageBefore: number[]): Record<string, unknown> {
+  const { measured, start, end } = run;
+  const overall = measured.summary();
+  const windowSeconds = (end.atMs - start.atMs) / millisecondsPerSecond;
+  const coresUsed = (before: number | undefined, after: number | undefined) =>
+    before === undefined || after === undefined ? null : round((after - before) / windowSeconds, 2);
+  const megabytes = (value: number | undefined) => (value === undefined ? null : round(value, 1));
+  return {
+    benchmark: 'peak',
+    setup: {
+      ...setup,
+      leaseClinics: clinics.filter((clinic) => clinic.chartPolicy === 'lease').length,
+      mergeClinics: clinics.filter((clinic) => clinic.chartPolicy === 'merge').length,
+      leaseCyclingClinics: clinics.filter(cyclesLeases).length,
+      ...peakWorkload,
+      apiProcesses: 1,
+      database: "the API's own embedded PostgreSQL, fsync on, fresh temporary folder",
+      httpSocketsMax: peakLimits.httpSocketsMax,
+      cpus: availableParallelism(),
+      loadAverageBefore: loadAverageBefore.map((value) => round(value, 2)),
+      loadAverageAfter: loadavg().map((value) => round(value, 2)),
+    },
+    setupSeconds: round(setupSeconds, 1),
+    requests: overall.requests,
+    errors: overall.errors,
+    errorsByCause: measured.errorsByCause(),
+    errorExamples: run.errorExamples,
+    warmupErrors: run.warmupErrors,
+    p50Ms: overall.p50Ms,
+    p99Ms: overall.p99Ms,
+    maxMs: overall.maxMs,
+    sentToAnswerP50Ms: overall.sentToAnswerP50Ms,
+    sentToAnswerP99Ms: overall.sentToAnswerP99Ms,
+    byKind: Object.fromEntries(measured.kinds().map((kind) => [kind, measured.summary(kind)])),
+    requestsPerSecond: round(overall.requests / setup.durationSeconds, 1),
+    entriesPerSecond: round((end.acknowledgedEntries - start.acknowledgedEntries) / windowSeconds, 0),
+    labResultsPosted: run.labResultsPosted,
+    feedItemsReceived: clinics.reduce((sum, clinic) => sum + clinic.receivedFeedItems, 0),
+    rssStartMb: megabytes(start.apiResidentMb),
+    rssEndMb: megabytes(end.apiResidentMb),
+    rssSamplesMb: run.residentSamplesMb.map((value) => round(value, 0)),
+    databaseStartMb: megabytes(start.databaseProportionalMb),
+    databaseEndMb: megabytes(end.databaseProportionalMb),
+    apiCpuCores: coresUsed(start.apiCpuSeconds, end.apiCpuSeconds),
+    databaseCpuCores: coresUsed(start.databaseCpuSeconds, end.databaseCpuSeconds),
+    generator: {
+      cpuCores: round((end.generatorCpuMicroseconds - start.generatorCpuMicroseconds) / 1e6 / windowSeconds, 2),
+      eventLoopDelayP99Ms: round(run.eventLoopDelayP99Ms, 1),
+      eventLoopDelayMaxMs: round(run.eventLoopDelayMaxMs, 1),
+      sendDelayP50Ms: measured.sendDelayMs(0.5),
+      sendDelayP99Ms: measured.sendDelayMs(0.99),
+      sendDelayMaxMs: measured.sendDelayMs(1),
+      inFlightMax: run.inFlightMax,
+      socketsOpenAtEnd: run.socketsOpenAtEnd,
+    },
+    goals: peakGoals,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** The CLI's entry: options, then the run. */
+export function runPeakBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      clinics: { type: 'string', default: String(defaultPeakBenchSetup.clinics) },
+      'duration-s': { type: 'string', default: String(defaultPeakBenchSetup.durationSeconds) },
+      'interval-s': { type: 'string', default: String(defaultPeakBenchSetup.intervalSeconds) },
+      'warmup-s': { type: 'string', default: String(defaultPeakBenchSetup.warmupSeconds) },
+    },
+  });
+  const setup: PeakBenchSetup = {
+    clinics: positiveInteger(values.clinics, 'clinics'),
+    durationSeconds: positiveInteger(values['duration-s'], 'duration-s'),
+    intervalSeconds: positiveInteger(values['interval-s'], 'interval-s'),
+    warmupSeconds: positiveInteger(values['warmup-s'], 'warmup-s'),
+  };
+  return runPeakBench(setup, (line) => console.log(line));
+}
+
+function positiveInteger(text: string | undefined, name: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  return value;
+}
