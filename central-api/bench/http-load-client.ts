@@ -32,9 +32,9 @@ export class HttpLoadClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.socketsMax, maxFreeSockets: options.socketsMax });
   }
 
-  /** JSON in (already encoded) and text out; rejects with HttpFailure when no answer came. */
-  send(method: string, path: string, token: string, body?: string): Promise<HttpAnswer> {
-    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${token}` };
+  /** JSON in (already encoded) and text out; rejects with HttpFailure when no answer came. No token: no Authorization. */
+  send(method: string, path: string, token: string | undefined, body?: string): Promise<HttpAnswer> {
+    const headers: http.OutgoingHttpHeaders = token === undefined ? {} : { authorization: `Bearer ${token}` };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(body);

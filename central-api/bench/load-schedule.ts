@@ -15,12 +15,20 @@ export interface StreamTiming {
   readonly endMs: number;
 }
 
+/** A serial stream's request whose turn came after `LoadSchedule`'s give-up time: recorded, never sent. */
+const notSentFailure = 'not sent: the requests before it ran too late';
+
 export class LoadSchedule {
   private readonly openRequests = new Set<Promise<void>>();
 
+  /**
+   * `giveUpMs`: past it a serial stream stops sending what is still due (an API that fell far behind would
+   * otherwise keep the run going one timed-out request after another); each such request counts as an error.
+   */
   constructor(
     private readonly client: HttpLoadClient,
     private readonly record: (outcome: RequestOutcome) => void,
+    private readonly giveUpMs: number,
   ) {}
 
   /**
@@ -32,6 +40,11 @@ export class LoadSchedule {
       await sleepUntil(dueMs);
       const planned = next();
       if (planned === undefined) continue;
+      const nowMs = performance.now();
+      if (nowMs >= this.giveUpMs) {
+        this.record({ kind: planned.kind, dueMs, sentMs: nowMs, doneMs: nowMs, failure: notSentFailure });
+        continue;
+      }
       await this.send(planned, token, dueMs);
       after?.();
     }

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { assert } from '../../leader-worker/src/raft/assert.js';
 import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
 import { generateCredential } from '../src/auth/credentials.js';
+import { type ApiMetricsReading, meanHandlerMs, readApiMetrics } from './api-metrics.js';
 import { ApiProcess } from './api-process.js';
 import { HttpLoadClient } from './http-load-client.js';
 import { LatencyRecorder, type RequestOutcome, summarize } from './latency-recorder.js';
@@ -43,17 +44,20 @@ export async function runPeakBench(setup: PeakBenchSetup, log: (line: string) =>
   const adminToken = generateCredential('admin');
   const api = await ApiProcess.start(adminToken);
   const client = new HttpLoadClient({ port: api.port, socketsMax: peakLimits.httpSocketsMax, timeoutMs: peakLimits.requestTimeoutMs });
+  // Its own socket: a reading must not wait in the load's queue.
+  const metricsClient = new HttpLoadClient({ port: api.port, socketsMax: 1, timeoutMs: peakLimits.requestTimeoutMs });
   try {
     log(`API process ${api.pid} listening on port ${api.port}, PostgreSQL ${api.databasePid() ?? '?'}; creating ${setup.clinics} clinics`);
     const setupStartedMs = performance.now();
     const clinics = await enrollClinics(client, adminToken, setup.clinics, log);
     const setupSeconds = (performance.now() - setupStartedMs) / millisecondsPerSecond;
     log(`setup done in ${setupSeconds.toFixed(1)} s; ${setup.warmupSeconds} s of warm-up, then ${setup.durationSeconds} s measured`);
-    const run = await runLoad(setup, clinics, client, adminToken, api, log);
+    const run = await runLoad(setup, clinics, { load: client, metrics: metricsClient }, adminToken, api, log);
     if (!api.running) throw new Error(`the API process exited during the run:\n${api.recentOutput()}`);
     return report(setup, clinics, run, setupSeconds, loadAverageBefore);
   } finally {
     client.close();
+    metricsClient.close();
     await api.stop();
   }
 }
@@ -85,13 +89,13 @@ async function enrollClinics(client: HttpLoadClient, adminToken: string, count: 
 
 async function sendOrThrow(client: HttpLoadClient, method: 'POST', path: string, token: string, body: unknown): Promise<unknown> {
   const answer = await client.send(method, path, token, JSON.stringify(body));
-  if (answer.status < 200 || answer.status > 299) throw new Error(`setup: ${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+  if (answer.status < 200 || answer.status > 299) throw new Error(`setup: ${method} ${path} answered ${answer.status}: ${answer.text.slice(0, peakLimits.errorExampleCharactersMax)}`);
   return JSON.parse(answer.text);
 }
 
 async function sendPlannedOrThrow(client: HttpLoadClient, token: string, planned: PlannedRequest): Promise<void> {
   const answer = await client.send(planned.method, planned.path, token, planned.body);
-  const problem = answer.status < 200 || answer.status > 299 ? `answered ${answer.status}: ${answer.text.slice(0, 500)}` : planned.accept(answer.status, answer.text);
+  const problem = answer.status < 200 || answer.status > 299 ? `answered ${answer.status}: ${answer.text.slice(0, peakLimits.errorExampleCharactersMax)}` : planned.accept(answer.status, answer.text);
   if (problem !== undefined) throw new Error(`setup: ${planned.method} ${planned.path} ${problem}`);
 }
 
@@ -107,9 +111,17 @@ interface LoadRun {
   readonly eventLoopDelayMaxMs: number;
   readonly inFlightMax: number;
   readonly socketsOpenAtEnd: number;
+  readonly metricsStart: ApiMetricsReading | undefined;
+  readonly metricsEnd: ApiMetricsReading | undefined;
 }
 
-async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], client: HttpLoadClient, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
+interface LoadClients {
+  readonly load: HttpLoadClient;
+  readonly metrics: HttpLoadClient;
+}
+
+async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], clients: LoadClients, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
+  const client = clients.load;
   const intervalMs = setup.intervalSeconds * millisecondsPerSecond;
   const startMs = performance.now() + scheduleLeadMs;
   const windowStartMs = startMs + setup.warmupSeconds * millisecondsPerSecond;
@@ -122,8 +134,8 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     everything.record(outcome);
     if (outcome.dueMs >= windowStartMs) measured.record(outcome);
     if (outcome.kind === 'labResult' && outcome.failure === undefined) labResultsPosted++;
-    if (outcome.failure !== undefined && errorExamples.length < peakLimits.errorExamplesKept) errorExamples.push(`${outcome.failure}: ${(outcome.detail ?? '').slice(0, 300)}`);
-  });
+    if (outcome.failure !== undefined && errorExamples.length < peakLimits.errorExamplesKept) errorExamples.push(`${outcome.failure}: ${(outcome.detail ?? '').slice(0, peakLimits.errorExampleCharactersMax)}`);
+  }, windowEndMs + peakLimits.requestTimeoutMs);
 
   const streams: Promise<void>[] = [];
   clinics.forEach((clinic, position) => {
@@ -144,14 +156,18 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
   const residentSamplesMb: number[] = [];
   let start: UsageSample | undefined;
   let end: UsageSample | undefined;
+  let metricsStart: Promise<ApiMetricsReading | undefined> = Promise.resolve(undefined);
+  let metricsEnd: Promise<ApiMetricsReading | undefined> | undefined;
   const sample = (): UsageSample => usageSample(api, clinics);
   const windowStartTimer = setTimeout(() => {
     start = sample();
+    metricsStart = readApiMetrics(clients.metrics);
     client.takeInFlightPeak();
     eventLoopDelay.enable();
   }, windowStartMs - performance.now());
   const windowEndTimer = setTimeout(() => {
     end = sample();
+    metricsEnd = readApiMetrics(clients.metrics);
     eventLoopDelay.disable();
   }, windowEndMs - performance.now());
   let progressPosition = 0;
@@ -178,6 +194,7 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     clearInterval(progressTimer);
   }
   end ??= sample(); // the last answer came before the end timer's turn
+  metricsEnd ??= readApiMetrics(clients.metrics);
   assert(start !== undefined, 'the window starts before its requests are due');
   const nanosecondsPerMillisecond = 1e6;
   return {
@@ -193,6 +210,8 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     eventLoopDelayMaxMs: eventLoopDelay.max / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
     inFlightMax: client.takeInFlightPeak(),
     socketsOpenAtEnd: client.openSockets(),
+    metricsStart: await metricsStart,
+    metricsEnd: await metricsEnd,
   };
 }
 
@@ -277,6 +296,8 @@ function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: Load
     databaseStartMb: megabytes(start.databaseProportionalMb),
     databaseEndMb: megabytes(end.databaseProportionalMb),
     apiCpuCores: coresUsed(start.apiCpuSeconds, end.apiCpuSeconds),
+    apiEventLoopDelayP99Ms: run.metricsEnd?.eventLoopLagP99Seconds === undefined ? null : round(run.metricsEnd.eventLoopLagP99Seconds * 1000, 1),
+    apiHandlerMeanMs: run.metricsStart === undefined || run.metricsEnd === undefined ? null : meanHandlerMs(run.metricsStart, run.metricsEnd),
     databaseCpuCores: coresUsed(start.databaseCpuSeconds, end.databaseCpuSeconds),
     generator: {
       cpuCores: round((end.generatorCpuMicroseconds - start.generatorCpuMicroseconds) / 1e6 / windowSeconds, 2),

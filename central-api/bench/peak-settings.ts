@@ -41,8 +41,9 @@ export const peakLimits = {
   setupConcurrency: 16,
   /** A progress line this often while the load runs. */
   progressIntervalMs: 5_000,
-  /** Error answers whose text is kept to explain the first few failures. */
+  /** Error answers whose text is kept to explain the first few failures, and how much of each. */
   errorExamplesKept: 5,
+  errorExampleCharactersMax: 300,
   /** Event-loop delay sampling of the generator, to show it kept up. */
   eventLoopResolutionMs: 10,
 };
