@@ -7,6 +7,8 @@ import { percentile } from '../../simulations/src/engine/percentile.js';
 export interface RequestOutcome {
   readonly kind: string;
   readonly dueMs: number;
+  /** When it could go: when due, or when the previous request of its clinic's stream answered, if later. */
+  readonly turnMs: number;
   readonly sentMs: number;
   readonly doneMs: number;
   /** Undefined for a 2xx answer as expected; else 'status 409', 'timeout', 'ECONNRESET', ... */
@@ -57,9 +59,14 @@ export class LatencyRecorder {
     return causes;
   }
 
-  /** How late requests were sent after they were due (the generator's own delay, and waits behind earlier requests). */
+  /** How late the generator sent requests after their turn came: its own lag (timers, a busy event loop). */
   sendDelayMs(fraction: number): number | null {
-    return rounded(percentile(this.outcomes.map((outcome) => outcome.sentMs - outcome.dueMs), fraction));
+    return rounded(percentile(this.outcomes.map((outcome) => outcome.sentMs - outcome.turnMs), fraction));
+  }
+
+  /** How long requests waited, past when they were due, for the previous request of their stream to answer. */
+  waitBehindPreviousMs(fraction: number): number | null {
+    return rounded(percentile(this.outcomes.map((outcome) => outcome.turnMs - outcome.dueMs), fraction));
   }
 }
 

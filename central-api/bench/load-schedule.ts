@@ -36,16 +36,19 @@ export class LoadSchedule {
    * (undefined: nothing to send this time); `after` runs once it is answered, off the timed path.
    */
   async runSerial(timing: StreamTiming, token: string, next: () => PlannedRequest<string> | undefined, after?: () => void): Promise<void> {
+    let previousDoneMs = Number.NEGATIVE_INFINITY;
     for (let dueMs = timing.firstDueMs; dueMs < timing.endMs; dueMs += timing.intervalMs) {
       await sleepUntil(dueMs);
       const planned = next();
       if (planned === undefined) continue;
+      const turnMs = Math.max(dueMs, previousDoneMs);
       const nowMs = performance.now();
       if (nowMs >= this.giveUpMs) {
-        this.record({ kind: planned.kind, dueMs, sentMs: nowMs, doneMs: nowMs, failure: notSentFailure });
+        this.record({ kind: planned.kind, dueMs, turnMs, sentMs: nowMs, doneMs: nowMs, failure: notSentFailure });
         continue;
       }
-      await this.send(planned, token, dueMs);
+      await this.send(planned, token, dueMs, turnMs);
+      previousDoneMs = performance.now();
       after?.();
     }
   }
@@ -54,14 +57,14 @@ export class LoadSchedule {
   async runOpenLoop(timing: StreamTiming, token: string, next: () => PlannedRequest<string>): Promise<void> {
     for (let dueMs = timing.firstDueMs; dueMs < timing.endMs; dueMs += timing.intervalMs) {
       await sleepUntil(dueMs);
-      const request = this.send(next(), token, dueMs);
+      const request = this.send(next(), token, dueMs, dueMs);
       this.openRequests.add(request);
       void request.then(() => this.openRequests.delete(request));
     }
     await Promise.all(this.openRequests);
   }
 
-  private async send(planned: PlannedRequest<string>, token: string, dueMs: number): Promise<void> {
+  private async send(planned: PlannedRequest<string>, token: string, dueMs: number, turnMs: number): Promise<void> {
     const sentMs = performance.now();
     let verdict: Verdict;
     try {
@@ -70,7 +73,7 @@ export class LoadSchedule {
       if (!(error instanceof HttpFailure)) throw error;
       verdict = { failure: error.reason, detail: error.message };
     }
-    this.record({ kind: planned.kind, dueMs, sentMs, doneMs: performance.now(), ...verdict });
+    this.record({ kind: planned.kind, dueMs, turnMs, sentMs, doneMs: performance.now(), ...verdict });
   }
 }
 

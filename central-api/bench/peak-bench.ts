@@ -111,8 +111,9 @@ interface LoadRun {
   readonly eventLoopDelayMaxMs: number;
   readonly inFlightMax: number;
   readonly socketsOpenAtEnd: number;
-  readonly metricsStart: ApiMetricsReading | undefined;
-  readonly metricsEnd: ApiMetricsReading | undefined;
+  /** The API's own metrics before the load and after it drained (so over warm-up, window and drain). */
+  readonly metricsBefore: ApiMetricsReading | undefined;
+  readonly metricsAfter: ApiMetricsReading | undefined;
 }
 
 interface LoadClients {
@@ -122,6 +123,8 @@ interface LoadClients {
 
 async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], clients: LoadClients, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
   const client = clients.load;
+  // Read while the API is idle, before the load and after it drained: an overloaded API answers no reading.
+  const metricsBefore = await readApiMetrics(clients.metrics);
   const intervalMs = setup.intervalSeconds * millisecondsPerSecond;
   const startMs = performance.now() + scheduleLeadMs;
   const windowStartMs = startMs + setup.warmupSeconds * millisecondsPerSecond;
@@ -156,18 +159,14 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
   const residentSamplesMb: number[] = [];
   let start: UsageSample | undefined;
   let end: UsageSample | undefined;
-  let metricsStart: Promise<ApiMetricsReading | undefined> = Promise.resolve(undefined);
-  let metricsEnd: Promise<ApiMetricsReading | undefined> | undefined;
   const sample = (): UsageSample => usageSample(api, clinics);
   const windowStartTimer = setTimeout(() => {
     start = sample();
-    metricsStart = readApiMetrics(clients.metrics);
     client.takeInFlightPeak();
     eventLoopDelay.enable();
   }, windowStartMs - performance.now());
   const windowEndTimer = setTimeout(() => {
     end = sample();
-    metricsEnd = readApiMetrics(clients.metrics);
     eventLoopDelay.disable();
   }, windowEndMs - performance.now());
   let progressPosition = 0;
@@ -194,7 +193,6 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     clearInterval(progressTimer);
   }
   end ??= sample(); // the last answer came before the end timer's turn
-  metricsEnd ??= readApiMetrics(clients.metrics);
   assert(start !== undefined, 'the window starts before its requests are due');
   const nanosecondsPerMillisecond = 1e6;
   return {
@@ -210,8 +208,8 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     eventLoopDelayMaxMs: eventLoopDelay.max / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
     inFlightMax: client.takeInFlightPeak(),
     socketsOpenAtEnd: client.openSockets(),
-    metricsStart: await metricsStart,
-    metricsEnd: await metricsEnd,
+    metricsBefore,
+    metricsAfter: await readApiMetrics(clients.metrics),
   };
 }
 
@@ -296,8 +294,9 @@ function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: Load
     databaseStartMb: megabytes(start.databaseProportionalMb),
     databaseEndMb: megabytes(end.databaseProportionalMb),
     apiCpuCores: coresUsed(start.apiCpuSeconds, end.apiCpuSeconds),
-    apiEventLoopDelayP99Ms: run.metricsEnd?.eventLoopLagP99Seconds === undefined ? null : round(run.metricsEnd.eventLoopLagP99Seconds * 1000, 1),
-    apiHandlerMeanMs: run.metricsStart === undefined || run.metricsEnd === undefined ? null : meanHandlerMs(run.metricsStart, run.metricsEnd),
+    // From the API's /metrics, over the whole load (warm-up, window and drain).
+    apiEventLoopDelayP99Ms: run.metricsAfter?.eventLoopLagP99Seconds === undefined ? null : round(run.metricsAfter.eventLoopLagP99Seconds * 1000, 1),
+    apiHandlerMeanMs: run.metricsBefore === undefined || run.metricsAfter === undefined ? null : meanHandlerMs(run.metricsBefore, run.metricsAfter),
     databaseCpuCores: coresUsed(start.databaseCpuSeconds, end.databaseCpuSeconds),
     generator: {
       cpuCores: round((end.generatorCpuMicroseconds - start.generatorCpuMicroseconds) / 1e6 / windowSeconds, 2),
@@ -306,6 +305,8 @@ function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: Load
       sendDelayP50Ms: measured.sendDelayMs(0.5),
       sendDelayP99Ms: measured.sendDelayMs(0.99),
       sendDelayMaxMs: measured.sendDelayMs(1),
+      waitBehindPreviousP50Ms: measured.waitBehindPreviousMs(0.5),
+      waitBehindPreviousP99Ms: measured.waitBehindPreviousMs(0.99),
       inFlightMax: run.inFlightMax,
       socketsOpenAtEnd: run.socketsOpenAtEnd,
     },
