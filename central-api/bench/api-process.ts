@@ -20,10 +20,14 @@ export const apiProcessLimits = {
   exitPollMs: 100,
   /** The API's output kept to explain a failed start or a crash. */
   outputCharactersKept: 20_000,
+  /** Error lines the API logged (a 500's cause), kept for the report. */
+  errorLinesKept: 5,
 };
 
 export class ApiProcess {
   private output = '';
+  private errorLinesSeen = 0;
+  private readonly errorLines: string[] = [];
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -70,7 +74,9 @@ export class ApiProcess {
     api.output = output;
     // Keep reading: a child whose pipe fills up blocks on its next log line.
     const keep = (chunk: Buffer) => {
-      api.output = (api.output + chunk.toString()).slice(-apiProcessLimits.outputCharactersKept);
+      const text = chunk.toString();
+      api.output = (api.output + text).slice(-apiProcessLimits.outputCharactersKept);
+      api.noteErrorLines(text);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
@@ -93,6 +99,19 @@ export class ApiProcess {
 
   recentOutput(): string {
     return this.output;
+  }
+
+  /** Lines Nest's logger wrote at level ERROR since the start, and the first few of them. */
+  loggedErrors(): { readonly lines: number; readonly first: readonly string[] } {
+    return { lines: this.errorLinesSeen, first: this.errorLines };
+  }
+
+  private noteErrorLines(text: string): void {
+    for (const line of text.split('\n')) {
+      if (!/\bERROR\b/.test(line)) continue;
+      this.errorLinesSeen++;
+      if (this.errorLines.length < apiProcessLimits.errorLinesKept) this.errorLines.push(line.trim());
+    }
   }
 
   /** SIGTERM (the API closes its server, then its PostgreSQL), SIGKILL if that hangs; then the folder goes. */

@@ -9,7 +9,8 @@ export interface RequestOutcome {
   readonly dueMs: number;
   /** When it could go: when due, or when the previous request of its clinic's stream answered, if later. */
   readonly turnMs: number;
-  readonly sentMs: number;
+  /** Undefined for a request never sent (its stream fell too far behind; see LoadSchedule). */
+  readonly sentMs: number | undefined;
   readonly doneMs: number;
   /** Undefined for a 2xx answer as expected; else 'status 409', 'timeout', 'ECONNRESET', ... */
   readonly failure: string | undefined;
@@ -23,7 +24,7 @@ export interface LatencySummary {
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
-  /** From sending to the answer, leaving out any wait behind the clinic's previous request. */
+  /** From sending to the answer, leaving out any wait behind the clinic's previous request (sent requests only). */
   readonly sentToAnswerP50Ms: number | null;
   readonly sentToAnswerP99Ms: number | null;
 }
@@ -61,7 +62,7 @@ export class LatencyRecorder {
 
   /** How late the generator sent requests after their turn came: its own lag (timers, a busy event loop). */
   sendDelayMs(fraction: number): number | null {
-    return rounded(percentile(this.outcomes.map((outcome) => outcome.sentMs - outcome.turnMs), fraction));
+    return rounded(percentile(sentOnly(this.outcomes).map((outcome) => outcome.sentMs - outcome.turnMs), fraction));
   }
 
   /** How long requests waited, past when they were due, for the previous request of their stream to answer. */
@@ -72,7 +73,7 @@ export class LatencyRecorder {
 
 export function summarize(outcomes: readonly RequestOutcome[]): LatencySummary {
   const fromDue = outcomes.map((outcome) => outcome.doneMs - outcome.dueMs);
-  const fromSent = outcomes.map((outcome) => outcome.doneMs - outcome.sentMs);
+  const fromSent = sentOnly(outcomes).map((outcome) => outcome.doneMs - outcome.sentMs);
   return {
     requests: outcomes.length,
     errors: outcomes.filter((outcome) => outcome.failure !== undefined).length,
@@ -82,6 +83,10 @@ export function summarize(outcomes: readonly RequestOutcome[]): LatencySummary {
     sentToAnswerP50Ms: rounded(percentile(fromSent, 0.5)),
     sentToAnswerP99Ms: rounded(percentile(fromSent, 0.99)),
   };
+}
+
+function sentOnly(outcomes: readonly RequestOutcome[]): (RequestOutcome & { sentMs: number })[] {
+  return outcomes.filter((outcome): outcome is RequestOutcome & { sentMs: number } => outcome.sentMs !== undefined);
 }
 
 /** Tenths of a millisecond: finer is noise. */

@@ -44,7 +44,7 @@ export class LoadSchedule {
       const turnMs = Math.max(dueMs, previousDoneMs);
       const nowMs = performance.now();
       if (nowMs >= this.giveUpMs) {
-        this.record({ kind: planned.kind, dueMs, turnMs, sentMs: nowMs, doneMs: nowMs, failure: notSentFailure });
+        this.record({ kind: planned.kind, dueMs, turnMs, sentMs: undefined, doneMs: nowMs, failure: notSentFailure });
         continue;
       }
       await this.send(planned, token, dueMs, turnMs);

@@ -54,7 +54,7 @@ export async function runPeakBench(setup: PeakBenchSetup, log: (line: string) =>
     log(`setup done in ${setupSeconds.toFixed(1)} s; ${setup.warmupSeconds} s of warm-up, then ${setup.durationSeconds} s measured`);
     const run = await runLoad(setup, clinics, { load: client, metrics: metricsClient }, adminToken, api, log);
     if (!api.running) throw new Error(`the API process exited during the run:\n${api.recentOutput()}`);
-    return report(setup, clinics, run, setupSeconds, loadAverageBefore);
+    return { ...report(setup, clinics, run, setupSeconds, loadAverageBefore), apiLoggedErrors: api.loggedErrors() };
   } finally {
     client.close();
     metricsClient.close();
