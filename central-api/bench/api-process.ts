@@ -42,7 +42,13 @@ export class ApiProcess {
   static async start(adminToken: string): Promise<ApiProcess> {
     const folder = await mkdtemp(path.join(tmpdir(), 'clinic-mesh-peak-'));
     await chmod(folder, 0o755); // as root, PostgreSQL runs as the 'postgres' user, which must enter it
-    const environment: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ADMIN_TOKEN: adminToken, EMBEDDED_POSTGRES_DIR: path.join(folder, 'postgres') };
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      ADMIN_TOKEN: adminToken,
+      EMBEDDED_POSTGRES_DIR: path.join(folder, 'postgres'),
+      NO_COLOR: '1', // plain log lines in the report
+    };
     delete environment['DATABASE_URL'];
     const child = spawn(process.execPath, [mainScript], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     const killOnExit = () => child.kill('SIGKILL');
