@@ -18,9 +18,10 @@ import { generateCredential } from '../src/auth/credentials.js';
 import { type ApiMetricsReading, meanHandlerMs, readApiMetrics } from './api-metrics.js';
 import { ApiProcess } from './api-process.js';
 import { HttpLoadClient } from './http-load-client.js';
-import { LatencyRecorder, type RequestOutcome, summarize } from './latency-recorder.js';
+import { LatencyRecorder, type RequestOutcome } from './latency-recorder.js';
 import { LoadSchedule } from './load-schedule.js';
 import { type ChartPolicy, PeakClinic, type PlannedRequest } from './peak-clinic.js';
+import { PeakProgress } from './peak-progress.js';
 import { defaultPeakBenchSetup, peakGoals, peakLimits, type PeakBenchSetup, peakWorkload } from './peak-settings.js';
 import { cpuSeconds, processTreeUsage, residentMegabytes } from './process-usage.js';
 
@@ -156,7 +157,6 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
   ));
 
   const eventLoopDelay = monitorEventLoopDelay({ resolution: peakLimits.eventLoopResolutionMs });
-  const residentSamplesMb: number[] = [];
   let start: UsageSample | undefined;
   let end: UsageSample | undefined;
   const sample = (): UsageSample => usageSample(api, clinics);
@@ -169,28 +169,14 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     end = sample();
     eventLoopDelay.disable();
   }, windowEndMs - performance.now());
-  let progressPosition = 0;
-  const progressTimer = setInterval(() => {
-    const now = performance.now();
-    const recent = everything.since(progressPosition);
-    progressPosition = everything.count;
-    const summary = summarize(recent);
-    const resident = residentMegabytes(api.pid);
-    const measuring = now >= windowStartMs && now < windowEndMs;
-    if (measuring && resident !== undefined) residentSamplesMb.push(resident);
-    log(
-      `${((now - startMs) / millisecondsPerSecond).toFixed(0)} s (${now < windowStartMs ? 'warm-up' : measuring ? 'measured' : 'draining'}): ` +
-        `${summary.requests} answers in the last ${peakLimits.progressIntervalMs / millisecondsPerSecond} s, p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, ` +
-        `errors ${summary.errors}; API RSS ${resident?.toFixed(0) ?? '?'} MB; ${client.openSockets()} sockets open`,
-    );
-  }, peakLimits.progressIntervalMs);
+  const progress = new PeakProgress(everything, api.pid, client, { startMs, windowStartMs, windowEndMs }, log);
 
   try {
     await Promise.all(streams);
   } finally {
     clearTimeout(windowStartTimer);
     clearTimeout(windowEndTimer);
-    clearInterval(progressTimer);
+    progress.stop();
   }
   end ??= sample(); // the last answer came before the end timer's turn
   assert(start !== undefined, 'the window starts before its requests are due');
@@ -201,7 +187,7 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     errorExamples,
     start,
     end,
-    residentSamplesMb,
+    residentSamplesMb: progress.residentSamplesMb,
     labResultsPosted,
     // The histogram holds the time between samples, the sampling interval included: the lag is what exceeds it.
     eventLoopDelayP99Ms: eventLoopDelay.percentile(99) / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
