@@ -6,6 +6,7 @@ import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.
 import { ErrorResponseFilter } from './error-response.filter.js';
 import { httpLimits } from './http-limits.js';
 import { serveOpenApi } from './openapi.js';
+import { refuseUnjudgeableRequests } from './request-shape.js';
 
 /** Health and metrics sit at the root, where probes and Prometheus look for them; the API under /api. */
 export const apiPrefix = 'api';
@@ -15,6 +16,7 @@ const routesOutsidePrefix = ['health', 'metrics'];
 export function configureHttp(app: NestExpressApplication): void {
   app.use(requestMetricsMiddleware(app.get(MetricsService))); // first, to time refused requests too
   app.useBodyParser('json', { limit: httpLimits.jsonBodyBytesMax });
+  app.use(refuseUnjudgeableRequests(httpLimits.jsonNestingDepthMax));
   app.disable('x-powered-by');
   app.setGlobalPrefix(apiPrefix, { exclude: routesOutsidePrefix });
   app.useGlobalPipes(

@@ -33,7 +33,7 @@ function httpErrorBody(exception: HttpException): ErrorResponseBody {
   const response = exception.getResponse();
   const fields: Record<string, unknown> = typeof response === 'object' && response !== null ? { ...response } : {};
   const message =
-    bodyTooLargeMessage(exception.cause) ?? messageOf(fields['message']) ?? (typeof response === 'string' ? response : exception.message);
+    bodyParserMessage(exception.cause) ?? messageOf(fields['message']) ?? (typeof response === 'string' ? response : exception.message);
   delete fields['statusCode'];
   delete fields['error'];
   delete fields['message'];
@@ -47,10 +47,17 @@ function messageOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The JSON body parser's own words for an oversize body do not say what the limit is. */
-function bodyTooLargeMessage(cause: unknown): string | undefined {
-  const error = cause as { type?: unknown; limit?: unknown } | undefined;
-  return error?.type === 'entity.too.large' ? `The request body is larger than the limit of ${String(error.limit)} bytes` : undefined;
+/**
+ * The JSON body parser's own words do not say what was wrong with the body: an oversize body does not get
+ * the limit, malformed JSON gets only the parser's complaint, and a body that fails to decompress only
+ * zlib's ("incorrect header check").
+ */
+function bodyParserMessage(cause: unknown): string | undefined {
+  const error = cause as { type?: unknown; limit?: unknown; code?: unknown; message?: unknown } | undefined;
+  if (error?.type === 'entity.too.large') return `The request body is larger than the limit of ${String(error.limit)} bytes`;
+  if (error?.type === 'entity.parse.failed') return `The request body is not valid JSON: ${String(error.message)}`;
+  if (typeof error?.code === 'string' && error.code.startsWith('Z_')) return `The request body could not be decompressed as its Content-Encoding says: ${String(error.message)}`;
+  return undefined;
 }
 
 function reasonPhrase(statusCode: number): string {

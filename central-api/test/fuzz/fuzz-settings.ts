@@ -1,0 +1,51 @@
+// How much the fuzz specs run and how a run is replayed. Each run starts from a fresh seed (fast-check's
+// default); a failing property prints its seed and the path of the shrunk counterexample. To replay it:
+//   FUZZ_SEED=<seed> FUZZ_PATH=<path> npx jasmine --config=jasmine.json --filter="<the spec's describe>"
+// A longer campaign multiplies every property's runs, and FUZZ_REPORT=1 prints what each property sent:
+//   FUZZ_RUNS_FACTOR=10 FUZZ_REPORT=1 npx jasmine --config=jasmine.json --filter="fuzzing"
+import type { Parameters } from 'fast-check';
+
+export interface FuzzSettings {
+  readonly seed: number | undefined;
+  readonly path: string | undefined;
+  readonly runsFactor: number;
+  readonly report: boolean;
+}
+
+/** The longest one generated request may take; far more than any takes, so only a hang trips it. */
+export const fuzzRequestTimeoutMs = 20_000;
+
+/** A fuzz spec's own time limit (jasmine's): its runs at the default factor take a few seconds. */
+export function fuzzSpecTimeoutMs(settings: FuzzSettings = fuzzSettings()): number {
+  return 120_000 * settings.runsFactor;
+}
+
+export function fuzzSettings(environment: NodeJS.ProcessEnv = process.env): FuzzSettings {
+  return {
+    seed: integerSetting(environment, 'FUZZ_SEED'),
+    path: nonEmpty(environment['FUZZ_PATH']),
+    runsFactor: integerSetting(environment, 'FUZZ_RUNS_FACTOR', 1) ?? 1,
+    report: environment['FUZZ_REPORT'] === '1',
+  };
+}
+
+/** fast-check's parameters for a property that runs `numRuns` times at the default factor. */
+export function fuzzParameters(numRuns: number, settings: FuzzSettings = fuzzSettings()): Parameters<unknown> {
+  return {
+    numRuns: numRuns * settings.runsFactor,
+    ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+    ...(settings.path === undefined ? {} : { path: settings.path }),
+  };
+}
+
+function integerSetting(environment: NodeJS.ProcessEnv, name: string, minimum = Number.MIN_SAFE_INTEGER): number | undefined {
+  const text = nonEmpty(environment[name]);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < minimum) throw new Error(`${name} must be an integer of at least ${minimum}, not ${text}`);
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,113 @@
+// The world every fuzz spec works in: a central API on a fresh database with two clinics, each with a device,
+// an uploaded log of registered patients, a chart lease and feed items. Generated requests aim at it (the
+// home clinic's ids, the other clinic's, ids of nothing); `send` answers a request and checks what is stored.
+import { encode } from '@msgpack/msgpack';
+import { DataSource } from 'typeorm';
+import { ChartWorkload } from '../../bench/chart-workload.js';
+import { commandEntry, type UploadEntry } from '../support/log-upload.js';
+import { call, startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-postgres.js';
+import { labResultBody, registrationBody } from '../feed/feed-test-support.js';
+import { exchange, type FuzzRequest, type FuzzResponse } from './http-exchange.js';
+import { fuzzRequestTimeoutMs, fuzzSettings } from './fuzz-settings.js';
+import { storedDigestReader, type StoredDigest } from './stored-digest.js';
+
+export interface WorldClinic {
+  readonly clinicId: string;
+  readonly deviceId: string;
+  readonly credential: string;
+  /** Committed entries uploaded at setup (index 1..), all acknowledged. */
+  readonly log: readonly UploadEntry[];
+  readonly patientIds: readonly string[];
+  /** A lease on the chart of patientIds[0], held by this clinic when the world was made. */
+  readonly leaseId: string;
+  /** The cursor of the clinic's first feed item. */
+  readonly feedCursor: string;
+  /** A lab order of the clinic (a lab result's target) and a lab result sent for it. */
+  readonly labResult: Readonly<Record<string, unknown>>;
+}
+
+export interface FuzzWorld {
+  readonly api: TestApp;
+  readonly dataSource: DataSource;
+  readonly home: WorldClinic;
+  readonly other: WorldClinic;
+  /** Requests sent, by status, for the campaign report. */
+  readonly statuses: Map<number, number>;
+  send(request: FuzzRequest): Promise<FuzzResponse>;
+  storedDigest(): Promise<StoredDigest>;
+  /** With FUZZ_REPORT=1, prints how many requests the spec sent and their statuses. */
+  report(spec: string): void;
+  close(): Promise<void>;
+}
+
+/** Entries in each clinic's log at setup: the first few register the patients. */
+const setupLogEntries = 12;
+const setupPatients = 4;
+
+export async function createFuzzWorld(): Promise<FuzzWorld> {
+  const database = await createTestDatabase();
+  // No log levels: refused requests are expected, and a 5xx fails its property, which shows the request.
+  const api = await startTestApp(database.url, []);
+  try {
+    const dataSource = api.app.get(DataSource);
+    const home = await createWorldClinic(api, 'Kisoro', 1);
+    const other = await createWorldClinic(api, 'Rubanda', 2);
+    const statuses = new Map<number, number>();
+    return {
+      api,
+      dataSource,
+      home,
+      other,
+      statuses,
+      storedDigest: await storedDigestReader(dataSource),
+      send: async (request) => {
+        const response = await exchange(api.baseUrl, request, fuzzRequestTimeoutMs);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        return response;
+      },
+      report: (spec) => {
+        if (!fuzzSettings().report) return;
+        const sent = [...statuses.values()].reduce((sum, count) => sum + count, 0);
+        const byStatus = [...statuses].sort(([left], [right]) => left - right).map(([status, count]) => `${status}: ${count}`);
+        console.log(`${spec}: ${sent} requests (${byStatus.join(', ')})`);
+      },
+      close: async () => {
+        await api.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await api.close();
+    await database.drop();
+    throw error;
+  }
+}
+
+async function createWorldClinic(api: TestApp, name: string, seed: number): Promise<WorldClinic> {
+  const admin = api.adminToken;
+  const { id: clinicId } = (await expectAnswer(api, 'POST', '/api/clinics', admin, { name, chartPolicy: 'lease' }, 201)) as { id: string };
+  const { deviceId, credential } = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/devices`, admin, { name: 'Nurse tablet' }, 201)) as {
+    deviceId: string;
+    credential: string;
+  };
+  const workload = new ChartWorkload({ seed, patients: setupPatients, clientId: `tablet-${seed}` });
+  const envelopes = Array.from({ length: setupLogEntries }, () => workload.nextEnvelope());
+  const patientIds = envelopes.flatMap((envelope) => {
+    const command = envelope['command'] as { type: string; patientId: string };
+    return command.type === 'registerPatient' ? [command.patientId] : [];
+  });
+  const log = envelopes.map((envelope, offset) => commandEntry(1 + offset, 1, encode(envelope)));
+  await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/log`, credential, { fromIndex: 1, entries: log }, 200);
+  const { leaseId } = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/leases`, credential, { patientId: patientIds[0] }, 201)) as { leaseId: string };
+  const labResult = labResultBody();
+  const { cursor: feedCursor } = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/lab-results`, admin, labResult, 201)) as { cursor: string };
+  await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/registrations`, admin, registrationBody(), 201);
+  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursor, labResult };
+}
+
+async function expectAnswer(api: TestApp, method: string, path: string, token: string, json: unknown, status: number): Promise<unknown> {
+  const response = await call(api.baseUrl, method, path, { token, json });
+  if (response.status !== status) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
