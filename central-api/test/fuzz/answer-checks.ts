@@ -11,8 +11,8 @@ export type AnswerFields = Readonly<Record<string, FieldKind>>;
 export interface Expectations {
   /** Throws unless an accepted answer has the route's shape; unset: any 2xx is fine. */
   readonly expectAccepted?: (response: FuzzResponse) => void;
-  /** The request must be refused, with one of these statuses. */
-  readonly refusedWith?: readonly number[];
+  /** The request must be refused: with a 4xx, or with one of these statuses. */
+  readonly refusedWith?: '4xx' | readonly number[];
 }
 
 /** Words of a database error or a stack trace: a message that holds them leaks internals and helps nobody. */
@@ -35,8 +35,9 @@ export async function sendAndCheck(world: FuzzWorld, request: FuzzRequest, expec
 
 function answerProblem(request: FuzzRequest, response: FuzzResponse, expectations: Expectations): string | null {
   if (response.status >= 500) return `a ${response.status}`;
-  if (expectations.refusedWith !== undefined && !expectations.refusedWith.includes(response.status)) {
-    return `expected a refusal with ${expectations.refusedWith.join(' or ')}, got ${response.status}`;
+  const refusedWith = expectations.refusedWith;
+  if (refusedWith === '4xx' ? response.status < 400 : refusedWith !== undefined && !refusedWith.includes(response.status)) {
+    return `expected a refusal with ${refusedWith === '4xx' ? refusedWith : refusedWith!.join(' or ')}, got ${response.status}`;
   }
   if (response.status >= 400) return request.method === 'HEAD' ? null : errorBodyProblem(response);
   try {

@@ -44,3 +44,9 @@ export const hostileStructure: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(hostileNumber, hostileString, hostileStructure);
+
+/** Any header value Node's HTTP client will send: visible ASCII, space, tab and Latin-1's upper half. */
+export function headerValue(maxLength: number): fc.Arbitrary<string> {
+  const character = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)).map((code) => String.fromCharCode(code));
+  return fc.string({ unit: character, maxLength });
+}
