@@ -32,7 +32,8 @@ export class AuthGuard implements CanActivate {
     }
     if (!rule.includes(principal.kind)) throw new ForbiddenException(`This route is not for a ${principal.kind}`);
     const clinicId = request.params['clinicId'];
-    if (typeof clinicId === 'string' && !canAccessClinic(principal, clinicId)) {
+    // UUIDs are equal whatever their letters' case (PostgreSQL agrees); stored ones are lower case.
+    if (typeof clinicId === 'string' && !canAccessClinic(principal, clinicId.toLowerCase())) {
       throw new ForbiddenException('A device may only reach its own clinic');
     }
     request.principal = principal;

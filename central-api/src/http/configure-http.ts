@@ -7,6 +7,7 @@ import { ErrorResponseFilter } from './error-response.filter.js';
 import { httpLimits } from './http-limits.js';
 import { serveOpenApi } from './openapi.js';
 import { refuseUnjudgeableRequests } from './request-shape.js';
+import { answerUnparsableRequests } from './unparsable-requests.js';
 
 /** Health and metrics sit at the root, where probes and Prometheus look for them; the API under /api. */
 export const apiPrefix = 'api';
@@ -29,5 +30,6 @@ export function configureHttp(app: NestExpressApplication): void {
     }),
   );
   app.useGlobalFilters(new ErrorResponseFilter());
+  answerUnparsableRequests(app.getHttpServer());
   serveOpenApi(app);
 }

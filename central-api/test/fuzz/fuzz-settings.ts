@@ -3,7 +3,7 @@
 //   FUZZ_SEED=<seed> FUZZ_PATH=<path> npx jasmine --config=jasmine.json --filter="<the spec's describe>"
 // A longer campaign multiplies every property's runs, and FUZZ_REPORT=1 prints what each property sent:
 //   FUZZ_RUNS_FACTOR=10 FUZZ_REPORT=1 npx jasmine --config=jasmine.json --filter="fuzzing"
-import type { Parameters } from 'fast-check';
+import fc, { type Parameters, type RunDetails } from 'fast-check';
 
 export interface FuzzSettings {
   readonly seed: number | undefined;
@@ -11,6 +11,9 @@ export interface FuzzSettings {
   readonly runsFactor: number;
   readonly report: boolean;
 }
+
+/** Characters of one line of a failure report: generated strings run to a megabyte. */
+const reportLineCharactersMax = 500;
 
 /** The longest one generated request may take; far more than any takes, so only a hang trips it. */
 export const fuzzRequestTimeoutMs = 20_000;
@@ -33,9 +36,18 @@ export function fuzzSettings(environment: NodeJS.ProcessEnv = process.env): Fuzz
 export function fuzzParameters(numRuns: number, settings: FuzzSettings = fuzzSettings()): Parameters<unknown> {
   return {
     numRuns: numRuns * settings.runsFactor,
+    reporter: throwShortReport,
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.path === undefined ? {} : { path: settings.path }),
   };
+}
+
+/** fast-check's own report (seed, path, counterexample, cause), each line cut to a readable length. */
+function throwShortReport(details: RunDetails<unknown>): void {
+  if (!details.failed) return;
+  const report = fc.defaultReportMessage(details) ?? 'the property failed';
+  const lines = report.split('\n').map((line) => (line.length <= reportLineCharactersMax ? line : `${line.slice(0, reportLineCharactersMax)}... (${line.length} characters)`));
+  throw new Error(lines.join('\n'), { cause: details.errorInstance });
 }
 
 function integerSetting(environment: NodeJS.ProcessEnv, name: string, minimum = Number.MIN_SAFE_INTEGER): number | undefined {

@@ -26,14 +26,22 @@ export function nested(depth: number, inArrays: boolean): unknown {
 
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(...edgeNumbers), fc.integer({ min: -50, max: 50 }), fc.double());
 
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(...numberLikeStrings, ...awkwardStrings),
-  fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.string({ unit: 'grapheme', maxLength: 30 }),
-  fc.uuid().map((id) => id.toUpperCase()),
-  // Long: past every field's limit, and some past the body limit (a 413).
-  fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000'), fc.integer({ min: 100, max: Math.ceil(httpLimits.jsonBodyBytesMax / 3) })).map(([unit, count]) => unit.repeat(count)),
-);
+/** Strings that are wrong in most places; the longest run to `lengthMax` characters (of up to 4 bytes). */
+export function hostileStrings(lengthMax: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constantFrom(...numberLikeStrings, ...awkwardStrings),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.string({ unit: 'grapheme', maxLength: 30 }),
+    fc.uuid().map((id) => id.toUpperCase()),
+    fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000'), fc.integer({ min: 100, max: lengthMax })).map(([unit, count]) => unit.repeat(count)),
+  );
+}
+
+/** For bodies: the longest strings pass every field's limit, and some the body limit (a 413). */
+export const hostileString = hostileStrings(Math.ceil(httpLimits.jsonBodyBytesMax / 3));
+
+/** For paths and queries: the longest pass Node's limit on the request line and headers (a 431). */
+export const hostileUrlString = hostileStrings(20_000);
 
 export const hostileStructure: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, false, [], {}),

@@ -25,7 +25,10 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 export function exchange(baseUrl: string, request: FuzzRequest, timeoutMs: number): Promise<FuzzResponse> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, agent, timeout: timeoutMs }, (incoming) => {
+    // The path goes as given: a URL string would be normalised first (dot segments resolved).
+    const { hostname, port } = new URL(baseUrl);
+    const options = { hostname, port, path: request.path, method: request.method, headers: request.headers, agent, timeout: timeoutMs };
+    const outgoing = httpRequest(options, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('error', reject);

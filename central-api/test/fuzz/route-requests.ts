@@ -34,7 +34,7 @@ export function routeRequest(world: FuzzWorld, route: RouteCase, parts: RequestP
     if (value === undefined) throw new Error(`no value for :${name} of ${route.template}`);
     return value;
   });
-  const query = parts.query === undefined || parts.query.length === 0 ? '' : `?${parts.query.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')}`;
+  const query = parts.query === undefined || parts.query.length === 0 ? '' : `?${parts.query.map(([name, value]) => `${percentEncoded(name)}=${percentEncoded(value)}`).join('&')}`;
   const caller = parts.caller ?? defaultCaller(route);
   const authorization = parts.authorization === undefined ? (caller === undefined ? null : `Bearer ${tokenOf(world, caller)}`) : parts.authorization;
   const headers: Record<string, string> = authorization === null ? {} : { authorization };
@@ -46,5 +46,15 @@ export function routeRequest(world: FuzzWorld, route: RouteCase, parts: RequestP
 }
 
 function encodeAll(params: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, encodeURIComponent(value)]));
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, percentEncoded(value)]));
+}
+
+/** Percent-encodes the UTF-8 bytes of any string (encodeURIComponent throws on a lone surrogate). */
+export function percentEncoded(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((byte) => (isUnreserved(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+}
+
+function isUnreserved(byte: number): boolean {
+  const character = String.fromCharCode(byte);
+  return /^[A-Za-z0-9\-._~]$/.test(character);
 }
