@@ -14,17 +14,27 @@ const shownContentTypeCharactersMax = 100;
 
 /** The first problem with the shape of a parsed JSON value, or null. Iterative: depth costs no stack. */
 export function jsonShapeProblem(value: unknown, depthMax: number, what = 'The request body'): string | null {
-  const pending: { readonly value: unknown; readonly depth: number }[] = [{ value, depth: 1 }];
+  if (!isContainer(value)) return null;
+  const pending: { readonly value: object; readonly depth: number }[] = [{ value, depth: 1 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
     if (next.depth > depthMax) return `${what} nests objects and arrays more than ${depthMax} levels deep`;
-    if (!Array.isArray(next.value)) {
-      const key = Object.keys(next.value).find(isDroppedBeforeValidation);
-      if (key !== undefined) return `property ${key} should not exist`;
+    const container = next.value as Record<string, unknown>;
+    // Only containers are queued: most values are strings and numbers, and an upload holds thousands.
+    if (Array.isArray(container)) {
+      for (const child of container) if (isContainer(child)) pending.push({ value: child, depth: next.depth + 1 });
+      continue;
     }
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+    for (const key of Object.keys(container)) {
+      if (isDroppedBeforeValidation(key)) return `property ${key} should not exist`;
+      const child = container[key];
+      if (isContainer(child)) pending.push({ value: child, depth: next.depth + 1 });
+    }
   }
   return null;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 function isDroppedBeforeValidation(key: string): boolean {

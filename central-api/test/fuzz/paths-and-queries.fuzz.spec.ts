@@ -97,6 +97,7 @@ describe('fuzzing the paths, queries and methods of every route', () => {
         const malformed = caller === 'device' ? [400, 403, 404, 431] : [400, 404, 431];
         const expectations: Expectations = notUuid ? { refusedWith: malformed } : deviceElsewhere ? { refusedWith: [403] } : {};
         const encodedParams = Object.fromEntries(Object.entries(params).map(([param, value]) => [param, value.encoded]));
+        // One fixed valid body per route: this property varies the path, and the body spec varies bodies.
         const body = route.body === undefined ? {} : { json: fc.sample(route.body(world), { numRuns: 1, seed: 1 })[0] };
         await sendAndCheck(world, routeRequest(world, route, { encodedParams, ...(caller === undefined ? {} : { caller }), ...body }), expectations);
       }),
