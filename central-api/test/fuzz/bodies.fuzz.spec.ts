@@ -1,6 +1,7 @@
 // Generated JSON bodies for every route that takes one: near-valid bodies (one thing changed), valid ones, and
 // random JSON. Never a 5xx; a refusal is a JSON error with a message and changes nothing stored; an unknown
-// field or a body that is not an object is always refused; an accepted body answers in the route's shape.
+// field (at any depth) or a body that is not an object is always refused; an accepted body answers in the
+// route's shape.
 import fc from 'fast-check';
 import { testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 import { sendAndCheck } from './answer-checks.js';

@@ -1,5 +1,5 @@
 // Near-valid bodies: a valid body with one thing changed (a field replaced by a hostile value, removed, or an
-// unknown one added, at any depth), the body put where an object goes into an array, or replaced outright.
+// unknown one added, at any depth), the body put into an array, or replaced outright.
 // Each says whether the change must be refused.
 import fc from 'fast-check';
 import { awkwardKeys, hostileStructure, hostileValue } from './hostile-values.js';
@@ -11,7 +11,7 @@ const printedCharactersMax = 300;
 export interface MutatedBody {
   readonly body: unknown;
   readonly mutation: string;
-  /** True when no route may accept it: an unknown field, or a body that is not an object. */
+  /** True when no route may accept it: an unknown field at any depth, or a body that is not an object. */
   readonly mustBeRefused: boolean;
 }
 
@@ -56,11 +56,11 @@ export function mutatedBodies(valid: fc.Arbitrary<Record<string, unknown>>, know
     }));
     const added = fc
       .tuple(fc.constantFrom(...objects), fc.oneof(fc.constantFrom('extra', 'id', 'clinicId', 'deviceId', 'createdAt'), awkwardKeys, fc.string({ minLength: 1, maxLength: 12 })), hostileValue)
-      .filter(([path, key]) => path.length > 0 || !knownFields.includes(key))
+      .filter(([path, key]) => !Object.prototype.hasOwnProperty.call(at(body, path), key) && (path.length > 0 || !knownFields.includes(key)))
       .map(([path, key, value]) => ({
         body: changed(body, [...path, key], (parent, name) => Object.defineProperty(parent, name, { value, enumerable: true, configurable: true, writable: true })),
         mutation: `unknown field ${[...path, key].join('.')} added`,
-        mustBeRefused: path.length === 0,
+        mustBeRefused: true,
       }));
     const wrapped = fc.constant({ body: [body], mutation: 'body inside an array', mustBeRefused: true });
     const replacedWhole = hostileStructure.map((value) => ({
