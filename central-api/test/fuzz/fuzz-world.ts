@@ -21,8 +21,8 @@ export interface WorldClinic {
   readonly patientIds: readonly string[];
   /** A lease on the chart of patientIds[0], held by this clinic when the world was made. */
   readonly leaseId: string;
-  /** The cursor of the clinic's first feed item. */
-  readonly feedCursor: string;
+  /** The cursors of the clinic's two feed items: after the last one, a long-poll waits. */
+  readonly feedCursors: readonly [first: string, last: string];
   /** A lab order of the clinic (a lab result's target) and a lab result sent for it. */
   readonly labResult: Readonly<Record<string, unknown>>;
 }
@@ -101,9 +101,9 @@ async function createWorldClinic(api: TestApp, name: string, seed: number): Prom
   await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/log`, credential, { fromIndex: 1, entries: log }, 200);
   const { leaseId } = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/leases`, credential, { patientId: patientIds[0] }, 201)) as { leaseId: string };
   const labResult = labResultBody();
-  const { cursor: feedCursor } = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/lab-results`, admin, labResult, 201)) as { cursor: string };
-  await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/registrations`, admin, registrationBody(), 201);
-  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursor, labResult };
+  const first = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/lab-results`, admin, labResult, 201)) as { cursor: string };
+  const last = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/registrations`, admin, registrationBody(), 201)) as { cursor: string };
+  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursors: [first.cursor, last.cursor], labResult };
 }
 
 async function expectAnswer(api: TestApp, method: string, path: string, token: string, json: unknown, status: number): Promise<unknown> {

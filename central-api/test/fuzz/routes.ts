@@ -98,9 +98,9 @@ export const routes: readonly RouteCase[] = [
     template: '/api/clinics/:clinicId/feed',
     access: ['admin', 'device'],
     params: homeClinic,
-    // waitMs stays short: a valid long-poll past the last item waits that long for nothing.
+    // waitMs stays short: a valid long-poll after the last item waits that long for nothing.
     query: (world) =>
-      someOf([pair('after', fc.constant(world.home.feedCursor)), pair('limit', integerText(1, feedLimits.pageItemsMax)), pair('waitMs', integerText(0, 20))]),
+      someOf([pair('after', fc.constantFrom(...world.home.feedCursors)), pair('limit', integerText(1, feedLimits.pageItemsMax)), pair('waitMs', integerText(0, 20))]),
     queryFields: ['after', 'limit', 'waitMs'],
     expectAccepted: (response) => expectJsonAnswer(response, [200], { items: 'array', nextCursor: 'string' }),
   },
