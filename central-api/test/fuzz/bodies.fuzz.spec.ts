@@ -43,7 +43,7 @@ describe('fuzzing the JSON bodies of every route', () => {
           ...(mutated.mustBeRefused ? { refusedWith: [400, 413] } : {}),
         });
       }),
-      fuzzParameters(500),
+      fuzzParameters(700),
     );
   }, fuzzSpecTimeoutMs());
 
@@ -56,7 +56,7 @@ describe('fuzzing the JSON bodies of every route', () => {
         // A valid body is refused only for what is stored already: a chart another clinic holds (409).
         if (response.status >= 400 && response.status !== 409) throw new Error(`${name} refused a valid body with ${response.status}: ${response.text}`);
       }),
-      fuzzParameters(60),
+      fuzzParameters(80),
     );
   }, fuzzSpecTimeoutMs());
 
@@ -66,7 +66,7 @@ describe('fuzzing the JSON bodies of every route', () => {
       fc.asyncProperty(generated, async ({ route: name, body }) => {
         await sendAndCheck(world, routeRequest(world, bodyRoutes.get(name)!, { json: body }));
       }),
-      fuzzParameters(150),
+      fuzzParameters(200),
     );
   }, fuzzSpecTimeoutMs());
 });

@@ -103,7 +103,7 @@ describe('fuzzing the credentials of every route', () => {
         }
         if (response.status === 401 && response.headers['www-authenticate'] !== 'Bearer') throw new Error('a 401 without "WWW-Authenticate: Bearer"');
       }),
-      fuzzParameters(300),
+      fuzzParameters(400),
     );
   }, fuzzSpecTimeoutMs());
 });

@@ -72,7 +72,7 @@ describe('fuzzing log uploads', () => {
         const stored = await storedLog(dataSource, clinicId);
         if (stored.acknowledgedIndex !== acknowledged) throw new Error(`central acknowledges ${stored.acknowledgedIndex}, the answers said ${acknowledged}`);
       }),
-      fuzzParameters(300),
+      fuzzParameters(400),
     );
 
     const stored = await storedLog(dataSource, clinicId);

@@ -101,7 +101,7 @@ describe('fuzzing the paths, queries and methods of every route', () => {
         const body = route.body === undefined ? {} : { json: fc.sample(route.body(world), { numRuns: 1, seed: 1 })[0] };
         await sendAndCheck(world, routeRequest(world, route, { encodedParams, ...(caller === undefined ? {} : { caller }), ...body }), expectations);
       }),
-      fuzzParameters(300),
+      fuzzParameters(400),
     );
   }, fuzzSpecTimeoutMs());
 
@@ -119,7 +119,7 @@ describe('fuzzing the paths, queries and methods of every route', () => {
           ...(query.mustBeRefused ? { refusedWith: [400, 431] } : {}),
         });
       }),
-      fuzzParameters(250),
+      fuzzParameters(350),
     );
   }, fuzzSpecTimeoutMs());
 
@@ -136,7 +136,7 @@ describe('fuzzing the paths, queries and methods of every route', () => {
         const isTheRoute = route !== undefined && (verb === route.method || (verb === 'HEAD' && route.method === 'GET'));
         await sendAndCheck(world, { method: verb, path, headers: { authorization: `Bearer ${world.api.adminToken}` } }, isTheRoute ? {} : { refusedWith: [404] });
       }),
-      fuzzParameters(150),
+      fuzzParameters(200),
     );
   }, fuzzSpecTimeoutMs());
 });

@@ -97,7 +97,7 @@ describe('fuzzing request bodies that are not JSON', () => {
           ...(raw.mayBeAccepted ? {} : { refusedWith: '4xx' }),
         });
       }),
-      fuzzParameters(250),
+      fuzzParameters(350),
     );
   }, fuzzSpecTimeoutMs());
 });
