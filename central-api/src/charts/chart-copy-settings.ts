@@ -19,10 +19,20 @@ export interface ChartCopySettings {
   /** Requests of one clinic queued for its copy in one process; past it they are refused with 429. */
   readonly queuedPerClinicMax: number;
   /**
-   * After an upload, the copy catches up once the clinic's uploads have paused this long: a leader uploading a
-   * backlog back to back is acknowledged at the speed of storing, and the copy then applies it in one go.
+   * After an upload that left the copy trailing by projectionBatchEntries or more, the copy catches up once the
+   * clinic's uploads have paused this long: a leader uploading a backlog back to back is acknowledged at the
+   * speed of storing, and the copy then applies it in one go.
    */
   readonly projectionQuietMs: number;
+  /**
+   * Entries worth a catch-up of their own. A clinic at its busiest uploads a few dozen entries every ten
+   * seconds; catching its copy up after each would, across thousands of clinics, mostly reload machines the
+   * cache dropped. Smaller lags wait for projectionIdleMs without uploads (or for a read, which always
+   * catches up first): lease fencing and the export to other clinics follow within minutes.
+   */
+  readonly projectionBatchEntries: number;
+  /** A copy trailing by fewer than projectionBatchEntries catches up once its clinic stopped uploading this long. */
+  readonly projectionIdleMs: number;
   /**
    * How far (entries) the copy may trail the acknowledged log before an upload waits for it to catch up. Bounds
    * what a read may have to apply first (about a second at this size) and the work a crash leaves behind.
@@ -44,6 +54,8 @@ export const defaultChartCopySettings: ChartCopySettings = {
   catchUpPageEntries: 5_000,
   queuedPerClinicMax: 64,
   projectionQuietMs: 200,
+  projectionBatchEntries: 500,
+  projectionIdleMs: 60_000,
   projectionLagEntriesMax: 20_000,
   projectionEntriesPerTransactionMax: 10_000,
   storedTailEntriesMax: 50_000,

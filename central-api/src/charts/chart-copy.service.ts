@@ -6,8 +6,9 @@
 // of them (rejected commands, conflicts, stale lease epochs). A crash between the two leaves the copy behind,
 // never wrong: whoever uses it next catches it up. When that is:
 //   - a read: always first, so it answers from the whole acknowledged log;
-//   - an upload: once the clinic's uploads pause (projectionQuietMs), or at once, before answering, when the
-//     copy trails by more than projectionLagEntriesMax entries.
+//   - after uploads: once the clinic's uploads pause (projectionQuietMs) when they left it trailing by a batch
+//     worth applying (projectionBatchEntries), else once the clinic stopped uploading a while
+//     (projectionIdleMs); at once, before answering, when it trails by more than projectionLagEntriesMax.
 // Projections of a clinic take turns on its chart_copies row lock, whichever API processes run them.
 //
 // The machines in memory are a cache (several API processes share one PostgreSQL, each with its own cache).
@@ -39,7 +40,9 @@ export class ChartCopyService implements OnModuleDestroy {
   private readonly logger = new Logger(ChartCopyService.name);
   private readonly cache: ChartMachineCache;
   private readonly turns: KeyedMutex;
+  /** Catch-ups owed for a batch of entries (projectionQuietMs), and for a small lag when idle (projectionIdleMs). */
   private readonly quietTimers: QuietTimers;
+  private readonly idleTimers: QuietTimers;
   private readonly storedTails: StoredTails;
 
   constructor(
@@ -54,11 +57,12 @@ export class ChartCopyService implements OnModuleDestroy {
     this.turns = new KeyedMutex(settings.queuedPerClinicMax);
     this.storedTails = new StoredTails(settings.storedTailEntriesMax);
     this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.projectInBackground(clinicId));
+    this.idleTimers = new QuietTimers(settings.projectionIdleMs, (clinicId) => this.projectInBackground(clinicId));
   }
 
   /** Background catch-ups finish (or are cancelled) before the database closes. */
   async onModuleDestroy(): Promise<void> {
-    await this.quietTimers.close();
+    await Promise.all([this.quietTimers.close(), this.idleTimers.close()]);
   }
 
   /**
@@ -86,6 +90,7 @@ export class ChartCopyService implements OnModuleDestroy {
   /** An upload of the clinic starts in this process: the copy does not catch up in the background meanwhile. */
   uploadStarted(clinicId: string): void {
     this.quietTimers.begin(clinicId);
+    this.idleTimers.begin(clinicId);
   }
 
   /**
@@ -97,13 +102,16 @@ export class ChartCopyService implements OnModuleDestroy {
   async uploadEnded(clinicId: string, committed: { readonly acknowledgedIndex: number; readonly stored: readonly StoredEntry[] } | undefined): Promise<void> {
     const acknowledgedIndex = committed?.acknowledgedIndex;
     if (committed !== undefined) this.storedTails.append(clinicId, committed.stored);
-    let trailing = false;
+    let lag = 0;
     try {
-      trailing = acknowledgedIndex !== undefined && acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex > this.settings.projectionLagEntriesMax;
+      if (acknowledgedIndex !== undefined) lag = acknowledgedIndex - (await this.copies.position(undefined, clinicId)).appliedIndex;
     } catch (error) {
       this.logger.warn(`could not tell how far the chart copy of clinic ${clinicId} trails: ${String(error)}`);
     }
-    this.quietTimers.end(clinicId, acknowledgedIndex !== undefined && !trailing);
+    const trailing = lag > this.settings.projectionLagEntriesMax;
+    const batchDue = lag >= this.settings.projectionBatchEntries;
+    this.quietTimers.end(clinicId, batchDue && !trailing);
+    this.idleTimers.end(clinicId, lag > 0 && !batchDue);
     if (trailing) await this.projectInBackground(clinicId);
   }
 

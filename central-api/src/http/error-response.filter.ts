@@ -1,5 +1,7 @@
 // Every error leaves as JSON `{ statusCode, error, message }` (plus any fields a route adds, such as the
-// expected index of a refused batch). Failures that are not HTTP errors are logged and become a bare 500.
+// expected index of a refused batch). A process out of database connections answers 503 with Retry-After (the
+// client's retry is right, and nothing was stored); other failures that are not HTTP errors are logged and
+// become a bare 500.
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
@@ -17,6 +19,14 @@ export class ErrorResponseFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (isConnectionWaitTimeout(exception)) {
+      if (response.headersSent) return;
+      response.setHeader('Retry-After', String(overloadRetryAfterSeconds));
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: reasonPhrase(503), message: 'The server is busy: no database connection came free in time. Nothing was stored; retry shortly',
+      } satisfies ErrorResponseBody);
+      return;
+    }
     const body = exception instanceof HttpException ? httpErrorBody(exception) : this.unexpectedErrorBody(exception);
     if (response.headersSent) return; // a streamed response failed midway: nothing more can be said
     response.status(body.statusCode).json(body);
@@ -26,6 +36,17 @@ export class ErrorResponseFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: reasonPhrase(500), message: 'Internal server error' };
   }
+}
+
+/** What a client told the server is busy should wait before trying again. */
+const overloadRetryAfterSeconds = 1;
+
+/**
+ * pg's pool gives up on a request that waited databaseLimits.connectionWaitMs for a connection with this
+ * error: every connection was busy (the process is overloaded), and the request's work never started.
+ */
+function isConnectionWaitTimeout(exception: unknown): boolean {
+  return exception instanceof Error && exception.message === 'timeout exceeded when trying to connect';
 }
 
 function httpErrorBody(exception: HttpException): ErrorResponseBody {

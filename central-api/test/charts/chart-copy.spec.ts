@@ -26,8 +26,8 @@ interface Process {
   close(): Promise<void>;
 }
 
-/** Projections only when a read asks (the quiet timer never fires within a spec, no lag is too long). */
-const readsOnly = { projectionQuietMs: 600_000, projectionLagEntriesMax: 1_000_000 };
+/** Projections only when a read asks (the quiet and idle timers never fire within a spec, no lag is too long). */
+const readsOnly = { projectionQuietMs: 600_000, projectionIdleMs: 600_000, projectionLagEntriesMax: 1_000_000 };
 const smallSettings: ChartCopySettings = {
   ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntries: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
   projectionEntriesPerTransactionMax: 100,
@@ -185,11 +185,12 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ appliedIndex: 60, stateHash: hashOf(clinicId, log), outcomes: 1 }));
   });
 
-  it('acknowledges without applying, and catches up once the clinic\'s uploads pause', async () => {
+  it('acknowledges without applying, and catches up once the uploads pause after a batch, or go idle after less', async () => {
     const waiting = await startProcess();
-    const pausing = await startProcess({ ...smallSettings, projectionQuietMs: 20 });
+    const pausing = await startProcess({ ...smallSettings, projectionQuietMs: 20, projectionBatchEntries: 30 });
+    const idle = await startProcess({ ...smallSettings, projectionBatchEntries: 1_000, projectionIdleMs: 50 });
     const log = entries(40, 5);
-    for (const apiProcess of [waiting, pausing]) {
+    for (const apiProcess of [waiting, pausing, idle]) {
       const { clinicId, deviceId } = await clinicWithDevice(apiProcess);
       await uploadAll(apiProcess, clinicId, deviceId, log, 20);
       if (apiProcess === waiting) {
