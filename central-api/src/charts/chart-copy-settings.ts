@@ -6,12 +6,15 @@ export interface ChartCopySettings {
    */
   readonly clinicsCachedMax: number;
   /**
-   * Entries applied between two stored snapshots of a clinic's copy. A snapshot is the state machine's own
-   * encoding, about 90 MB at 50,000 patients and a second or two to encode, so it is taken rarely: a process
-   * that meets the clinic cold replays at most this many entries after restoring the latest one (about 30,000
-   * entries a second), while a busy clinic (2,000 entries a day) writes one every few weeks.
+   * Entries applied between two stored snapshots of a clinic's copy: one per patient of the clinic, within
+   * these bounds. A snapshot costs about what its patients do to encode and to restore (about 90 MB and a second
+   * or two at 50,000 patients), a replay about 35 µs an entry; one entry per patient keeps the two in balance,
+   * so a process meeting a clinic cold (thousands of clinics share one process's cache) restores the latest
+   * snapshot and replays no more than it took to restore it. A small clinic is snapshotted every thousand
+   * entries (kilobytes), a clinic of 50,000 patients every 50,000.
    */
-  readonly snapshotIntervalEntries: number;
+  readonly snapshotIntervalEntriesMin: number;
+  readonly snapshotIntervalEntriesMax: number;
   /** Snapshots kept per clinic (the newest); older ones are deleted when a new one is stored. */
   readonly snapshotsKeptPerClinic: number;
   /** Stored entries read per query while a copy catches up, so a long replay never loads the whole log at once. */
@@ -34,6 +37,11 @@ export interface ChartCopySettings {
   /** A copy trailing by fewer than projectionBatchEntries catches up once its clinic stopped uploading this long. */
   readonly projectionIdleMs: number;
   /**
+   * The share of a process's time the background catch-ups may take (they run one at a time and rest between):
+   * the requests come first. At 2,000 clinics' peak the requests alone take about 0.6 of a core.
+   */
+  readonly backgroundProjectionShareMax: number;
+  /**
    * How far (entries) the copy may trail the acknowledged log before an upload waits for it to catch up. Bounds
    * what a read may have to apply first (about a second at this size) and the work a crash leaves behind.
    */
@@ -49,13 +57,15 @@ export interface ChartCopySettings {
 
 export const defaultChartCopySettings: ChartCopySettings = {
   clinicsCachedMax: 64,
-  snapshotIntervalEntries: 50_000,
+  snapshotIntervalEntriesMin: 1_000,
+  snapshotIntervalEntriesMax: 50_000,
   snapshotsKeptPerClinic: 2,
   catchUpPageEntries: 5_000,
   queuedPerClinicMax: 64,
   projectionQuietMs: 200,
-  projectionBatchEntries: 500,
+  projectionBatchEntries: 1_000,
   projectionIdleMs: 60_000,
+  backgroundProjectionShareMax: 0.25,
   projectionLagEntriesMax: 20_000,
   projectionEntriesPerTransactionMax: 10_000,
   storedTailEntriesMax: 50_000,

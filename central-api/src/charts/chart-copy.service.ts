@@ -30,6 +30,7 @@ import { type ChartCopySettings, chartCopySettingsToken } from './chart-copy-set
 import { type CachedCopy, ChartMachineCache } from './chart-machine-cache.js';
 import { KeyedMutex, QueueFullError } from './keyed-mutex.js';
 import { QuietTimers } from './quiet-timers.js';
+import { SerialQueue } from './serial-queue.js';
 import { StoredTails } from './stored-tails.js';
 
 /** What a copy answers a query with: the machine as of `appliedIndex` of the clinic's committed log. */
@@ -43,6 +44,8 @@ export class ChartCopyService implements OnModuleDestroy {
   /** Catch-ups owed for a batch of entries (projectionQuietMs), and for a small lag when idle (projectionIdleMs). */
   private readonly quietTimers: QuietTimers;
   private readonly idleTimers: QuietTimers;
+  /** Catch-ups the timers start run one at a time, so they never crowd out the requests. */
+  private readonly backgroundProjections: SerialQueue;
   private readonly storedTails: StoredTails;
 
   constructor(
@@ -56,8 +59,9 @@ export class ChartCopyService implements OnModuleDestroy {
     this.cache = new ChartMachineCache(settings.clinicsCachedMax);
     this.turns = new KeyedMutex(settings.queuedPerClinicMax);
     this.storedTails = new StoredTails(settings.storedTailEntriesMax);
-    this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.projectInBackground(clinicId));
-    this.idleTimers = new QuietTimers(settings.projectionIdleMs, (clinicId) => this.projectInBackground(clinicId));
+    this.backgroundProjections = new SerialQueue((clinicId) => this.projectInBackground(clinicId), settings.backgroundProjectionShareMax);
+    this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.backgroundProjections.enqueue(clinicId));
+    this.idleTimers = new QuietTimers(settings.projectionIdleMs, (clinicId) => this.backgroundProjections.enqueue(clinicId));
   }
 
   /** Background catch-ups finish (or are cancelled) before the database closes. */
@@ -163,7 +167,9 @@ export class ChartCopyService implements OnModuleDestroy {
   /** Saves what the entries past `position.appliedIndex` brought, the new progress, and a snapshot when due. */
   private async record(manager: EntityManager, clinicId: string, copy: CachedCopy, position: ProjectionPosition, notes: FeedNotes): Promise<void> {
     let snapshotIndex = position.snapshotIndex;
-    if (copy.appliedIndex - snapshotIndex >= this.settings.snapshotIntervalEntries) {
+    const counts = copy.machine.counts();
+    const { snapshotIntervalEntriesMin, snapshotIntervalEntriesMax } = this.settings;
+    if (copy.appliedIndex - snapshotIndex >= Math.min(snapshotIntervalEntriesMax, Math.max(snapshotIntervalEntriesMin, counts.patients))) {
       const bytes = copy.machine.snapshot();
       const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       await this.copies.saveSnapshot(manager, clinicId, { logIndex: copy.appliedIndex, stateHash: copy.machine.stateHash(), data }, this.settings.snapshotsKeptPerClinic);
@@ -172,7 +178,6 @@ export class ChartCopyService implements OnModuleDestroy {
     await this.copies.recordOutcomes(manager, clinicId, notes.outcomes);
     const fenced = await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites);
     await this.chartChanges.exportWrites(manager, clinicId, notes.chartWrites, new Set(fenced.map((write) => write.logIndex)));
-    const counts = copy.machine.counts();
     await this.copies.saveProgress(manager, clinicId, {
       appliedIndex: copy.appliedIndex,
       stateHash: copy.machine.stateHash(),

@@ -29,7 +29,7 @@ interface Process {
 /** Projections only when a read asks (the quiet and idle timers never fire within a spec, no lag is too long). */
 const readsOnly = { projectionQuietMs: 600_000, projectionIdleMs: 600_000, projectionLagEntriesMax: 1_000_000 };
 const smallSettings: ChartCopySettings = {
-  ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntries: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
+  ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntriesMin: 100, snapshotIntervalEntriesMax: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
   projectionEntriesPerTransactionMax: 100,
 };
 
