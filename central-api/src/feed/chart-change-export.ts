@@ -4,11 +4,17 @@
 // the step, so an export happens exactly when the copy moves past the entry (a projection that does not commit
 // exports nothing, and its retry exports again under the same subject ids: nothing twice). It:
 //   1. records that the writing clinic holds each patient it wrote to (patient_horizons);
-//   2. for each write worth importing elsewhere, appends a 'chartChange' item to the feed of every other
-//      clinic holding that patient, in log order.
+//   2. for each patient the clinic did not hold before, appends to its feed what other clinics wrote to that
+//      chart before (the history, from patient_writes), in each writer's log order;
+//   3. records each write worth importing elsewhere (patient_writes), and appends a 'chartChange' item to the
+//      feed of every other clinic holding that patient, in log order.
+// Steps 1-3 of every projection take a transaction-scoped advisory lock per patient they touch (in one order),
+// so a clinic starting to hold a patient and another clinic writing to that chart at the same moment cannot
+// miss each other: whichever commits second sees the other's rows.
 // Not exported: entries imported from central's feed (their clientId is the feed's: they came from here, and
 // sending them on would echo between clinics), writes fenced as made under a stale lease epoch, and commands
 // that only make sense in the clinic that wrote them (see exportedCommandTypes).
+import { decode } from '@msgpack/msgpack';
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -23,6 +29,15 @@ export interface ChartWrite {
   /** The decoded envelope as stored in the clinic's log. */
   readonly envelope: Record<string, unknown>;
 }
+
+/** The first key of the advisory locks taken per patient (the second is the patient id's hash). */
+const patientLockSpace = 0x63686172; // 'char'
+
+/**
+ * A patient's history sent at once when a clinic starts holding them, at most: years of a chronic patient's
+ * care fit; a chart beyond it is a clinic's pre-cache to page through the charts API.
+ */
+export const historyEntriesPerPatientMax = 5_000;
 
 /**
  * What another clinic imports: the patient's clinical record. Left out: registerPatient (a clinic that holds
@@ -43,12 +58,20 @@ export class ChartChangeExport {
   /** `fencedLogIndexes`: this step's writes found stale, which never leave their clinic. */
   async exportWrites(manager: EntityManager, originClinicId: string, writes: readonly ChartWrite[], fencedLogIndexes: ReadonlySet<number>): Promise<void> {
     if (writes.length === 0) return;
-    await manager.query(
-      'INSERT INTO patient_horizons (clinic_id, patient_id) SELECT $1, patient_id FROM unnest($2::uuid[]) AS patient_id ON CONFLICT DO NOTHING',
-      [originClinicId, [...new Set(writes.map((write) => write.patientId))]],
+    // Locked in the order given: sorted here, the same in every transaction, so two never wait on each other.
+    const patientIds = [...new Set(writes.map((write) => write.patientId))].sort();
+    await manager.query('SELECT pg_advisory_xact_lock($1::int, hashtext(patient_id)) FROM unnest($2::text[]) AS patient_id', [patientLockSpace, patientIds]);
+    const newlyHeld: { patient_id: string }[] = await manager.query(
+      'INSERT INTO patient_horizons (clinic_id, patient_id) SELECT $1, patient_id FROM unnest($2::uuid[]) AS patient_id ON CONFLICT DO NOTHING RETURNING patient_id',
+      [originClinicId, patientIds],
     );
+    for (const { patient_id: patientId } of newlyHeld) await this.sendHistory(manager, originClinicId, patientId);
     const exported = writes.filter((write) => !fencedLogIndexes.has(write.logIndex) && isExported(write.envelope));
     if (exported.length === 0) return;
+    await manager.query(
+      'INSERT INTO patient_writes (patient_id, clinic_id, log_index) SELECT patient_id, $1, log_index FROM unnest($2::uuid[], $3::bigint[]) AS write (patient_id, log_index) ON CONFLICT DO NOTHING',
+      [originClinicId, exported.map((write) => write.patientId), exported.map((write) => write.logIndex)],
+    );
     const holders: { clinic_id: string; patient_id: string }[] = await manager.query(
       'SELECT clinic_id, patient_id FROM patient_horizons WHERE patient_id = ANY($2::uuid[]) AND clinic_id <> $1 ORDER BY clinic_id, patient_id',
       [originClinicId, [...new Set(exported.map((write) => write.patientId))]],
@@ -63,13 +86,32 @@ export class ChartChangeExport {
     for (const [clinicId, patients] of patientsByClinic) {
       for (const write of exported) {
         if (!patients.has(write.patientId)) continue;
-        const outcome = await this.feed.appendWithin(manager, clinicId, 'chartChange', exportSubjectId(originClinicId, write.logIndex),
-          chartChangeEnvelope(write.envelope as { recordedAt: unknown; author: unknown; command: Record<string, unknown> }, originClinicId));
-        if (outcome.kind === 'invalid' || outcome.kind === 'subject-conflict') {
-          // Accepted by the writing clinic's own machine, so this is a bug in the export: seen, never fatal.
-          this.logger.error(`Entry ${originClinicId}@${write.logIndex} not exported to ${clinicId}: ${outcome.kind === 'invalid' ? outcome.error.message : 'its subject holds another command'}`);
-        }
+        await this.send(manager, clinicId, originClinicId, write.logIndex, write.envelope);
       }
+    }
+  }
+
+  /** What other clinics wrote to `patientId`'s chart before `clinicId` held it, in each writer's log order. */
+  private async sendHistory(manager: EntityManager, clinicId: string, patientId: string): Promise<void> {
+    const history: { clinic_id: string; log_index: string; data: Buffer }[] = await manager.query(
+      `SELECT w.clinic_id, w.log_index, e.data FROM patient_writes w
+       JOIN log_entries e ON e.clinic_id = w.clinic_id AND e.log_index = w.log_index
+       WHERE w.patient_id = $1 AND w.clinic_id <> $2 AND NOT e.fenced
+       ORDER BY w.clinic_id, w.log_index LIMIT $3`,
+      [patientId, clinicId, historyEntriesPerPatientMax],
+    );
+    for (const row of history) {
+      const envelope = decode(row.data) as Record<string, unknown>;
+      await this.send(manager, clinicId, row.clinic_id, Number(row.log_index), envelope);
+    }
+  }
+
+  private async send(manager: EntityManager, clinicId: string, originClinicId: string, logIndex: number, envelope: Record<string, unknown>): Promise<void> {
+    const outcome = await this.feed.appendWithin(manager, clinicId, 'chartChange', exportSubjectId(originClinicId, logIndex),
+      chartChangeEnvelope(envelope as { recordedAt: unknown; author: unknown; command: Record<string, unknown> }, originClinicId));
+    if (outcome.kind === 'invalid' || outcome.kind === 'subject-conflict') {
+      // Accepted by the writing clinic's own machine, so this is a bug in the export: seen, never fatal.
+      this.logger.error(`Entry ${originClinicId}@${logIndex} not exported to ${clinicId}: ${outcome.kind === 'invalid' ? outcome.error.message : 'its subject holds another command'}`);
     }
   }
 }

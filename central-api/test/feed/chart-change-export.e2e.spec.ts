@@ -63,7 +63,7 @@ describe('chart changes exported to the other clinics holding a patient', () => 
     await database.drop();
   });
 
-  it('sends a clinic what another wrote to a patient it holds, from when it holds them, and nothing back', async () => {
+  it('sends a clinic what another wrote to a patient it holds, the history first, and nothing back', async () => {
     const kisoro = new ClinicLog(await clinicWithDevice(api, 'Kisoro'), 'kisoro-tablet');
     const rubanda = new ClinicLog(await clinicWithDevice(api, 'Rubanda'), 'rubanda-tablet');
     const kanungu = await clinicWithDevice(api, 'Kanungu');
@@ -85,13 +85,14 @@ describe('chart changes exported to the other clinics holding a patient', () => 
     await kisoro.write(api, allergy, { type: 'openVisit', visitId, patientId, reason: 'fever', station: 'triage' }, { type: 'moveVisit', visitId, fromStation: 'triage', toStation: 'clinician' });
 
     const exported = await changes(rubanda.clinic);
-    expect(commandTypes(exported)).toEqual(['recordAllergy', 'openVisit', 'moveVisit']);
-    const first = exported[0]!.payload as Record<string, unknown>;
-    expect(first).toEqual({
-      clientId: 'central-feed', sequence: 2, recordedAt: 1_790_000_000_003,
+    // The note written before Rubanda held her came as her history, as soon as Rubanda's import made it hold her.
+    expect(commandTypes(exported)).toEqual(['addNote', 'recordAllergy', 'openVisit', 'moveVisit']);
+    expect((exported[0]!.payload as { command: { text: string } }).command.text).toBe('Before Rubanda knew her.');
+    expect(exported[1]!.payload).toEqual({
+      clientId: 'central-feed', sequence: 3, recordedAt: 1_790_000_000_003,
       author: { deviceId: 'kisoro-tablet', userName: 'Nurse Achieng', role: 'nurse' }, command: allergy,
     });
-    expect((exported[1]!.payload as { command: unknown }).command).withContext("the visit is marked as Kisoro's")
+    expect((exported[2]!.payload as { command: unknown }).command).withContext("the visit is marked as Kisoro's")
       .toEqual({ type: 'openVisit', visitId, patientId, reason: 'fever', station: 'triage', clinicId: kisoro.clinic.clinicId });
     expect(await changes(kanungu)).withContext('a clinic that does not hold her gets nothing').toEqual([]);
 
@@ -99,8 +100,9 @@ describe('chart changes exported to the other clinics holding a patient', () => 
     await rubanda.import(api, exported);
     const chart = await call(api.baseUrl, 'GET', `/api/clinics/${rubanda.clinic.clinicId}/patients/${patientId}`, { token: rubanda.clinic.credential });
     expect(chart.status).toBe(200);
-    const shown = chart.body as { allergies: { substance: string }[]; visits: { visitId: string; atClinicId: string | null; station: string }[] };
+    const shown = chart.body as { allergies: { substance: string }[]; notes: { text: string }[]; visits: { visitId: string; atClinicId: string | null; station: string }[] };
     expect(shown.allergies.map((entry) => entry.substance)).toEqual(['Penicillin']);
+    expect(shown.notes.map((entry) => entry.text)).toEqual(['Before Rubanda knew her.']);
     expect(shown.visits).toEqual([jasmine.objectContaining({ visitId, atClinicId: kisoro.clinic.clinicId, station: 'clinician' })]);
     expect(await changes(kisoro.clinic)).withContext('imports are not echoed back').toEqual([]);
 
