@@ -5,4 +5,9 @@ export const opsLimits = {
   /** Lease fencing conflicts one listing returns at most (newest first), and by default. */
   fencingConflictsListedMax: 1000,
   fencingConflictsListedDefault: 100,
+  /** Divergences one listing returns at most (newest first), and by default. */
+  divergencesListedMax: 1000,
+  divergencesListedDefault: 100,
+  /** Characters of the note ops leave when they resolve a divergence or a fencing conflict. */
+  resolutionCharactersMax: 2000,
 };

@@ -2,7 +2,8 @@
 import { safeIntegerFrom } from '../sync/database-numbers.js';
 import type { FencingConflictResponse } from './dto/fencing-conflicts.response.js';
 import type { OpsClinicResponse, OpsDeviceResponse } from './dto/ops-clinic.response.js';
-import type { ClinicOpsRow, DeviceOpsRow, FencingConflictRow } from './ops.repository.js';
+import type { DivergenceResponse } from './dto/divergences.response.js';
+import type { ClinicOpsRow, DeviceOpsRow, DivergenceRow, FencingConflictRow } from './ops.repository.js';
 
 export function toOpsClinicResponse(row: ClinicOpsRow, devices: readonly DeviceOpsRow[]): OpsClinicResponse {
   const acknowledgedIndex = row.acknowledged_index === null ? 0 : safeIntegerFrom(row.acknowledged_index);
@@ -35,6 +36,7 @@ function toOpsDevice(device: DeviceOpsRow): OpsDeviceResponse {
 
 export function toFencingConflictResponse(row: FencingConflictRow): FencingConflictResponse {
   return {
+    id: row.id,
     clinicId: row.clinic_id,
     logIndex: safeIntegerFrom(row.log_index),
     patientId: row.patient_id,
@@ -43,5 +45,24 @@ export function toFencingConflictResponse(row: FencingConflictRow): FencingConfl
     currentHolderClinicId: row.current_holder_clinic_id,
     recordedAt: row.recorded_at.toISOString(),
     resolvedAt: row.resolved_at?.toISOString() ?? null,
+    resolution: row.resolution,
+  };
+}
+
+export function toDivergenceResponse(row: DivergenceRow): DivergenceResponse {
+  return {
+    id: row.id,
+    clinicId: row.clinic_id,
+    logIndex: safeIntegerFrom(row.log_index),
+    storedTerm: safeIntegerFrom(row.stored_term),
+    storedKind: row.stored_kind,
+    receivedTerm: safeIntegerFrom(row.received_term),
+    receivedKind: row.received_kind,
+    deviceId: row.device_id,
+    occurrences: row.occurrences,
+    firstSeenAt: row.first_seen_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
+    resolution: row.resolution,
   };
 }

@@ -27,6 +27,7 @@ export interface ClinicOpsRow {
 }
 
 export interface FencingConflictRow {
+  readonly id: string;
   readonly clinic_id: string;
   readonly log_index: string;
   readonly patient_id: string;
@@ -35,7 +36,30 @@ export interface FencingConflictRow {
   readonly current_holder_clinic_id: string;
   readonly recorded_at: Date;
   readonly resolved_at: Date | null;
+  readonly resolution: string | null;
 }
+
+export interface DivergenceRow {
+  readonly id: string;
+  readonly clinic_id: string;
+  readonly log_index: string;
+  readonly stored_term: string;
+  readonly stored_kind: string;
+  readonly received_term: string;
+  readonly received_kind: string;
+  readonly device_id: string | null;
+  readonly occurrences: number;
+  readonly first_seen_at: Date;
+  readonly last_seen_at: Date;
+  readonly resolved_at: Date | null;
+  readonly resolution: string | null;
+}
+
+/** What resolving one found: the row as resolved now, the row resolved before (unchanged), or nothing. */
+export type ResolveOutcome<Row> = { readonly kind: 'resolved'; readonly row: Row } | { readonly kind: 'already-resolved'; readonly row: Row } | { readonly kind: 'not-found' };
+
+const fencingConflictColumns = 'id, clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id, recorded_at, resolved_at, resolution';
+const divergenceColumns = 'id, clinic_id, log_index, stored_term, stored_kind, received_term, received_kind, device_id, occurrences, first_seen_at, last_seen_at, resolved_at, resolution';
 
 export interface DeviceOpsRow {
   readonly id: string;
@@ -71,11 +95,42 @@ export class OpsRepository {
   /** Lease fencing conflicts, newest first, of one clinic or all, at most `limit`. */
   listFencingConflicts(clinicId: string | undefined, limit: number): Promise<FencingConflictRow[]> {
     return this.dataSource.query(
-      `SELECT clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id, recorded_at, resolved_at
+      `SELECT ${fencingConflictColumns}
        FROM lease_fencing_conflicts WHERE $1::uuid IS NULL OR clinic_id = $1
        ORDER BY recorded_at DESC, id DESC LIMIT $2`,
       [clinicId ?? null, limit],
     );
+  }
+
+  /** Divergences, newest first, of one clinic or all, only open ones if asked, at most `limit`. */
+  listDivergences(clinicId: string | undefined, openOnly: boolean, limit: number): Promise<DivergenceRow[]> {
+    return this.dataSource.query(
+      `SELECT ${divergenceColumns}
+       FROM log_divergences WHERE ($1::uuid IS NULL OR clinic_id = $1) AND (NOT $2 OR resolved_at IS NULL)
+       ORDER BY last_seen_at DESC, id DESC LIMIT $3`,
+      [clinicId ?? null, openOnly, limit],
+    );
+  }
+
+  resolveFencingConflict(id: string, resolution: string): Promise<ResolveOutcome<FencingConflictRow>> {
+    return this.resolve<FencingConflictRow>('lease_fencing_conflicts', fencingConflictColumns, id, resolution);
+  }
+
+  resolveDivergence(id: string, resolution: string): Promise<ResolveOutcome<DivergenceRow>> {
+    return this.resolve<DivergenceRow>('log_divergences', divergenceColumns, id, resolution);
+  }
+
+  /** Resolves an open row; a resolved one keeps its first resolution (ops may not silently rewrite history). */
+  private async resolve<Row>(table: string, columns: string, id: string, resolution: string): Promise<ResolveOutcome<Row>> {
+    // In a WITH: TypeORM answers a bare UPDATE ... RETURNING as [rows, count], a SELECT as rows.
+    const resolved: Row[] = await this.dataSource.query(
+      `WITH resolved AS (UPDATE ${table} SET resolved_at = now(), resolution = $2 WHERE id = $1 AND resolved_at IS NULL RETURNING ${columns})
+       SELECT * FROM resolved`,
+      [id, resolution],
+    );
+    if (resolved[0] !== undefined) return { kind: 'resolved', row: resolved[0] };
+    const existing: Row[] = await this.dataSource.query(`SELECT ${columns} FROM ${table} WHERE id = $1`, [id]);
+    return existing[0] === undefined ? { kind: 'not-found' } : { kind: 'already-resolved', row: existing[0] };
   }
 
   /** The devices of the given clinics, oldest enrollment first. */

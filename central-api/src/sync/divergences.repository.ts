@@ -14,7 +14,9 @@ export class DivergencesRepository {
          (clinic_id, log_index, stored_term, stored_kind, stored_digest, received_term, received_kind, received_digest, device_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (clinic_id, log_index, received_term, received_digest)
-       DO UPDATE SET occurrences = log_divergences.occurrences + 1, last_seen_at = now(), device_id = EXCLUDED.device_id`,
+       DO UPDATE SET occurrences = log_divergences.occurrences + 1, last_seen_at = now(), device_id = EXCLUDED.device_id,
+         -- A divergence ops resolved that comes back is open again: whatever they did did not stop it.
+         resolved_at = NULL, resolution = NULL`,
       [clinicId, received.index, stored.term, stored.kind, payloadDigest(stored), received.term, received.kind, payloadDigest(received), deviceId],
     );
   }

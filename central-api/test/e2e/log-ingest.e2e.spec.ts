@@ -149,6 +149,19 @@ describe('log ingest over HTTP', () => {
       { log_index: 8, stored_term: 1, received_term: 2, occurrences: 1, device_id: deviceId, resolved_at: null, differs: false },
     ]);
     expect(await caughtUpLog(api, clinicId)).toEqual({ ...before, divergences: 2 });
+
+    // Ops list the open ones, resolve one; when the same entry is uploaded again it is open again.
+    const listed = await call(api.baseUrl, 'GET', `/api/ops/divergences?clinicId=${clinicId}&open=true`, { token: api.adminToken });
+    const open = (listed.body as { divergences: { id: string; logIndex: number; occurrences: number; deviceId: string }[] }).divergences;
+    expect(open.map((divergence) => divergence.logIndex).sort()).toEqual([7, 8]);
+    const seven = open.find((divergence) => divergence.logIndex === 7)!;
+    expect(seven).toEqual(jasmine.objectContaining({ occurrences: 2, deviceId, resolvedAt: null, resolution: null }));
+    const resolved = await call(api.baseUrl, 'POST', `/api/ops/divergences/${seven.id}/resolve`, { token: api.adminToken, json: { resolution: 'Tablet 2 restored from central.' } });
+    expect(resolved.status).toBe(200);
+    const openNow = async () => ((await call(api.baseUrl, 'GET', `/api/ops/divergences?clinicId=${clinicId}&open=true`, { token: api.adminToken })).body as { divergences: { logIndex: number }[] }).divergences;
+    expect((await openNow()).map((divergence) => divergence.logIndex)).toEqual([8]);
+    await uploadLog(api, clinicId, credential, body);
+    expect((await openNow()).map((divergence) => divergence.logIndex).sort()).withContext('it came back').toEqual([7, 8]);
   });
 
   it(`refuses an oversize batch with 413 and a message naming the limit, storing nothing`, async () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { searchQueryLengthMax, searchResultsMax } from '../../../leader-worker/src/chart/limits.js';
 import { feedLimits } from '../../src/feed/feed-limits.js';
 import { leaseLimits } from '../../src/leases/lease-settings.js';
+import { opsLimits } from '../../src/ops/ops-limits.js';
 import type { FuzzWorld } from './fuzz-world.js';
 import type { FuzzResponse } from './http-exchange.js';
 import { type AnswerFields, expectJsonAnswer } from './answer-checks.js';
@@ -27,6 +28,8 @@ export interface RouteCase {
   readonly queryFields?: readonly string[];
   /** Throws unless the answer to an accepted request has the route's shape. */
   readonly expectAccepted: (response: FuzzResponse) => void;
+  /** Statuses a valid body may still get for what is stored (default: 409, a chart another clinic holds). */
+  readonly validRefusedWith?: readonly number[];
 }
 
 const uuid = fc.uuid({ version: 4 });
@@ -194,6 +197,43 @@ export const routes: readonly RouteCase[] = [
     template: '/api/ops/clinics',
     access: ['admin'],
     expectAccepted: (response) => expectJsonAnswer(response, [200], { clinics: 'array' }),
+  },
+  {
+    method: 'GET',
+    template: '/api/ops/fencing-conflicts',
+    access: ['admin'],
+    query: (world) => someOf([pair('clinicId', fc.constant(world.home.clinicId)), pair('limit', integerText(1, opsLimits.fencingConflictsListedMax))]),
+    queryFields: ['clinicId', 'limit'],
+    expectAccepted: (response) => expectJsonAnswer(response, [200], { conflicts: 'array' }),
+  },
+  {
+    method: 'GET',
+    template: '/api/ops/divergences',
+    access: ['admin'],
+    query: (world) => someOf([pair('clinicId', fc.constant(world.home.clinicId)), pair('open', fc.constantFrom('true', 'false')), pair('limit', integerText(1, opsLimits.divergencesListedMax))]),
+    queryFields: ['clinicId', 'open', 'limit'],
+    expectAccepted: (response) => expectJsonAnswer(response, [200], { divergences: 'array' }),
+  },
+  // The world holds no divergence nor fencing conflict: a valid resolve finds none (404); the fuzz is of its input.
+  {
+    method: 'POST',
+    template: '/api/ops/divergences/:divergenceId/resolve',
+    access: ['admin'],
+    params: () => ({ divergenceId: '1' }),
+    body: () => fc.record({ resolution: fc.constantFrom('Tablet restored from central.', 'Reviewed with the clinic.\nNo action.') }),
+    bodyFields: ['resolution'],
+    expectAccepted: (response) => expectJsonAnswer(response, [200], { id: 'string', resolvedAt: 'date-time', resolution: 'string' }),
+    validRefusedWith: [404, 409],
+  },
+  {
+    method: 'POST',
+    template: '/api/ops/fencing-conflicts/:conflictId/resolve',
+    access: ['admin'],
+    params: () => ({ conflictId: '1' }),
+    body: () => fc.record({ resolution: fc.constantFrom('Note re-entered at the holding clinic.') }),
+    bodyFields: ['resolution'],
+    expectAccepted: (response) => expectJsonAnswer(response, [200], { id: 'string', resolvedAt: 'date-time', resolution: 'string' }),
+    validRefusedWith: [404, 409],
   },
   {
     method: 'GET',

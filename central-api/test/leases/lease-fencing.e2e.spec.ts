@@ -115,9 +115,10 @@ describe('lease fencing at ingest', () => {
     expect(stored).withContext('stored, applied, equal to the devices').toEqual({
       entries: 6, lastIndex: 6, acknowledgedIndex: 6, appliedIndex: 6, stateHash: a.deviceHash(), outcomes: 0, divergences: 0,
     });
+    const [conflict] = await fencingConflicts(a.clinic);
     expect(await fencingConflicts(a.clinic)).toEqual([{
-      clinicId: a.clinic.clinicId, logIndex: 5, patientId, writtenEpoch: 1, currentEpoch: 2, currentHolderClinicId: b.clinic.clinicId,
-      recordedAt: jasmine.stringMatching(/^\d{4}-\d\d-\d\dT/), resolvedAt: null,
+      id: jasmine.stringMatching(/^\d+$/), clinicId: a.clinic.clinicId, logIndex: 5, patientId, writtenEpoch: 1, currentEpoch: 2,
+      currentHolderClinicId: b.clinic.clinicId, recordedAt: jasmine.stringMatching(/^\d{4}-\d\d-\d\dT/), resolvedAt: null, resolution: null,
     }]);
     expect(await fencedIndexes(a.clinic)).withContext('never exported to other clinics').toEqual([5]);
     expect(await leaseRows()).withContext('the leases are untouched').toEqual(leasesBefore);
@@ -131,6 +132,21 @@ describe('lease fencing at ingest', () => {
     const listed = (ops.body as { clinics: OpsClinicResponse[] }).clinics;
     expect(listed.find((clinic) => clinic.id === a.clinic.clinicId)).toEqual(jasmine.objectContaining({ fencingConflicts: 1, openConflicts: 0, chartAppliedIndex: 6 }));
     expect(listed.find((clinic) => clinic.id === b.clinic.clinicId)).toEqual(jasmine.objectContaining({ fencingConflicts: 0 }));
+
+    // Ops review it with both clinics and resolve it; the first resolution stays.
+    const resolvePath = `/api/ops/fencing-conflicts/${conflict!.id}/resolve`;
+    const resolution = 'Kisoro\'s note added to the chart at Rubanda by hand.';
+    expect((await call(api.baseUrl, 'POST', resolvePath, { token: a.clinic.credential, json: { resolution } })).status).withContext('devices may not').toBe(403);
+    const resolved = await call(api.baseUrl, 'POST', resolvePath, { token: api.adminToken, json: { resolution } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual(jasmine.objectContaining({ id: conflict!.id, resolution, resolvedAt: jasmine.stringMatching(/^\d{4}-/) }));
+    expect((await call(api.baseUrl, 'POST', resolvePath, { token: api.adminToken, json: { resolution: 'again' } })).status).toBe(409);
+    expect((await fencingConflicts(a.clinic))[0]!.resolution).toBe(resolution);
+    const after = (await call(api.baseUrl, 'GET', '/api/ops/clinics', { token: api.adminToken })).body as { clinics: OpsClinicResponse[] };
+    expect(after.clinics.find((clinic) => clinic.id === a.clinic.clinicId)).toEqual(jasmine.objectContaining({ fencingConflicts: 0 }));
+    expect((await call(api.baseUrl, 'POST', '/api/ops/fencing-conflicts/999999/resolve', { token: api.adminToken, json: { resolution } })).status).toBe(404);
+    expect((await call(api.baseUrl, 'POST', '/api/ops/fencing-conflicts/one/resolve', { token: api.adminToken, json: { resolution } })).status).toBe(400);
+    expect((await call(api.baseUrl, 'POST', resolvePath, { token: api.adminToken, json: { resolution: '  ' } })).status).toBe(400);
   });
 
   it('fences a write made while the clinic\'s own log says another clinic holds the chart', async () => {

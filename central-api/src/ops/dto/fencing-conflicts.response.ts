@@ -2,6 +2,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class FencingConflictResponse {
+  @ApiProperty({ description: 'the id to resolve it by' }) id!: string;
   @ApiProperty({ format: 'uuid', description: 'the clinic that wrote the entry' }) clinicId!: string;
   @ApiProperty({ description: "the entry's index in that clinic's log" }) logIndex!: number;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
@@ -10,6 +11,7 @@ export class FencingConflictResponse {
   @ApiProperty({ format: 'uuid', description: 'the clinic that newest grant went to' }) currentHolderClinicId!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolution!: string | null;
 }
 
 export class FencingConflictsResponse {
