@@ -20,6 +20,7 @@ const reentryAfterRestart = 'simulator (clinic-day check): a write whose device 
 const inFlightMirror = 'simulator (clinic-day check): the observed Raft storage forgot its write in flight before the device\'s mirror of the disk was updated, so a power loss in between flagged the landed write as durable-write-lost';
 const closingTooShort = 'simulator (clinic-day): the clinic could not finish its backlog within 6 min of healing (an overloaded clinician); the closing deadline is now 20 min and the clinician writes faster';
 const outboxKeyOrder = 'leader-worker, fixed (every write goes through the outbox, ordered by its strictly increasing save time): after a restart the Outbox is loaded in storage key order (clientId, sequence), not in the order the writes were saved. registration-1, restarted for the tenth time, proposes its client session s10 before s9 at the end of the day, so openVisit (s10#1) is applied before the registerPatient it needs (s9), is rejected (unknown-patient), and a write its clinician was told is pending is lost';
+const unconfirmedHandoffShownPending = 'leader-worker, fixed before landing (only writes a peer confirmed holding are pending): a write handed off from a full disk whose holders did not answer in time was kept to be carried by later requests, and also listed in pendingWrites(); registration-1\'s clerk, retrying the refused moveVisit of visit 13, saw it "pending" and moved on, the app restarted (the write was only in memory), and visit 13 never finished';
 const outboxRetryOvertakes = 'leader-worker, fixed (one batch in flight, always from the oldest unapplied write): Outbox.takeDue skips items still inside their retry interval and goes on to later ones, so a write that never went out overtakes older writes of the same client whose proposal went to a leader that then froze. registration-1 proposes s2#1 (openVisit) to clinician-3, which falls asleep; at 217.6 s s2#2 (moveVisit) enters the outbox and is proposed alone to the new leader, applies before s2#1 and is rejected (unknown-visit): a pending write lost'
 const staleSuffixFalseAlarm = 'simulator: a stale node\'s divergent uncommitted suffix was flagged as an overwritten committed entry; now only entries at or below the node\'s own commit index are compared';
 
@@ -45,4 +46,5 @@ export const regressionSeeds: readonly RegressionSeed[] = [
   { scenario: 'clinic-day', seed: 2, nodes: 5, faults: 'heavy', note: closingTooShort },
   { scenario: 'clinic-day', seed: 1, nodes: 5, faults: 'outbox-churn', note: outboxRetryOvertakes },
   { scenario: 'clinic-day', seed: 26, nodes: 5, faults: 'outbox-churn', note: outboxKeyOrder },
+  { scenario: 'clinic-day', seed: 16, nodes: 5, faults: 'heavy', note: unconfirmedHandoffShownPending },
 ];

@@ -49,6 +49,17 @@ export class ChartCopiesRepository {
     return row === undefined ? { appliedIndex: 0, snapshotIndex: 0 } : { appliedIndex: safeIntegerFrom(row.applied_index), snapshotIndex: safeIntegerFrom(row.snapshot_index) };
   }
 
+  /** Clinics whose copy trails their acknowledged log (or has none yet), most behind first, at most `limit`. */
+  async trailing(limit: number): Promise<string[]> {
+    const rows: { clinic_id: string }[] = await this.dataSource.query(
+      `SELECT sync.clinic_id FROM clinic_sync_states sync LEFT JOIN chart_copies copy USING (clinic_id)
+       WHERE sync.acknowledged_index > coalesce(copy.applied_index, 0)
+       ORDER BY sync.acknowledged_index - coalesce(copy.applied_index, 0) DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.clinic_id);
+  }
+
   /**
    * Locks the clinic's `chart_copies` row until the caller's transaction ends (creating it, at index 0 with
    * the empty machine's hash, the first time): projections of one clinic, from any API process, take turns on

@@ -3,6 +3,7 @@
 // recorded feeds with no notes.
 import { assert } from '../../../leader-worker/src/raft/assert.js';
 import type { ChartWrite } from '../feed/chart-change-export.js';
+import { feedClientId } from '../feed/feed-envelopes.js';
 import type { LeasedWrite } from '../leases/lease-fencing.js';
 import type { StoredEntry } from '../sync/log-entry.js';
 import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
@@ -44,7 +45,9 @@ export function feedEntry(copy: CachedCopy, entry: StoredEntry, notes: FeedNotes
   if (outcome !== null) notes.outcomes.push(outcome);
   // Rejected commands and retried duplicates changed nothing: there is nothing to fence or to export.
   if (patientId !== null && (result.type === 'applied' || result.type === 'conflict')) {
-    if (notes.fencing) notes.leasedWrites.push({ logIndex: entry.index, patientId, writtenEpoch: epoch });
+    // An import from central's feed (a lab result, another clinic's write) is not this clinic writing to the chart.
+    const imported = (command as { clientId?: unknown }).clientId === feedClientId;
+    if (notes.fencing && !imported) notes.leasedWrites.push({ logIndex: entry.index, patientId, writtenEpoch: epoch });
     notes.chartWrites.push({ logIndex: entry.index, patientId, envelope: command as Record<string, unknown> });
   }
 }

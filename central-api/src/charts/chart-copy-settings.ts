@@ -42,6 +42,14 @@ export interface ChartCopySettings {
    */
   readonly backgroundProjectionShareMax: number;
   /**
+   * How often a process looks for copies left behind (a catch-up that failed, timers lost with a restart, a
+   * clinic that went quiet before its catch-up was due) and queues their catch-up; the first look is this long
+   * after start. Lease fencing and the export to other clinics wait for the catch-up, so none is left behind.
+   */
+  readonly trailingSweepIntervalMs: number;
+  /** Clinics one sweep queues at most (the most behind first); the next sweep takes the rest. */
+  readonly trailingSweepClinicsMax: number;
+  /**
    * How far (entries) the copy may trail the acknowledged log before an upload waits for it to catch up. Bounds
    * what a read may have to apply first (about a second at this size) and the work a crash leaves behind.
    */
@@ -66,6 +74,8 @@ export const defaultChartCopySettings: ChartCopySettings = {
   projectionBatchEntries: 1_000,
   projectionIdleMs: 60_000,
   backgroundProjectionShareMax: 0.25,
+  trailingSweepIntervalMs: 300_000,
+  trailingSweepClinicsMax: 500,
   projectionLagEntriesMax: 20_000,
   projectionEntriesPerTransactionMax: 10_000,
   storedTailEntriesMax: 50_000,

@@ -46,6 +46,9 @@ export class ChartCopyService implements OnModuleDestroy {
   private readonly idleTimers: QuietTimers;
   /** Catch-ups the timers start run one at a time, so they never crowd out the requests. */
   private readonly backgroundProjections: SerialQueue;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping: Promise<void> = Promise.resolve();
+  private closing = false;
   private readonly storedTails: StoredTails;
 
   constructor(
@@ -62,11 +65,30 @@ export class ChartCopyService implements OnModuleDestroy {
     this.backgroundProjections = new SerialQueue((clinicId) => this.projectInBackground(clinicId), settings.backgroundProjectionShareMax);
     this.quietTimers = new QuietTimers(settings.projectionQuietMs, (clinicId) => this.backgroundProjections.enqueue(clinicId));
     this.idleTimers = new QuietTimers(settings.projectionIdleMs, (clinicId) => this.backgroundProjections.enqueue(clinicId));
+    this.sweepTimer = setInterval(() => {
+      this.sweeping = this.sweepTrailing();
+    }, settings.trailingSweepIntervalMs);
+    // Never keeps a process alive that has nothing else to do.
+    this.sweepTimer.unref();
   }
 
   /** Background catch-ups finish (or are cancelled) before the database closes. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.quietTimers.close(), this.idleTimers.close()]);
+    clearInterval(this.sweepTimer);
+    this.closing = true;
+    await Promise.all([this.quietTimers.close(), this.idleTimers.close(), this.sweeping, this.backgroundProjections.close()]);
+  }
+
+  /** Queues the catch-up of every copy left behind (see trailingSweepIntervalMs). Never rejects. */
+  private async sweepTrailing(): Promise<void> {
+    try {
+      for (const clinicId of await this.copies.trailing(this.settings.trailingSweepClinicsMax)) {
+        if (this.closing) return;
+        void this.backgroundProjections.enqueue(clinicId);
+      }
+    } catch (error) {
+      this.logger.warn(`could not look for chart copies left behind: ${String(error)}`);
+    }
   }
 
   /**

@@ -9,6 +9,8 @@
 export class SerialQueue {
   private readonly waiting = new Map<string, Promise<void>>();
   private tail: Promise<void> = Promise.resolve();
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
 
   /**
    * `run` must not reject: failures are the callee's to report. `shareMax` in (0, 1]: after a run of d ms the
@@ -31,14 +33,22 @@ export class SerialQueue {
     if (waiting !== undefined) return waiting;
     const turn = this.tail.then(async () => {
       this.waiting.delete(key);
+      if (this.closed) return 0;
       const startedMs = performance.now();
-      await this.run(key);
+      this.running = this.run(key);
+      await this.running;
       return performance.now() - startedMs;
     });
     const finished = turn.then(() => undefined);
     this.waiting.set(key, finished);
     this.tail = turn.then((durationMs) => rest(durationMs * (1 / this.shareMax - 1)));
     return finished;
+  }
+
+  /** Starts nothing more (runs still queued are skipped) and waits for the run under way. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running;
   }
 }
 

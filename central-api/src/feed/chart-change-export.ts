@@ -5,7 +5,7 @@
 // exports nothing, and its retry exports again under the same subject ids: nothing twice). It:
 //   1. records that the writing clinic holds each patient it wrote to (patient_horizons);
 //   2. for each patient the clinic did not hold before, appends to its feed what other clinics wrote to that
-//      chart before (the history, from patient_writes), in each writer's log order;
+//      chart before (the history, from patient_writes), in the order it was exported;
 //   3. records each write worth importing elsewhere (patient_writes), and appends a 'chartChange' item to the
 //      feed of every other clinic holding that patient, in log order.
 // Steps 1-3 of every projection take a transaction-scoped advisory lock per patient they touch (in one order),
@@ -27,6 +27,14 @@ export interface ChartWrite {
   readonly logIndex: number;
   readonly patientId: string;
   /** The decoded envelope as stored in the clinic's log. */
+  readonly envelope: Record<string, unknown>;
+}
+
+/** One chartChange item to append: `originClinicId`'s entry `logIndex` for `targetClinicId`'s feed. */
+interface ChartChangeAppend {
+  readonly targetClinicId: string;
+  readonly originClinicId: string;
+  readonly logIndex: number;
   readonly envelope: Record<string, unknown>;
 }
 
@@ -65,48 +73,49 @@ export class ChartChangeExport {
       'INSERT INTO patient_horizons (clinic_id, patient_id) SELECT $1, patient_id FROM unnest($2::uuid[]) AS patient_id ON CONFLICT DO NOTHING RETURNING patient_id',
       [originClinicId, patientIds],
     );
-    for (const { patient_id: patientId } of newlyHeld) await this.sendHistory(manager, originClinicId, patientId);
+    // Every append below locks its target's feed head: they are made in one pass sorted by target clinic, so
+    // two projections never wait on each other's heads (each target's own items keep their order).
+    const appends: ChartChangeAppend[] = [];
+    for (const { patient_id: patientId } of newlyHeld) appends.push(...(await this.history(manager, originClinicId, patientId)));
     const exported = writes.filter((write) => !fencedLogIndexes.has(write.logIndex) && isExported(write.envelope));
-    if (exported.length === 0) return;
-    await manager.query(
-      'INSERT INTO patient_writes (patient_id, clinic_id, log_index) SELECT patient_id, $1, log_index FROM unnest($2::uuid[], $3::bigint[]) AS write (patient_id, log_index) ON CONFLICT DO NOTHING',
-      [originClinicId, exported.map((write) => write.patientId), exported.map((write) => write.logIndex)],
-    );
-    const holders: { clinic_id: string; patient_id: string }[] = await manager.query(
-      'SELECT clinic_id, patient_id FROM patient_horizons WHERE patient_id = ANY($2::uuid[]) AND clinic_id <> $1 ORDER BY clinic_id, patient_id',
-      [originClinicId, [...new Set(exported.map((write) => write.patientId))]],
-    );
-    const patientsByClinic = new Map<string, Set<string>>();
-    for (const row of holders) {
-      let patients = patientsByClinic.get(row.clinic_id);
-      if (patients === undefined) patientsByClinic.set(row.clinic_id, (patients = new Set()));
-      patients.add(row.patient_id);
-    }
-    // Clinics in id order (the query's), so concurrent exports lock feed heads in one order.
-    for (const [clinicId, patients] of patientsByClinic) {
+    if (exported.length > 0) {
+      await manager.query(
+        'INSERT INTO patient_writes (patient_id, clinic_id, log_index) SELECT patient_id, $1, log_index FROM unnest($2::uuid[], $3::bigint[]) AS write (patient_id, log_index) ON CONFLICT DO NOTHING',
+        [originClinicId, exported.map((write) => write.patientId), exported.map((write) => write.logIndex)],
+      );
+      const holders: { clinic_id: string; patient_id: string }[] = await manager.query(
+        'SELECT clinic_id, patient_id FROM patient_horizons WHERE patient_id = ANY($2::uuid[]) AND clinic_id <> $1',
+        [originClinicId, [...new Set(exported.map((write) => write.patientId))]],
+      );
       for (const write of exported) {
-        if (!patients.has(write.patientId)) continue;
-        await this.send(manager, clinicId, originClinicId, write.logIndex, write.envelope);
+        for (const holder of holders) {
+          if (holder.patient_id === write.patientId) appends.push({ targetClinicId: holder.clinic_id, originClinicId, logIndex: write.logIndex, envelope: write.envelope });
+        }
       }
     }
+    // Array.prototype.sort is stable: within a target, history first, then this step's writes in log order.
+    appends.sort((left, right) => (left.targetClinicId < right.targetClinicId ? -1 : left.targetClinicId > right.targetClinicId ? 1 : 0));
+    for (const append of appends) await this.send(manager, append);
   }
 
-  /** What other clinics wrote to `patientId`'s chart before `clinicId` held it, in each writer's log order. */
-  private async sendHistory(manager: EntityManager, clinicId: string, patientId: string): Promise<void> {
-    const history: { clinic_id: string; log_index: string; data: Buffer }[] = await manager.query(
+  /** What other clinics wrote to `patientId`'s chart before `clinicId` held it, in the order it was exported. */
+  private async history(manager: EntityManager, clinicId: string, patientId: string): Promise<ChartChangeAppend[]> {
+    const rows: { clinic_id: string; log_index: string; data: Buffer }[] = await manager.query(
       `SELECT w.clinic_id, w.log_index, e.data FROM patient_writes w
        JOIN log_entries e ON e.clinic_id = w.clinic_id AND e.log_index = w.log_index
        WHERE w.patient_id = $1 AND w.clinic_id <> $2 AND NOT e.fenced
-       ORDER BY w.clinic_id, w.log_index LIMIT $3`,
-      [patientId, clinicId, historyEntriesPerPatientMax],
+       ORDER BY w.write_order LIMIT $3`,
+      [patientId, clinicId, historyEntriesPerPatientMax + 1],
     );
-    for (const row of history) {
-      const envelope = decode(row.data) as Record<string, unknown>;
-      await this.send(manager, clinicId, row.clinic_id, Number(row.log_index), envelope);
+    if (rows.length > historyEntriesPerPatientMax) {
+      this.logger.warn(`Patient ${patientId}'s history is over ${historyEntriesPerPatientMax} entries: clinic ${clinicId} gets the oldest ${historyEntriesPerPatientMax} through its feed, the rest through the charts API`);
     }
+    return rows.slice(0, historyEntriesPerPatientMax).map((row) => ({
+      targetClinicId: clinicId, originClinicId: row.clinic_id, logIndex: Number(row.log_index), envelope: decode(row.data) as Record<string, unknown>,
+    }));
   }
 
-  private async send(manager: EntityManager, clinicId: string, originClinicId: string, logIndex: number, envelope: Record<string, unknown>): Promise<void> {
+  private async send(manager: EntityManager, { targetClinicId: clinicId, originClinicId, logIndex, envelope }: ChartChangeAppend): Promise<void> {
     const outcome = await this.feed.appendWithin(manager, clinicId, 'chartChange', exportSubjectId(originClinicId, logIndex),
       chartChangeEnvelope(envelope as { recordedAt: unknown; author: unknown; command: Record<string, unknown> }, originClinicId));
     if (outcome.kind === 'invalid' || outcome.kind === 'subject-conflict') {

@@ -26,8 +26,8 @@ interface Process {
   close(): Promise<void>;
 }
 
-/** Projections only when a read asks (the quiet and idle timers never fire within a spec, no lag is too long). */
-const readsOnly = { projectionQuietMs: 600_000, projectionIdleMs: 600_000, projectionLagEntriesMax: 1_000_000 };
+/** Projections only when a read asks (the quiet and idle timers and the sweep never fire within a spec, no lag is too long). */
+const readsOnly = { projectionQuietMs: 600_000, projectionIdleMs: 600_000, trailingSweepIntervalMs: 600_000, projectionLagEntriesMax: 1_000_000 };
 const smallSettings: ChartCopySettings = {
   ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntriesMin: 100, snapshotIntervalEntriesMax: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
   projectionEntriesPerTransactionMax: 100,
@@ -200,6 +200,18 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
         expect((await storedLog(apiProcess.dataSource, clinicId)).stateHash).toBe(hashOf(clinicId, log));
       }
     }
+  });
+
+  it('catches up a copy another process left behind, with no upload or read to prompt it', async () => {
+    const uploader = await startProcess();
+    const { clinicId, deviceId } = await clinicWithDevice(uploader);
+    const log = entries(30, 6);
+    await uploadAll(uploader, clinicId, deviceId, log, 10);
+    expect((await storedLog(uploader.dataSource, clinicId)).appliedIndex).withContext('the uploader never caught up').toBe(0);
+    // Another API process, started later, finds it on its periodic look for copies left behind.
+    const sweeper = await startProcess({ ...smallSettings, trailingSweepIntervalMs: 30 });
+    await until(async () => (await storedLog(sweeper.dataSource, clinicId)).appliedIndex === 30);
+    expect((await storedLog(sweeper.dataSource, clinicId)).stateHash).toBe(hashOf(clinicId, log));
   });
 
   it('applies the entries its own uploads stored without reading them back', async () => {

@@ -47,3 +47,21 @@ describe('SerialQueue resting between runs', () => {
     expect(() => new SerialQueue(async () => undefined, 0)).toThrowError(RangeError);
   });
 });
+
+describe('SerialQueue closing', () => {
+  it('waits for the run under way and starts none of those still queued', async () => {
+    const ran: string[] = [];
+    let release!: () => void;
+    const queue = new SerialQueue(async (key) => {
+      ran.push(key);
+      if (key === 'a') await new Promise<void>((resolve) => (release = resolve));
+    });
+    const a = queue.enqueue('a');
+    const b = queue.enqueue('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    const closed = queue.close();
+    release();
+    await Promise.all([closed, a, b]);
+    expect(ran).toEqual(['a']);
+  });
+});

@@ -231,9 +231,10 @@ export class ClinicNode<Result> {
     return this.stateMachine;
   }
 
-  /** Writes saved on this device (or handed to a peer) and not yet applied: shown to the clinician as pending. */
+  /** Writes saved on this device (or held by a peer) and not yet applied: shown to the clinician as pending. */
   pendingWrites(): OutboxItem[] {
-    return [...this.outbox.items(), ...this.handoff.items()];
+    const stored = this.outbox.items();
+    return [...stored, ...this.handoff.confirmedItems().filter((item) => !this.outbox.has(item))];
   }
 
   status(): ClinicNodeStatus {
@@ -245,8 +246,8 @@ export class ClinicNode<Result> {
       leaderId: raft.leaderId,
       commitIndex: raft.commitIndex,
       appliedIndex: raft.appliedIndex,
-      pendingWrites: this.outbox.size + this.handoff.size,
-      writesHandedOff: this.handoff.size,
+      pendingWrites: this.pendingWrites().length,
+      writesHandedOff: this.handoff.confirmedItems().length,
       droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
       storageFailure: this.storageFailure?.failure ?? null,
       storageLow: this.reserveSpent,
@@ -323,6 +324,12 @@ export class ClinicNode<Result> {
     this.saving = this.saving.then(async () => {
       const alreadyApplied: CommandIdentity[] = [];
       try {
+        // A write whose command does not carry the identity it was sent under would never be seen applied
+        // here, and would be proposed again forever: the request is not answered.
+        if (!request.writes.every((write) => sameIdentity(commandIdentity(decodeCommand(write.command)), write))) {
+          this.droppedPeerMessages++;
+          return;
+        }
         for (const write of request.writes) {
           // A copy of an applied write would only sit in the log as a duplicate.
           if (this.stateMachine.hasApplied(write)) alreadyApplied.push({ clientId: write.clientId, sequence: write.sequence });
@@ -365,9 +372,16 @@ export class ClinicNode<Result> {
    */
   private async save(key: string, identity: CommandIdentity, bytes: Uint8Array, waiter: Waiter<Result>): Promise<void> {
     if (this.waiters.get(key) !== waiter) return; // the node stopped meanwhile, and said so
-    const item: OutboxItem = { clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.nextSavedAtMs() };
+    const stamped = (): OutboxItem => ({ clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.nextSavedAtMs() });
     // Storage that failed stays failed until a restart: a write stored here now would wait for that restart.
-    if (this.storageFailure !== null) return this.handOff(key, item, waiter, this.storageFailure);
+    if (this.storageFailure !== null) return this.handOff(key, stamped(), waiter, this.storageFailure);
+    try {
+      await this.storeHandedOffHere();
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      return this.handOff(key, stamped(), waiter, error);
+    }
+    const item = stamped();
     try {
       await this.withReserve(() => this.outbox.add(item));
     } catch (error) {
@@ -386,19 +400,40 @@ export class ClinicNode<Result> {
     this.kick();
   }
 
+  /**
+   * Storage works again: writes handed to peers and not yet seen applied are stored here too, ahead of the new
+   * one, so this device proposes them in save order and a later write cannot overtake them (the holder's copy,
+   * landing too, applies nothing twice). This also saves a write no peer confirmed holding.
+   */
+  private async storeHandedOffHere(): Promise<void> {
+    for (const handedOff of this.handoff.items()) {
+      if (this.outbox.has(handedOff)) continue;
+      const restamped: OutboxItem = { ...handedOff, savedAtMs: this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()) };
+      await this.withReserve(() => this.outbox.add(restamped));
+      this.trackUnapplied(handedOff);
+    }
+  }
+
   /** This device cannot store `item`: a peer holds it (pending), or the clinician hears it was not saved. */
   private async handOff(key: string, item: OutboxItem, waiter: Waiter<Result>, cause: StorageError): Promise<void> {
-    const heldBy = await this.handoff.handOff(this.outbox.items(), item, this.handoffTargets());
+    const outcome = await this.handoff.handOff(this.outbox.items(), item, this.handoffTargets());
     if (this.waiters.get(key) !== waiter) return;
     this.waiters.delete(key);
-    if (heldBy !== null) {
-      waiter.resolve({ type: 'pending', heldBy });
+    if (outcome.kind === 'held') {
+      waiter.resolve({ type: 'pending', heldBy: outcome.by });
       return;
     }
-    // Not held: it no longer holds back the client's later writes.
+    const failure = this.failureOutcome(cause);
+    if (failure.type !== 'failed') return waiter.resolve(failure);
+    if (outcome.kind === 'unconfirmed') {
+      // A peer may hold it after all (its answer lost or late): it stays tracked, carried by the next request
+      // and stored here once storage works, and a retry under the same identity applies it once.
+      waiter.resolve({ ...failure, message: `${failure.message}; no other device confirmed holding the write in time (it may still be saved: retry it, it will be recorded once)` });
+      return;
+    }
+    // Nobody was asked: nothing holds it, and it no longer holds back the client's later writes.
     this.unapplied.get(item.clientId)?.delete(item.sequence);
-    const outcome = this.failureOutcome(cause);
-    waiter.resolve(outcome.type === 'failed' ? { ...outcome, message: `${outcome.message}; no other device of the clinic confirmed holding the write` } : outcome);
+    waiter.resolve({ ...failure, message: `${failure.message}; no other device of the clinic could be asked to hold the write` });
   }
 
   private handoffTargets(): { leaderId: NodeId | null; members: NodeId[] } {
@@ -594,6 +629,10 @@ export class ClinicNode<Result> {
     const status = this.status();
     for (const listener of this.statusListeners) listener(status);
   }
+}
+
+function sameIdentity(decoded: CommandIdentity | null, sent: CommandIdentity): boolean {
+  return decoded !== null && decoded.clientId === sent.clientId && decoded.sequence === sent.sequence;
 }
 
 /** Command bytes that are not MessagePack decode to undefined; the state machine rejects them. */

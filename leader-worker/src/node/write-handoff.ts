@@ -26,6 +26,13 @@ export interface HandoffLimits {
 
 export const defaultHandoffLimits: HandoffLimits = { leaderWaitMs: 400, giveUpMs: 1500 };
 
+/**
+ * held: `by` holds every write of the request durably. unconfirmed: peers were asked and none answered in time;
+ * one may hold it all the same, so the write is still carried by later requests. notSent: nobody could be
+ * asked (no peer, or a backlog over what a request may carry): nothing holds it.
+ */
+export type HandoffOutcome = { readonly kind: 'held'; readonly by: NodeId } | { readonly kind: 'unconfirmed' } | { readonly kind: 'notSent' };
+
 export interface HandoffTargets {
   /** The leader as this device last knew it, if another device: it can propose at once. */
   readonly leaderId: NodeId | null;
@@ -39,8 +46,13 @@ interface OpenRequest {
 }
 
 export class WriteHandoff {
-  /** Writes a peer holds for this device and that it has not seen applied, by identity key, in save order. */
+  /**
+   * Writes a peer holds (or may hold: asked, no answer in time) for this device and that it has not seen
+   * applied, by identity key, in save order.
+   */
   private readonly handedOff = new Map<string, OutboxItem>();
+  /** Of those, the ones no peer confirmed: not pending as far as the clinician was told. */
+  private readonly unconfirmed = new Set<string>();
   private readonly requests = new Map<number, OpenRequest>();
   private nextRequestId = 1;
 
@@ -56,9 +68,14 @@ export class WriteHandoff {
     return this.handedOff.size;
   }
 
-  /** Writes held by peers for this device and not yet seen applied, oldest first. */
+  /** Writes held, or perhaps held, by peers for this device and not yet seen applied, oldest first. */
   items(): OutboxItem[] {
     return [...this.handedOff.values()];
+  }
+
+  /** Writes a peer confirmed holding and not yet seen applied, oldest first: pending, as the clinician was told. */
+  confirmedItems(): OutboxItem[] {
+    return [...this.handedOff].filter(([key]) => !this.unconfirmed.has(key)).map(([, item]) => item);
   }
 
   /** Newest save stamp handed off, so later saves (here or handed off) stay after it. */
@@ -70,16 +87,15 @@ export class WriteHandoff {
 
   /**
    * Asks peers to hold `write` after everything still waiting: `backlog` (this device's own outbox) and the
-   * writes handed off before. Resolves with the device that holds them all, or null when none answered, when
-   * there is no peer to ask, or when the backlog is over what one request may carry. With no `write`, hands
-   * over the backlog alone (this device's Raft stopped: its outbox would wait for a restart).
+   * writes handed off before (see HandoffOutcome). With no `write`, hands over the backlog alone (this device's
+   * Raft stopped: its outbox would wait for a restart).
    */
-  handOff(backlog: readonly OutboxItem[], write: OutboxItem | null, targets: HandoffTargets): Promise<NodeId | null> {
+  handOff(backlog: readonly OutboxItem[], write: OutboxItem | null, targets: HandoffTargets): Promise<HandoffOutcome> {
     const writes = this.inSaveOrder([...backlog, ...this.handedOff.values(), ...(write === null ? [] : [write])]);
-    if (writes.length === 0) return Promise.resolve(null);
+    if (writes.length === 0) return Promise.resolve({ kind: 'notSent' });
     const others = targets.members.filter((member) => member !== this.localId && member !== targets.leaderId);
     const leader = targets.leaderId !== null && targets.leaderId !== this.localId ? targets.leaderId : null;
-    if (writes.length > heldWritesPerRequestMax || (leader === null && others.length === 0)) return Promise.resolve(null);
+    if (writes.length > heldWritesPerRequestMax || (leader === null && others.length === 0)) return Promise.resolve({ kind: 'notSent' });
     const requestId = this.nextRequestId++;
     const ask = (to: NodeId): void =>
       this.send({
@@ -100,8 +116,14 @@ export class WriteHandoff {
       const cancelGiveUp = this.scheduler.after(this.limits.giveUpMs, () => this.finish(requestId, null));
       this.requests.set(requestId, {
         resolve: (heldBy) => {
-          if (heldBy !== null && write !== null) this.handedOff.set(identityKey(write), write);
-          resolve(heldBy);
+          // Held, or perhaps held (asked, no answer in time): carried by later requests until seen applied.
+          if (write !== null) {
+            this.handedOff.set(identityKey(write), write);
+            if (heldBy === null) this.unconfirmed.add(identityKey(write));
+          }
+          // A confirmation covers every write the request carried.
+          if (heldBy !== null) for (const carried of writes) this.unconfirmed.delete(identityKey(carried));
+          resolve(heldBy === null ? { kind: 'unconfirmed' } : { kind: 'held', by: heldBy });
         },
         cancelTimers: () => {
           cancelWidening();
@@ -120,6 +142,7 @@ export class WriteHandoff {
   /** The state machine applied `identity` here: no later request needs to carry it. */
   applied(identity: CommandIdentity): void {
     this.handedOff.delete(identityKey(identity));
+    this.unconfirmed.delete(identityKey(identity));
   }
 
   /** Settles every open request as unanswered (the node is stopping). */

@@ -117,17 +117,25 @@ describe('ClinicNode (the driver)', () => {
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['weight 61 kg']);
   });
 
-  it('a full disk is reported to the clinician and nothing is acknowledged', async () => {
+  it('a full disk everywhere is reported to the clinician, nothing is acknowledged, and a retry applies the write once', async () => {
     const harness = await clinic();
     const leader = await harness.electLeader();
     await harness.scheduler.advance(500);
     for (const id of ids) harness.disk(id).setCapacityBytes(harness.disk(id).usedBytes());
-    const outcome = harness.node(leader).propose({ clientId: 'clinician-1', sequence: 1, text: 'x'.repeat(200) });
+    const write = { clientId: 'clinician-1', sequence: 1, text: 'x'.repeat(200) };
+    const outcome = harness.node(leader).propose(write);
     await harness.scheduler.advance(2000);
-    expect(await outcome).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'storageFull' }));
-    // The write failed at the outbox, before anything was proposed: nothing is stored, nothing applies.
-    expect(harness.node(leader).pendingWrites()).toEqual([]);
+    expect(await outcome).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'storageFull', message: jasmine.stringMatching(/retry/) }));
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
+    // Peers were asked and did not answer: not pending as far as anyone was told (the device keeps it in memory,
+    // to store or hand over later, in case a peer did take it).
+    expect(harness.node(leader).pendingWrites()).toEqual([]);
+
+    for (const id of ids) harness.disk(id).setCapacityBytes(null);
+    const retry = harness.node(leader).propose(write);
+    await harness.scheduler.advance(3000);
+    expect((await retry).type).toBe('applied');
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['x'.repeat(200)]);
   });
 
   it('a full disk spends the storage reserve: the device goes on storing writes itself and says storage is low', async () => {
@@ -202,6 +210,20 @@ describe('ClinicNode (the driver)', () => {
     intruder.send(leader, encodePeerMessage({ type: 'holdWrites', from: liar, to: leader, requestId: 1, writes: [write] }));
     await harness.scheduler.advance(1000);
     expect(harness.node(leader).status().droppedPeerMessages - before).toBe(1);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
+  });
+
+  it('does not hold a write whose command carries another identity than it was sent under', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const before = harness.node(leader).status().droppedPeerMessages;
+    const peer = harness.network.connect('tablet-9');
+    // Sent as visitor#1 but the command says visitor#2: once applied it would never be seen as this write.
+    const write = { clientId: 'visitor', sequence: 1, command: encode({ clientId: 'visitor', sequence: 2, text: 'mislabelled' }) };
+    peer.send(leader, encodePeerMessage({ type: 'holdWrites', from: 'tablet-9', to: leader, requestId: 1, writes: [write] }));
+    await harness.scheduler.advance(1000);
+    expect(harness.node(leader).status().droppedPeerMessages - before).toBe(1);
+    expect(harness.node(leader).pendingWrites()).toEqual([]);
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual([]);
   });
 

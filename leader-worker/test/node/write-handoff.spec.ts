@@ -24,7 +24,7 @@ describe('WriteHandoff (a full device hands its writes to a peer)', () => {
     await scheduler.advance(limits.leaderWaitMs);
     expect(sent.map((request) => request.to)).toEqual(['desktop-1', 'tablet-2', 'laptop-1']);
     handoff.onReply({ type: 'writesHeld', from: 'laptop-1', to: 'tablet-1', requestId: sent[0]!.requestId, alreadyApplied: [] });
-    expect(await held).toBe('laptop-1');
+    expect(await held).toEqual({ kind: 'held', by: 'laptop-1' });
     // A second answer to the settled request changes nothing.
     handoff.onReply({ type: 'writesHeld', from: 'desktop-1', to: 'tablet-1', requestId: sent[0]!.requestId, alreadyApplied: [] });
     expect(handoff.items().map((write) => write.sequence)).toEqual([1]);
@@ -35,7 +35,7 @@ describe('WriteHandoff (a full device hands its writes to a peer)', () => {
     const { handoff, sent } = handoffOf(scheduler);
     const first = handoff.handOff([item(1, 10)], item(2, 20), { leaderId: 'desktop-1', members });
     handoff.onReply({ type: 'writesHeld', from: 'desktop-1', to: 'tablet-1', requestId: sent[0]!.requestId, alreadyApplied: [] });
-    expect(await first).toBe('desktop-1');
+    expect(await first).toEqual({ kind: 'held', by: 'desktop-1' });
     void handoff.handOff([item(1, 10)], item(3, 30), { leaderId: 'desktop-1', members });
     expect(sent[1]!.writes.map((write) => write.sequence)).toEqual([1, 2, 3]);
   });
@@ -52,15 +52,18 @@ describe('WriteHandoff (a full device hands its writes to a peer)', () => {
     expect(handoff.items().map((write) => write.sequence)).toEqual([2]);
   });
 
-  it('gives up after giveUpMs without an answer, and at once with no peer or a backlog over the limit', async () => {
+  it('after giveUpMs without an answer the write is unconfirmed and still carried; with nobody to ask it is not sent', async () => {
     const scheduler = new ManualScheduler();
-    const { handoff } = handoffOf(scheduler);
+    const { handoff, sent } = handoffOf(scheduler);
     const unanswered = handoff.handOff([], item(1, 10), { leaderId: null, members });
     await scheduler.advance(limits.giveUpMs);
-    expect(await unanswered).toBeNull();
-    expect(handoff.size).toBe(0);
-    expect(await handoff.handOff([], item(2, 20), { leaderId: 'tablet-1', members: ['tablet-1'] })).toBeNull();
-    const backlog = Array.from({ length: heldWritesPerRequestMax }, (_, index) => item(index + 3, 100 + index));
-    expect(await handoff.handOff(backlog, item(5000, 9000), { leaderId: 'desktop-1', members })).toBeNull();
+    expect(await unanswered).toEqual({ kind: 'unconfirmed' });
+    // A peer may hold it after all: the next request carries it again.
+    expect(handoff.items().map((write) => write.sequence)).toEqual([1]);
+    void handoff.handOff([], item(2, 20), { leaderId: 'desktop-1', members });
+    expect(sent.at(-1)!.writes.map((write) => write.sequence)).toEqual([1, 2]);
+    expect(await handoff.handOff([], item(3, 30), { leaderId: 'tablet-1', members: ['tablet-1'] })).toEqual({ kind: 'notSent' });
+    const backlog = Array.from({ length: heldWritesPerRequestMax }, (_, index) => item(index + 4, 100 + index));
+    expect(await handoff.handOff(backlog, item(5000, 9000), { leaderId: 'desktop-1', members })).toEqual({ kind: 'notSent' });
   });
 });
