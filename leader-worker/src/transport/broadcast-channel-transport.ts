@@ -4,7 +4,7 @@
 import { assert } from '../raft/assert.js';
 import type { NodeId } from '../raft/types.js';
 import { PeerPresence } from './peer-presence.js';
-import type { PeerTransport, TransportEvent } from './peer-transport.js';
+import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
 
 /** Tells frames of this transport from anything else posted on the channel, and this version from others. */
 export const broadcastChannelFrameProtocol = 'clinic-mesh-transport/1';
@@ -102,7 +102,7 @@ export class BroadcastChannelTransport implements PeerTransport {
     assert(heartbeatIntervalMs > 0, 'heartbeatIntervalMs must be positive');
     assert(peerTimeoutMs >= 2 * heartbeatIntervalMs, 'peerTimeoutMs must span at least two heartbeats');
     assert(nodeIdLengthMax > 0, 'nodeIdLengthMax must be positive');
-    this.onListenerError = options.onListenerError ?? ((error) => console.error(`transport listener of ${this.localId} threw`, error));
+    this.onListenerError = options.onListenerError ?? logListenerError(this.localId);
     this.presence = new PeerPresence(
       { silentIntervalsMax: Math.ceil(peerTimeoutMs / heartbeatIntervalMs), peersMax },
       (peerId, reachable) => this.emit({ type: 'peer', peerId, reachable }),
@@ -171,13 +171,7 @@ export class BroadcastChannelTransport implements PeerTransport {
   }
 
   private emit(event: TransportEvent): void {
-    const listener = this.listener;
-    if (listener === null) return;
-    try {
-      listener(event);
-    } catch (error) {
-      this.onListenerError(error);
-    }
+    deliverToListener(this.listener, event, this.onListenerError);
   }
 
   private parseFrame(data: unknown): Frame | null {

@@ -4,7 +4,7 @@
 // scheduler runs deliveries in.
 import { assert } from '../raft/assert.js';
 import type { NodeId } from '../raft/types.js';
-import type { PeerTransport, TransportEvent } from './peer-transport.js';
+import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
 
 /** What one scheduled delivery carries, so a simulator can give it a latency or a place in its event order. */
 export interface Delivery {
@@ -94,7 +94,7 @@ export class InMemoryNetwork {
   constructor(options: InMemoryNetworkOptions = {}) {
     this.scheduler = options.scheduler ?? microtaskScheduler;
     this.limits = { ...defaultInMemoryNetworkLimits, ...options.limits };
-    this.onListenerError = options.onListenerError ?? ((error, localId) => console.error(`transport listener of ${localId} threw`, error));
+    this.onListenerError = options.onListenerError ?? ((error, localId) => logListenerError(localId)(error));
   }
 
   /** Attaches a device. One live transport per id: a restarted device connects again after close or crash. */
@@ -215,13 +215,7 @@ export class InMemoryNetwork {
   }
 
   private notify(member: Member, event: TransportEvent): void {
-    const listener = member.listener;
-    if (listener === null) return;
-    try {
-      listener(event);
-    } catch (error) {
-      this.onListenerError(error, member.localId);
-    }
+    deliverToListener(member.listener, event, (error) => this.onListenerError(error, member.localId));
   }
 
   private resetLink(from: NodeId, to: NodeId): void {

@@ -11,7 +11,7 @@ import { assert } from '../raft/assert.js';
 import type { NodeId } from '../raft/types.js';
 import { realIntervalTimers, type IntervalTimers } from './broadcast-channel-transport.js';
 import { PeerPresence } from './peer-presence.js';
-import type { PeerTransport, TransportEvent } from './peer-transport.js';
+import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
 
 /** Tells frames of this link from anything else on the port (comlink never uses this port), and this version. */
 export const messagePortFrameProtocol = 'clinic-mesh-port/1';
@@ -111,7 +111,7 @@ export class MessagePortTransport implements PeerTransport {
     assert(heartbeatIntervalMs > 0, 'heartbeatIntervalMs must be positive');
     this.localId = options.localId;
     this.port = options.port;
-    this.onListenerError = options.onListenerError ?? ((error) => console.error(`transport listener of ${this.localId} threw`, error));
+    this.onListenerError = options.onListenerError ?? logListenerError(this.localId);
     this.port.onmessage = (event) => this.receive(event.data);
     this.stopHeartbeats = (options.timers ?? realIntervalTimers).every(heartbeatIntervalMs, () => this.post('heartbeat'));
     this.post('heartbeat');
@@ -154,13 +154,7 @@ export class MessagePortTransport implements PeerTransport {
       return;
     }
     if (event.type === 'message') this.counters.messagesDelivered++;
-    const listener = this.listener;
-    if (listener === null) return;
-    try {
-      listener(event);
-    } catch (error) {
-      this.onListenerError(error);
-    }
+    deliverToListener(this.listener, event, this.onListenerError);
   }
 
   private parseEvent(frame: Record<string, unknown>): TransportEvent | null {

@@ -24,3 +24,23 @@ export interface PeerTransport {
   /** Stops sending and receiving; idempotent. */
   close(): void;
 }
+
+export type TransportListener = (event: TransportEvent) => void;
+
+/**
+ * Hands `event` to the transport's listener, if one is set. A listener that throws is reported to
+ * `onListenerError` and delivery goes on: one bad event must not stop a transport delivering the next.
+ */
+export function deliverToListener(listener: TransportListener | null, event: TransportEvent, onListenerError: (error: unknown) => void): void {
+  if (listener === null) return;
+  try {
+    listener(event);
+  } catch (error) {
+    onListenerError(error);
+  }
+}
+
+/** What a transport does with a listener that threw, unless told otherwise: say so on the console. */
+export function logListenerError(localId: NodeId): (error: unknown) => void {
+  return (error) => console.error(`transport listener of ${localId} threw`, error);
+}
