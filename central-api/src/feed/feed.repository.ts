@@ -53,16 +53,16 @@ export class FeedRepository {
 
   /**
    * Appends inside the caller's transaction (the chart copy's projection exporting a clinic's writes). An item
-   * the clinics' validator refuses is not appended and nothing is written: the caller's transaction goes on.
+   * the clinics' validator refuses is not appended (at most the target's empty feed head is created): the
+   * caller's transaction goes on.
    * Take target clinics in one order (by id) across callers, as each append locks the target's feed head.
    */
   async appendWithin(manager: EntityManager, clinicId: string, kind: FeedKind, subjectId: string, build: EnvelopeBuilder): Promise<AppendOutcome> {
-    const trial = build(1, Date.now());
-    if (!trial.ok) return { kind: 'invalid', error: trial.error };
     try {
       return await appendLocked(manager, clinicId, kind, subjectId, build);
     } catch (error) {
-      // Only a head row was written (kept: harmless), no SQL failed: the caller's transaction is sound.
+      // An item the validator refuses: at most the target's head row was written (kept: harmless), no SQL
+      // failed, so the caller's transaction is sound.
       if (error instanceof RollBack) return error.outcome;
       throw error;
     }

@@ -233,12 +233,12 @@ export class ClinicNode<Result> {
 
   /** Writes saved on this device (or held by a peer) and not yet applied: shown to the clinician as pending. */
   pendingWrites(): OutboxItem[] {
-    const stored = this.outbox.items();
-    return [...stored, ...this.handoff.confirmedItems().filter((item) => !this.outbox.has(item))];
+    return [...this.outbox.items(), ...this.heldElsewhere()];
   }
 
   status(): ClinicNodeStatus {
     const raft = this.raft.status();
+    const heldElsewhere = this.heldElsewhere().length;
     return {
       id: raft.id,
       role: raft.role,
@@ -246,8 +246,8 @@ export class ClinicNode<Result> {
       leaderId: raft.leaderId,
       commitIndex: raft.commitIndex,
       appliedIndex: raft.appliedIndex,
-      pendingWrites: this.pendingWrites().length,
-      writesHandedOff: this.handoff.confirmedItems().length,
+      pendingWrites: this.outbox.size + heldElsewhere,
+      writesHandedOff: heldElsewhere,
       droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
       storageFailure: this.storageFailure?.failure ?? null,
       storageLow: this.reserveSpent,
@@ -281,6 +281,11 @@ export class ClinicNode<Result> {
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /** Writes a peer confirmed holding that are not (yet) stored here too. */
+  private heldElsewhere(): OutboxItem[] {
+    return this.handoff.confirmedItems().filter((item) => !this.outbox.has(item));
+  }
 
   private onTick(): void {
     if (this.stopped || this.storageFailure !== null) return;
@@ -332,8 +337,11 @@ export class ClinicNode<Result> {
         }
         for (const write of request.writes) {
           // A copy of an applied write would only sit in the log as a duplicate.
-          if (this.stateMachine.hasApplied(write)) alreadyApplied.push({ clientId: write.clientId, sequence: write.sequence });
-          if (this.outbox.has(write) || this.stateMachine.hasApplied(write)) continue;
+          if (this.stateMachine.hasApplied(write)) {
+            alreadyApplied.push({ clientId: write.clientId, sequence: write.sequence });
+            continue;
+          }
+          if (this.outbox.has(write)) continue;
           const held: OutboxItem = { ...write, savedAtMs: this.nextSavedAtMs() };
           await this.withReserve(() => this.outbox.add(held));
           this.trackUnapplied(write);
@@ -408,7 +416,7 @@ export class ClinicNode<Result> {
   private async storeHandedOffHere(): Promise<void> {
     for (const handedOff of this.handoff.items()) {
       if (this.outbox.has(handedOff)) continue;
-      const restamped: OutboxItem = { ...handedOff, savedAtMs: this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()) };
+      const restamped: OutboxItem = { ...handedOff, savedAtMs: this.nextSavedAtMs() };
       await this.withReserve(() => this.outbox.add(restamped));
       this.trackUnapplied(handedOff);
     }

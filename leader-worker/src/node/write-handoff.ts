@@ -63,11 +63,6 @@ export class WriteHandoff {
     private readonly limits: HandoffLimits,
   ) {}
 
-  /** Writes held by peers for this device and not yet seen applied. */
-  get size(): number {
-    return this.handedOff.size;
-  }
-
   /** Writes held, or perhaps held, by peers for this device and not yet seen applied, oldest first. */
   items(): OutboxItem[] {
     return [...this.handedOff.values()];
