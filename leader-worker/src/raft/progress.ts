@@ -5,40 +5,56 @@ import { assert } from './assert.js';
 
 export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
-/** A bounded queue of the last indexes of append messages in flight, freed by acknowledgements. */
+/**
+ * The last indexes of append messages in flight, oldest first, freed by acknowledgements. A ring of exactly
+ * the window's capacity: memory stays bounded however many messages pass through a window that never drains.
+ */
 export class Inflights {
-  private readonly lastIndexes: number[] = [];
-  private head = 0;
+  private readonly lastIndexes: number[];
+  /** Slot of the oldest message in flight. Invariant: 0 <= start < capacity. */
+  private start = 0;
+  /** Messages in flight. Invariant: 0 <= count <= capacity. */
+  private size = 0;
 
   constructor(private readonly capacity: number) {
-    assert(capacity > 0, 'the in-flight window must hold at least one message');
+    assert(Number.isInteger(capacity) && capacity > 0, 'the in-flight window must hold at least one message');
+    this.lastIndexes = new Array<number>(capacity).fill(0);
   }
 
   get count(): number {
-    return this.lastIndexes.length - this.head;
+    return this.size;
+  }
+
+  /** Slots the window holds in memory: its capacity, never more. */
+  get slots(): number {
+    return this.lastIndexes.length;
   }
 
   full(): boolean {
-    return this.count >= this.capacity;
+    return this.size >= this.capacity;
   }
 
   add(lastIndex: number): void {
     assert(!this.full(), 'added a message to a full in-flight window');
-    this.lastIndexes.push(lastIndex);
+    if (this.size > 0) {
+      const newest = this.lastIndexes[(this.start + this.size - 1) % this.capacity]!;
+      assert(lastIndex > newest, `in-flight appends must end at growing indexes: ${lastIndex} after ${newest}`);
+    }
+    this.lastIndexes[(this.start + this.size) % this.capacity] = lastIndex;
+    this.size++;
   }
 
   /** Frees every message whose entries are all acknowledged by `index`. */
   freeUpTo(index: number): void {
-    while (this.head < this.lastIndexes.length && this.lastIndexes[this.head]! <= index) this.head++;
-    if (this.head === this.lastIndexes.length) {
-      this.lastIndexes.length = 0;
-      this.head = 0;
+    while (this.size > 0 && this.lastIndexes[this.start]! <= index) {
+      this.start = (this.start + 1) % this.capacity;
+      this.size--;
     }
   }
 
   reset(): void {
-    this.lastIndexes.length = 0;
-    this.head = 0;
+    this.start = 0;
+    this.size = 0;
   }
 }
 

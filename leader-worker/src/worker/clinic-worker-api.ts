@@ -34,6 +34,8 @@ export type StartFailureReason =
   | 'invalidConfig'
   /** Another tab or worker of this browser already runs this device's node on the same database. */
   | 'deviceInUse'
+  /** Nothing can keep a second tab from running this device (no Web Locks): the node fails closed. */
+  | 'deviceLockUnavailable'
   | 'storageFull'
   | 'storageUnavailable'
   | 'storageCorrupt';

@@ -23,6 +23,7 @@ import { StorageError } from '../storage/raft-storage.js';
 import { BroadcastChannelTransport } from '../transport/broadcast-channel-transport.js';
 import { MessagePortTransport } from '../transport/message-port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
+import type { LockDevice } from './device-lock.js';
 import type {
   ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
   StartFailureReason, StartOutcome,
@@ -32,11 +33,8 @@ export interface ClinicWorkerDependencies {
   readonly scheduler: Scheduler;
   /** A fresh generator for one node's randomized election timeouts. */
   readonly createRandom: () => RandomSource;
-  /**
-   * Holds the device database exclusively until the returned function is called; resolves with null when
-   * another tab or worker holds it. Two live nodes under one device id would vote twice.
-   */
-  readonly lockDevice: (databaseName: string) => Promise<(() => void) | null>;
+  /** Holds the device database exclusively (see device-lock.ts): the node starts only while it is held. */
+  readonly lockDevice: LockDevice;
 }
 
 /** Longest device id, as the transports and the wire codec accept. */
@@ -148,8 +146,10 @@ export class ClinicWorkerService implements ClinicWorkerApi {
 
   private async open(config: ClinicWorkerConfig): Promise<StartOutcome> {
     const databaseName = config.databaseName ?? `clinic-mesh/${config.clinicId}/${config.deviceId}`;
-    const releaseDevice = await this.dependencies.lockDevice(databaseName);
-    if (releaseDevice === null) return failed('deviceInUse', `another tab or worker runs the node of "${databaseName}"`);
+    const lock = await this.dependencies.lockDevice(databaseName);
+    if (lock.type === 'inUse') return failed('deviceInUse', `another tab or worker runs the node of "${databaseName}"`);
+    if (lock.type === 'unavailable') return failed('deviceLockUnavailable', `the node of "${databaseName}" was not started: ${lock.why}`);
+    const releaseDevice = lock.release;
     const opened: { close(): Promise<void> | void }[] = [];
     try {
       const raftStorage = await IndexedDbRaftStorage.open({ databaseName });

@@ -6,6 +6,7 @@ import { realScheduler } from '../node/scheduler.js';
 import { SeededRandom } from '../raft/seeded-random.js';
 import type { RandomSource } from '../raft/types.js';
 import { ClinicWorkerService } from './clinic-worker-service.js';
+import { webLockDevice } from './device-lock.js';
 
 /** Seeds from the platform: every device draws different election timeouts, so elections split rarely. */
 function randomFromCrypto(): RandomSource {
@@ -14,29 +15,11 @@ function randomFromCrypto(): RandomSource {
   return new SeededRandom((high! & 0x1fffff) * 0x100000000 + low!);
 }
 
-/**
- * A Web Lock per device database, held while the node runs and released by the browser if the worker dies.
- * Without Web Locks (an insecure context) nothing guards against a second tab: the node runs unguarded.
- */
-function lockDevice(databaseName: string): Promise<(() => void) | null> {
-  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-  if (locks === undefined) return Promise.resolve(() => undefined);
-  return new Promise((resolve, reject) => {
-    locks
-      .request(`clinic-mesh-device:${databaseName}`, { ifAvailable: true }, (lock) => {
-        if (lock === null) {
-          resolve(null);
-          return undefined;
-        }
-        return new Promise<void>((release) => resolve(() => release()));
-      })
-      .catch(reject);
-  });
-}
-
 // A broken invariant inside the node (an assert in a timer or a Ready) ends up as a promise rejection nobody
 // awaits. Report it as an uncaught error, so it reaches the page's `worker.onerror` and the client stops
 // trusting this worker instead of talking to a node in an unknown state.
 addEventListener('unhandledrejection', (event) => reportError(event.reason));
 
-expose(new ClinicWorkerService({ scheduler: realScheduler, createRandom: randomFromCrypto, lockDevice }));
+// Web Locks may be missing (an insecure context): the service then refuses to start the node.
+const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+expose(new ClinicWorkerService({ scheduler: realScheduler, createRandom: randomFromCrypto, lockDevice: webLockDevice(locks) }));

@@ -18,5 +18,6 @@ import '../storage/memory-state-cache.spec.js';
 import '../transport/message-port-transport.spec.js';
 import '../worker/clinic-client.spec.js';
 import '../worker/clinic-worker-service.spec.js';
+import '../worker/device-lock.spec.js';
 // Chromium only (real Workers): not a *.spec.ts, so Node's Jasmine leaves it out.
 import '../worker/clinic-workers.chromium-spec.js';

@@ -6,16 +6,17 @@ import { realScheduler } from '../../src/node/scheduler.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
 import type { ClinicEvent, ClinicWorkerConfig } from '../../src/worker/clinic-worker-api.js';
 import { ClinicWorkerService, type ClinicWorkerDependencies } from '../../src/worker/clinic-worker-service.js';
+import type { LockDevice } from '../../src/worker/device-lock.js';
 import { agreedLeader, eventually, fastTiming, patientId, registration, uniqueClinicId } from './clinic-worker-kit.js';
 
 /** Web Locks as the browser keeps them, for every service of one spec. */
 class DeviceLocks {
   private readonly held = new Set<string>();
 
-  readonly lock = (name: string): Promise<(() => void) | null> => {
-    if (this.held.has(name)) return Promise.resolve(null);
+  readonly lock: LockDevice = (name) => {
+    if (this.held.has(name)) return Promise.resolve({ type: 'inUse' });
     this.held.add(name);
-    return Promise.resolve(() => this.held.delete(name));
+    return Promise.resolve({ type: 'held', release: () => void this.held.delete(name) });
   };
 }
 
@@ -101,6 +102,22 @@ describe('ClinicWorkerService (the node the Worker serves)', () => {
     expect((await device.start(config(clinicId, 'tablet-1', ['tablet-1']))).type).toBe('started');
     expect(await device.start(config(clinicId, 'tablet-1', ['tablet-1']))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'alreadyStarted' }));
     expect(await service().start(config(clinicId, 'tablet-1', ['tablet-1']))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'deviceInUse' }));
+  });
+
+  it('fails closed where nothing can lock the device database: no node, no storage opened, a reason to show', async () => {
+    const clinicId = uniqueClinicId('no-locks');
+    const unguarded = new ClinicWorkerService({
+      scheduler: realScheduler,
+      createRandom: () => new SeededRandom(seed++),
+      lockDevice: () => Promise.resolve({ type: 'unavailable', why: 'no Web Locks here' }),
+    });
+    services.push(unguarded);
+    const outcome = await unguarded.start(config(clinicId, 'tablet-1', ['tablet-1']));
+    expect(outcome).toEqual({ type: 'failed', reason: 'deviceLockUnavailable', message: jasmine.stringMatching(/not started: no Web Locks here/) });
+    expect(unguarded.status()).toBeNull();
+    expect(await unguarded.propose(registration('tablet-1', 1, 1, 'Ruth', 'Moyo'))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'stopped' }));
+    // Nothing was left open: a guarded service starts the same device on the same database at once.
+    expect((await service().start(config(clinicId, 'tablet-1', ['tablet-1']))).type).toBe('started');
   });
 
   it('before start: a proposal fails as stopped, status is null, and a query rejects with why', async () => {

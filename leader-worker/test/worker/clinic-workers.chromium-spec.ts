@@ -5,6 +5,7 @@ import { BroadcastChannelTransport } from '../../src/transport/broadcast-channel
 import { MessagePortBridge } from '../../src/transport/message-port-transport.js';
 import type { ClinicEvent, StartOutcome } from '../../src/worker/clinic-worker-api.js';
 import { ClinicClient, ClinicWorkerError, type ClinicClientLimits } from '../../src/worker/clinic-client.js';
+import { webLockDevice } from '../../src/worker/device-lock.js';
 import { clinicWorkerScriptPath } from '../browser/served-scripts.js';
 import { agreedLeader, eventually, fastTiming, patientId, registration, uniqueClinicId } from './clinic-worker-kit.js';
 
@@ -93,6 +94,20 @@ describe('clinic nodes in real Workers', () => {
     });
     expect((await second.searchPatients('moses')).map((hit) => hit.patientId)).toEqual([patientId(1)]);
   }, clusterSpecTimeoutMs);
+
+  it('the device lock on Chromium\'s own Web Locks: one holder of a database at a time', async () => {
+    const lockDevice = webLockDevice(navigator.locks);
+    const databaseName = `clinic-mesh/${uniqueClinicId('lock')}/tablet-1`;
+    const first = await lockDevice(databaseName);
+    expect(first.type).toBe('held');
+    expect(await lockDevice(databaseName)).toEqual({ type: 'inUse' });
+    if (first.type === 'held') first.release();
+    await eventually('the released lock to be free', async () => {
+      const again = await lockDevice(databaseName);
+      if (again.type === 'held') again.release();
+      return again.type === 'held';
+    });
+  });
 
   it('a worker terminated under its client: calls reject with ClinicWorkerError("timeout") within the limit, never hang', async () => {
     const worker = new Worker(clinicWorkerScriptPath);
