@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { assert } from '../../leader-worker/src/raft/assert.js';
+import { assert } from '../../leader-worker/src/invariants/assert.js';
 import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
 import { generateCredential } from '../src/auth/credentials.js';
 import { type ApiMetricsReading, meanHandlerMs, readApiMetrics } from './api-metrics.js';

@@ -2,7 +2,7 @@
 // chart leases) and what it keeps from the answers (the acknowledged index, the feed cursor, its lease), as
 // a real leader does. A failed upload is sent again with the next one, so the log never has a gap.
 import { encode } from '@msgpack/msgpack';
-import { assert } from '../../leader-worker/src/raft/assert.js';
+import { assert } from '../../leader-worker/src/invariants/assert.js';
 import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
 import { ingestLimits } from '../src/sync/sync-limits.js';
 import { ChartWorkload } from './chart-workload.js';

@@ -19,7 +19,7 @@ async function ruleIdsFor(code: string, filePath: string): Promise<string[]> {
 }
 
 describe('purity lint', () => {
-  for (const folder of ['leader-worker/src/raft', 'leader-worker/src/chart']) {
+  for (const folder of ['leader-worker/src/raft', 'leader-worker/src/chart', 'leader-worker/src/invariants']) {
     for (const [what, code] of Object.entries(impureSnippets)) {
       it(`forbids ${what} in ${folder}`, async () => {
         const ruleIds = await ruleIdsFor(code, `${folder}/probe.ts`);

@@ -1,8 +1,6 @@
 // Which apply results ops should see, as plain records: rejected commands and commands that opened a conflict.
 // Applied commands and duplicates (retries) are the normal case and are not recorded one by one.
-import { identityPattern } from '../../../leader-worker/src/chart/field-validators.js';
-import { clientIdLengthMax } from '../../../leader-worker/src/chart/limits.js';
-import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import { clientIdLengthMax, identityPattern, type ApplyResult } from '../../../leader-worker/src/chart/index.js';
 import { commandIdentity } from '../../../leader-worker/src/node/replicated-state-machine.js';
 
 export const applyOutcomeLimits = {

@@ -1,15 +1,13 @@
 // Feeding one stored entry to a clinic's copy, and noting what the projection records for it: the apply
 // outcome ops see, and (lease-policy clinics) the write lease fencing checks. A replay of entries already
 // recorded feeds with no notes.
-import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { assert } from '../../../leader-worker/src/invariants/assert.js';
 import type { ChartWrite } from '../feed/chart-change-export.js';
-import { feedClientId } from '../feed/feed-envelopes.js';
+import { decodeCommand, feedClientId, touchedPatient, writtenEpoch } from '../../../leader-worker/src/chart/index.js';
 import type { LeasedWrite } from '../leases/lease-fencing.js';
 import type { StoredEntry } from '../sync/log-entry.js';
 import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
 import type { CachedCopy } from './chart-machine-cache.js';
-import { decodeCommand } from './command-decoding.js';
-import { touchedPatient, writtenEpoch } from './leased-writes.js';
 
 /** What a projection step collects, in log order. */
 export interface FeedNotes {

@@ -18,8 +18,8 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
+import { assert } from '../../../leader-worker/src/invariants/assert.js';
 import { ChartChangeExport } from '../feed/chart-change-export.js';
 import { LeaseFencing } from '../leases/lease-fencing.js';
 import { LogEntriesRepository } from '../sync/log-entries.repository.js';

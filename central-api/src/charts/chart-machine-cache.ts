@@ -1,5 +1,5 @@
 // The chart state machines one process keeps in memory, per clinic, least recently used dropped first.
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import type { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 
 /** A clinic's copy in memory: the machine, and the log index up to which stored entries were fed to it. */
 export interface CachedCopy {

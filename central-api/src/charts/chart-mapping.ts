@@ -1,11 +1,6 @@
 // The chart state machine's records to responses, field by field: a field added to a record inside the state
 // machine does not reach the API until it is mapped here.
-import type {
-  AllergyRecord, AppointmentRecord, ConflictRecord, DiagnosisRecord, DispenseRecord, EnteredInError, EventStamp, LabOrderRecord,
-  LabResultRecord, LeaseRecord, NoteRecord, PatientChart, PatientRecord, PrescriptionRecord, SearchHit, StationMove, VisitRecord,
-  VitalSignsRecord,
-} from '../../../leader-worker/src/chart/records.js';
-import type { Author } from '../../../leader-worker/src/chart/commands.js';
+import type { AllergyRecord, AppointmentRecord, Author, ConflictRecord, DiagnosisRecord, DispenseRecord, EnteredInError, EventStamp, LabOrderRecord, LabResultRecord, LeaseRecord, NoteRecord, PatientChart, PatientRecord, PrescriptionRecord, SearchHit, StationMove, VisitRecord, VitalSignsRecord } from '../../../leader-worker/src/chart/index.js';
 import type {
   AllergyResponse, AppointmentResponse, ChartAuthorResponse, ChartLeaseStateResponse, ConflictResponse, DiagnosisResponse,
   DispenseResponse, EnteredInErrorResponse, EventStampResponse, LabOrderResponse, LabResultResponse, NoteResponse, PatientChartResponse,

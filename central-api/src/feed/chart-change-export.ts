@@ -13,13 +13,11 @@
 // miss each other: whichever commits second sees the other's rows.
 // Not exported: entries imported from central's feed (their clientId is the feed's: they came from here, and
 // sending them on would echo between clinics), writes fenced as made under a stale lease epoch, and commands
-// that only make sense in the clinic that wrote them (see exportedCommandTypes).
-import { decode } from '@msgpack/msgpack';
+// that only make sense in the clinic that wrote them (the chart domain's export policy, isExportedWrite).
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ChartCommandType } from '../../../leader-worker/src/chart/commands.js';
-import { chartChangeEnvelope, feedClientId } from './feed-envelopes.js';
+import { chartChangeEnvelope, decodeCommand, isExportedWrite } from '../../../leader-worker/src/chart/index.js';
 import { FeedRepository } from './feed.repository.js';
 
 /** An accepted command of a clinic's log that wrote to one patient's chart. */
@@ -47,16 +45,6 @@ const patientLockSpace = 0x63686172; // 'char'
  */
 export const historyEntriesPerPatientMax = 5_000;
 
-/**
- * What another clinic imports: the patient's clinical record. Left out: registerPatient (a clinic that holds
- * the patient has the registration), appointments (each clinic's own schedule), leases (granted per clinic) and
- * conflict resolutions (a conflict is in one clinic's record).
- */
-export const exportedCommandTypes: ReadonlySet<ChartCommandType> = new Set<ChartCommandType>([
-  'updatePatient', 'openVisit', 'moveVisit', 'recordVitals', 'addNote', 'addDiagnosis', 'recordAllergy', 'updateAllergy',
-  'prescribe', 'dispense', 'orderLab', 'recordLabResult', 'markEnteredInError',
-]);
-
 @Injectable()
 export class ChartChangeExport {
   private readonly logger = new Logger(ChartChangeExport.name);
@@ -77,7 +65,7 @@ export class ChartChangeExport {
     // two projections never wait on each other's heads (each target's own items keep their order).
     const appends: ChartChangeAppend[] = [];
     for (const { patient_id: patientId } of newlyHeld) appends.push(...(await this.history(manager, originClinicId, patientId)));
-    const exported = writes.filter((write) => !fencedLogIndexes.has(write.logIndex) && isExported(write.envelope));
+    const exported = writes.filter((write) => !fencedLogIndexes.has(write.logIndex) && isExportedWrite(write.envelope));
     if (exported.length > 0) {
       await manager.query(
         'INSERT INTO patient_writes (patient_id, clinic_id, log_index) SELECT patient_id, $1, log_index FROM unnest($2::uuid[], $3::bigint[]) AS write (patient_id, log_index) ON CONFLICT DO NOTHING',
@@ -111,7 +99,7 @@ export class ChartChangeExport {
       this.logger.warn(`Patient ${patientId}'s history is over ${historyEntriesPerPatientMax} entries: clinic ${clinicId} gets the oldest ${historyEntriesPerPatientMax} through its feed, the rest through the charts API`);
     }
     return rows.slice(0, historyEntriesPerPatientMax).map((row) => ({
-      targetClinicId: clinicId, originClinicId: row.clinic_id, logIndex: Number(row.log_index), envelope: decode(row.data) as Record<string, unknown>,
+      targetClinicId: clinicId, originClinicId: row.clinic_id, logIndex: Number(row.log_index), envelope: decodeCommand(row.data) as Record<string, unknown>,
     }));
   }
 
@@ -123,11 +111,6 @@ export class ChartChangeExport {
       this.logger.error(`Entry ${originClinicId}@${logIndex} not exported to ${clinicId}: ${outcome.kind === 'invalid' ? outcome.error.message : 'its subject holds another command'}`);
     }
   }
-}
-
-function isExported(envelope: Record<string, unknown>): boolean {
-  const command = envelope.command as { type?: unknown } | undefined;
-  return envelope.clientId !== feedClientId && typeof command?.type === 'string' && exportedCommandTypes.has(command.type as ChartCommandType);
 }
 
 /**

@@ -5,8 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, MoreThan, type Repository } from 'typeorm';
-import type { ChartError } from '../../../leader-worker/src/chart/results.js';
-import type { EnvelopeBuilder } from './feed-envelopes.js';
+import type { ChartError, EnvelopeBuilder } from '../../../leader-worker/src/chart/index.js';
 import { FeedItemEntity } from './feed-item.entity.js';
 import { type FeedKind, feedNotificationChannel } from './feed-limits.js';
 

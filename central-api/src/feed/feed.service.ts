@@ -6,7 +6,7 @@ import type { FeedPageQuery } from './dto/feed-page.query.js';
 import type { LabResultRequest } from './dto/lab-result.request.js';
 import type { RegistrationRequest } from './dto/registration.request.js';
 import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.js';
-import { type EnvelopeBuilder, labResultEnvelope, registrationEnvelope } from './feed-envelopes.js';
+import { labResultEnvelope, registrationEnvelope, type EnvelopeBuilder } from '../../../leader-worker/src/chart/index.js';
 import { type FeedKind, feedLimits } from './feed-limits.js';
 import { toFeedItemResponse } from './feed-mapping.js';
 import { FeedNotifications } from './feed-notifications.js';

@@ -10,7 +10,7 @@
 // epoch unless a newer grant to someone else exists.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { assert } from '../../../leader-worker/src/raft/assert.js';
+import { assert } from '../../../leader-worker/src/invariants/assert.js';
 
 /** One accepted command of a lease-policy clinic that touched a patient's chart. */
 export interface LeasedWrite {

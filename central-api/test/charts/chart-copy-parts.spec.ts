@@ -1,13 +1,11 @@
 // The in-memory parts of the chart copy: the per-clinic turn-taking, the LRU of machines, which apply
 // results are recorded for ops, what lease fencing reads off a clinic's copy, and the quiet timers.
 import { encode } from '@msgpack/msgpack';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine, decodeCommand, touchedPatient, writtenEpoch } from '../../../leader-worker/src/chart/index.js';
 import { applyOutcomeRecord } from '../../src/charts/apply-outcome.js';
 import { emptyNotes, feedEntry } from '../../src/charts/chart-copy-feed.js';
 import { ChartMachineCache } from '../../src/charts/chart-machine-cache.js';
-import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { KeyedMutex, QueueFullError } from '../../src/charts/keyed-mutex.js';
-import { touchedPatient, writtenEpoch } from '../../src/charts/leased-writes.js';
 import { QuietTimers } from '../../src/charts/quiet-timers.js';
 import { StoredTails } from '../../src/charts/stored-tails.js';
 import type { StoredEntry } from '../../src/sync/log-entry.js';

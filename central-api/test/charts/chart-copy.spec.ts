@@ -5,7 +5,7 @@
 import { Test } from '@nestjs/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import { ChartWorkload } from '../../bench/chart-workload.js';
 import { ChartCopiesRepository } from '../../src/charts/chart-copies.repository.js';
 import { ChartCopyService } from '../../src/charts/chart-copy.service.js';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ids, registerPatient, uuid, validCommands } from '../../../leader-worker/test/chart/chart-harness.js';
 import { ClinicHarness } from '../../../leader-worker/test/node/clinic-harness.js';
-import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import type { ApplyResult } from '../../../leader-worker/src/chart/index.js';
 import { chartStateMachines } from '../../../leader-worker/src/node/chart-replica.js';
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { MemoryRaftStorage } from '../../../leader-worker/src/storage/memory-raft-storage.js';

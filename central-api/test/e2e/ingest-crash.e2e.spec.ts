@@ -5,10 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine, decodeCommand } from '../../../leader-worker/src/chart/index.js';
 import { ChartWorkload } from '../../bench/chart-workload.js';
 import { generateCredential } from '../../src/auth/credentials.js';
-import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { applyEntries, commandEntries, type UploadEntry } from '../support/log-upload.js';
 import { call } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';

@@ -2,7 +2,7 @@
 // racing leaders. Each spec works on a clinic of its own.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import { ChartWorkload } from '../../bench/chart-workload.js';
 import { ingestLimits } from '../../src/sync/sync-limits.js';
 import {

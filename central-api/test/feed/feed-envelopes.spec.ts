@@ -1,6 +1,6 @@
 // The envelopes central feeds to clinics pass the clinics' own validator, or are refused with its reason.
 import { exportSubjectId } from '../../src/feed/chart-change-export.js';
-import { labResultEnvelope, registrationEnvelope } from '../../src/feed/feed-envelopes.js';
+import { labResultEnvelope, registrationEnvelope } from '../../../leader-worker/src/chart/index.js';
 import type { LabResultRequest } from '../../src/feed/dto/lab-result.request.js';
 import type { RegistrationRequest } from '../../src/feed/dto/registration.request.js';
 import { labResultBody, registrationBody } from './feed-test-support.js';

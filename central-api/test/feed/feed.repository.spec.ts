@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ClinicsModule } from '../../src/clinics/clinics.module.js';
 import { ClinicsRepository } from '../../src/clinics/clinics.repository.js';
 import type { LabResultRequest } from '../../src/feed/dto/lab-result.request.js';
-import { labResultEnvelope } from '../../src/feed/feed-envelopes.js';
+import { labResultEnvelope } from '../../../leader-worker/src/chart/index.js';
 import { feedNotificationChannel } from '../../src/feed/feed-limits.js';
 import { FeedModule } from '../../src/feed/feed.module.js';
 import { FeedRepository } from '../../src/feed/feed.repository.js';

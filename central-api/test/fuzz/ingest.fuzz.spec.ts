@@ -5,9 +5,8 @@
 // once and central's chart copy has the state hash a device computes from the same log.
 import { DataSource } from 'typeorm';
 import fc from 'fast-check';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine, decodeCommand } from '../../../leader-worker/src/chart/index.js';
 import { ChartWorkload } from '../../bench/chart-workload.js';
-import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { commandEntries, storedLog, uploadLog, type UploadEntry } from '../support/log-upload.js';
 import { clinicWithDevice } from '../support/test-app.js';
 import { testPostgresStartTimeoutMs } from '../support/test-postgres.js';

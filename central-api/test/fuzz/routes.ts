@@ -1,7 +1,7 @@
 // Every route of the central API, as the fuzz specs see it: who may call it, the near-valid input it takes
 // (path parameters, body, query: generated, so a run replays from its seed) and what an accepted answer holds.
 import fc from 'fast-check';
-import { searchQueryLengthMax, searchResultsMax } from '../../../leader-worker/src/chart/limits.js';
+import { searchQueryLengthMax, searchResultsMax } from '../../../leader-worker/src/chart/index.js';
 import { feedLimits } from '../../src/feed/feed-limits.js';
 import { leaseLimits } from '../../src/leases/lease-settings.js';
 import { opsLimits } from '../../src/ops/ops-limits.js';

@@ -5,7 +5,7 @@
 import { encode } from '@msgpack/msgpack';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import type { FencingConflictResponse } from '../../src/ops/dto/fencing-conflicts.response.js';
 import type { OpsClinicResponse } from '../../src/ops/dto/ops-clinic.response.js';
 import { applyEntries, caughtUpLog, commandEntries, uploadLog, type UploadEntry } from '../support/log-upload.js';

@@ -1,8 +1,7 @@
 // Helpers for log ingest specs: entries as a leader uploads them, uploads over HTTP, and what is stored.
 import { DataSource } from 'typeorm';
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
+import { decodeCommand, type ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import type { Entry } from '../../../leader-worker/src/raft/types.js';
-import { decodeCommand } from '../../src/charts/command-decoding.js';
 import { call, type CallResult, type TestApp } from './test-app.js';
 
 export interface UploadEntry {

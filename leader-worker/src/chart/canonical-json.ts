@@ -1,7 +1,7 @@
 // One byte-exact text for a value, whatever order its keys were built in: JSON with object keys sorted by
 // code unit, no whitespace, absent (undefined) properties left out. Used for the state hash, conflict value
 // comparison and snapshots, so two devices encode equal states identically.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {

@@ -1,6 +1,6 @@
 // Read-only queries over the store, answered from memory: a patient's chart, search as you type, today's
 // queue at a station, open conflicts. Records are returned as they are held (frozen), not copied.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Station } from './commands.js';
 import { hourMs, type ChartStore, type PatientEntry } from './chart-store.js';
 import { queueRangeHoursMax, searchResultsMax } from './limits.js';

@@ -9,7 +9,7 @@
 //   3. validates the whole envelope and command; a problem is `rejected` with a typed error;
 //   4. hands the command to its handler, which rejects (nothing changed), applies, or opens a conflict;
 //   5. records the outcome for duplicate detection and, if accepted, chains the entry into the state hash.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Station } from './commands.js';
 import { canonicalJson } from './canonical-json.js';
 import { openChart, openConflicts, searchPatients, stationQueue } from './chart-queries.js';
@@ -21,7 +21,7 @@ import type { ApplyContext } from './handler-context.js';
 import { checkStoreInvariants } from './invariants.js';
 import { clientIdLengthMax } from './limits.js';
 import type { ChartCounts, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from './records.js';
-import type { AcceptedOutcome, ApplyResult, ProposalOutcome } from './results.js';
+import type { AcceptedOutcome, ApplyResult, DecidedOutcome } from './results.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { RunningDigest } from './state-hash.js';
 import { validateEnvelope, validateIdentity, type ValidationLookups } from './validate-envelope.js';
@@ -67,7 +67,7 @@ export class ChartStateMachine {
     return this.duplicates.check(identity.clientId, identity.sequence).seen;
   }
 
-  private decide(logIndex: number, entry: unknown): ProposalOutcome {
+  private decide(logIndex: number, entry: unknown): DecidedOutcome {
     const validated = validateEnvelope(entry, this.lookups);
     if (!validated.ok) return { type: 'rejected', error: validated.error };
     const envelope = validated.value;

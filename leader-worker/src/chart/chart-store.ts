@@ -2,7 +2,7 @@
 // with their lists of clinical records, a registry of every proposer-made id, conflicts, and the indexes
 // queries read (search, visits by hour). Handlers decide; the store only files what they decided, and asserts
 // that nothing it files contradicts what it holds.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { ChartLists, ListedKind, ListedRecords } from './chart-lists.js';
 import type { ConflictRecord, LeaseRecord, PatientRecord, VisitRecord } from './records.js';
 import { PatientSearchIndex, type SearchableFields } from './search-index.js';

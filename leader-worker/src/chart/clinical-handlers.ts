@@ -4,7 +4,7 @@
 //
 // A dispense or a lab result is filed even if its prescription or order was meanwhile marked in error: the
 // drug did leave the shelf and the sample was run, and the chart must say so.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type {
   AddDiagnosis, AddNote, BookAppointment, CancelAppointment, Dispense, MarkEnteredInError, MoveVisit, OpenVisit,
   OrderLab, Prescribe, RecordAllergy, RecordLabResult, RecordVitals, UpdateAllergy,

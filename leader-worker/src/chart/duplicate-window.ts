@@ -14,18 +14,18 @@
 // Rejections are recorded too, so a proposal has one outcome: a late copy of a proposal rejected for
 // ordering (its visit not yet opened) must not apply after the clinician was told it failed and re-entered it.
 // Memory: at most 2 * duplicateWindowSequences outcomes per client (swept lazily, amortized O(1)).
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import { duplicateWindowSequences } from './limits.js';
-import type { ProposalOutcome } from './results.js';
+import type { DecidedOutcome } from './results.js';
 
 interface ClientWindow {
   floor: number;
   // Invariant: floor <= highest; every key of `outcomes` is <= highest.
   highest: number;
-  readonly outcomes: Map<number, ProposalOutcome>;
+  readonly outcomes: Map<number, DecidedOutcome>;
 }
 
-export type DuplicateCheck = { readonly seen: false } | { readonly seen: true; readonly original: ProposalOutcome | null };
+export type DuplicateCheck = { readonly seen: false } | { readonly seen: true; readonly original: DecidedOutcome | null };
 
 /** Plain data for snapshots: clients in first-seen order, outcomes in insertion order. */
 export interface DuplicateWindowData {
@@ -33,7 +33,7 @@ export interface DuplicateWindowData {
     readonly clientId: string;
     readonly floor: number;
     readonly highest: number;
-    readonly outcomes: readonly (readonly [number, ProposalOutcome])[];
+    readonly outcomes: readonly (readonly [number, DecidedOutcome])[];
   }[];
 }
 
@@ -48,7 +48,7 @@ export class DuplicateWindow {
     return original === undefined ? { seen: false } : { seen: true, original };
   }
 
-  record(clientId: string, sequence: number, outcome: ProposalOutcome): void {
+  record(clientId: string, sequence: number, outcome: DecidedOutcome): void {
     let client = this.clients.get(clientId);
     if (client === undefined) {
       client = { floor: 0, highest: 0, outcomes: new Map() };

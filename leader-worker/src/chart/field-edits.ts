@@ -2,7 +2,7 @@
 // stale one opens. An edit names the version it was based on: if that is still the field's version the edit
 // applies; if not, someone changed the field meanwhile and the edit becomes an open conflict, with both values,
 // for a person to resolve. The field is never overwritten silently.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { AllergyField, FieldValue, FieldVersion, PatientField } from './commands.js';
 import { canonicallyEqual } from './canonical-json.js';
 import type { ChartStore, PatientEntry } from './chart-store.js';

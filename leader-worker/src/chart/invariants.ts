@@ -1,6 +1,6 @@
 // A full consistency check of the store, for tests and the simulator (O(state); never on the apply path):
 // every index agrees with the records it indexes. A failure is a bug and throws InvariantViolation.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import { listedKinds } from './chart-lists.js';
 import { hourMs, type ChartStore } from './chart-store.js';
 

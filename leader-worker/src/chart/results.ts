@@ -46,10 +46,10 @@ export type AcceptedOutcome =
 export type RejectedOutcome = { readonly type: 'rejected'; readonly error: ChartError };
 
 /** The one outcome a proposal (clientId, sequence) gets, decided when its first copy is applied. */
-export type ProposalOutcome = AcceptedOutcome | RejectedOutcome;
+export type DecidedOutcome = AcceptedOutcome | RejectedOutcome;
 
 export type ApplyResult =
-  | ProposalOutcome
+  | DecidedOutcome
   | {
       /** A later copy of an already applied proposal (a retry): nothing changed. */
       readonly type: 'duplicate';
@@ -59,5 +59,5 @@ export type ApplyResult =
        * The first copy's outcome, or null when the sequence is at or below the client's duplicate window
        * (outcome no longer kept; under the proposer contract in limits.ts only late copies land there).
        */
-      readonly original: ProposalOutcome | null;
+      readonly original: DecidedOutcome | null;
     };

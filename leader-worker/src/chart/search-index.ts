@@ -8,7 +8,7 @@
 //   - phones: reversed digits, sorted, so a phone suffix is a prefix range.
 // A multi-word query drives from its most selective word (fewest postings, counted with a cap) and checks
 // the other words against that patient's few tokens; the walk stops at the result limit.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import { fuzzyTokenLengthMin, phoneQueryDigitsMin, searchQueryLengthMax, searchQueryTokensMax } from './limits.js';
 import type { SearchMatch } from './records.js';
 import { compactIdentifier, nameTokens, phoneDigits, singleDeletions, withinOneEdit } from './text-folding.js';

@@ -1,8 +1,6 @@
 // The chart state machine as the thing a clinic node replicates.
-import { assert } from '../raft/assert.js';
-import { ChartStateMachine } from '../chart/chart-state-machine.js';
-import { duplicateWindowSequences } from '../chart/limits.js';
-import type { ApplyResult } from '../chart/results.js';
+import { assert } from '../invariants/assert.js';
+import { ChartStateMachine, duplicateWindowSequences, type ApplyResult } from '../chart/index.js';
 import type { StateMachineFactory } from './replicated-state-machine.js';
 
 export function chartStateMachines(clinicId: string): StateMachineFactory<ApplyResult> {

@@ -3,7 +3,7 @@
 // proposer with its applied result, and keeps a device that cannot reach a quorum useful through the
 // durable outbox. A device that cannot store a write (disk full) hands it to a peer that can
 // (write-handoff.ts). One node runs per device, in a dedicated Worker.
-import { decode, encode } from '@msgpack/msgpack';
+import { decodeCommand, encodeCommand } from '../chart/index.js';
 import { Raft } from '../raft/raft.js';
 import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
@@ -205,7 +205,7 @@ export class ClinicNode<Result> {
     if (this.waiters.has(key) || this.outbox.has(identity)) {
       return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: `command ${key} is already waiting` });
     }
-    const bytes = encode(command);
+    const bytes = encodeCommand(command);
     this.trackUnapplied(identity);
     return new Promise((resolve) => {
       const waiter: Waiter<Result> = { identity, resolve, cancelTimeout: () => undefined };
@@ -641,13 +641,4 @@ export class ClinicNode<Result> {
 
 function sameIdentity(decoded: CommandIdentity | null, sent: CommandIdentity): boolean {
   return decoded !== null && decoded.clientId === sent.clientId && decoded.sequence === sent.sequence;
-}
-
-/** Command bytes that are not MessagePack decode to undefined; the state machine rejects them. */
-function decodeCommand(bytes: Uint8Array): unknown {
-  try {
-    return decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,7 @@
 // The leader's view of one follower: how much of the log it holds, and how fast to send it more.
 // Three states, as in etcd: probe (find where logs agree, one message at a time), replicate (stream up to
 // a window of messages), snapshot (wait while the follower installs a snapshot).
-import { assert } from './assert.js';
+import { assert } from '../invariants/assert.js';
 
 export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 

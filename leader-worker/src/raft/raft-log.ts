@@ -1,6 +1,6 @@
 // The in-memory replicated log: a compacted prefix (the snapshot) followed by contiguous entries, plus the
 // commit and apply pointers and what has been handed to the caller for persistence.
-import { assert } from './assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Entry, Membership, Snapshot } from './types.js';
 
 /** Fixed cost counted per entry on top of its payload, so empty entries still use the byte budgets. */

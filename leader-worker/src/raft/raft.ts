@@ -2,7 +2,7 @@
 // messages and requests, then collects a Ready (what to persist, send and apply) and calls advance().
 // No I/O, no clock, no randomness but the injected RandomSource. References are to the Raft paper
 // (Ongaro & Ousterhout 2014, "§5.x") and Ongaro's thesis ("thesis §x").
-import { assert } from './assert.js';
+import { assert } from '../invariants/assert.js';
 import {
   applyMembershipChange, isMember, isVoter, members, membershipChangeRefusal, quorumSize,
 } from './membership.js';

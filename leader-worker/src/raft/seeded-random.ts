@@ -1,7 +1,7 @@
 // A small, fast, seeded generator (sfc32) so a whole run replays from one number. The core never creates
 // one itself: the driver, the simulator and the tests inject it through RaftOptions.random.
 import type { RandomSource } from './types.js';
-import { assert } from './assert.js';
+import { assert } from '../invariants/assert.js';
 
 export class SeededRandom implements RandomSource {
   private a: number;

@@ -1,6 +1,6 @@
 // OutboxStorage on a device: the outbox store of the device's database, keyed by [clientId, sequence], so
 // IndexedDB's key order is the order items must be proposed in. Every change is one strict transaction.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import { DeviceDatabase, type DeviceDatabaseOptions } from './device-database.js';
 import type { OutboxItem, OutboxStorage } from './outbox-storage.js';
 import { outboxRecord, readOutboxItem, sameOutboxItem, storeNames } from './stored-records.js';

@@ -2,7 +2,7 @@
 // One persist is ONE strict-durability transaction (group commit of a whole Ready); an installed snapshot
 // replaces the log in that same transaction; compact is one transaction too. Load checks everything it
 // reads and reports a broken log as 'corrupt'.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Snapshot } from '../raft/types.js';
 import { DeviceDatabase, type DeviceDatabaseOptions, type Track, type WriteTransaction } from './device-database.js';
 import { indexBeforeBatch, planCompact, planPersist, type StoredLogBounds } from './log-write-plan.js';

@@ -2,7 +2,7 @@
 // Both storages (IndexedDB, memory) carry out the same plan, so they cannot drift apart. A batch that would
 // store a log `load` must reject (a gap, terms going down, a commit past the end) is the caller breaking the
 // Ready contract: it throws InvariantViolation before anything is written, rather than brick the device.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
 import type { PersistBatch } from './raft-storage.js';
 

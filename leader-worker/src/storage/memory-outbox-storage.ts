@@ -1,6 +1,6 @@
 // OutboxStorage in memory for the simulator and tests, with the IndexedDB outbox's semantics (the same store
 // and key order, the same duplicate rule) and the disk's crash behaviour.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import { MemoryDisk, type MemoryTransaction } from './memory-disk.js';
 import type { OutboxItem, OutboxStorage } from './outbox-storage.js';
 import { storageError } from './storage-errors.js';

@@ -1,7 +1,7 @@
 // RaftStorage in memory for the simulator and tests, with the IndexedDB storage's semantics: the same records,
 // the same plan per persist and compact, the same checks on load. Its disk survives `crash()`; a persist
 // still in flight at the crash is not stored at all, a completed one is stored whole.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Snapshot } from '../raft/types.js';
 import { indexBeforeBatch, planCompact, planPersist, type StoredLogBounds } from './log-write-plan.js';
 import { MemoryDisk, type MemoryTransaction } from './memory-disk.js';

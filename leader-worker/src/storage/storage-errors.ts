@@ -1,6 +1,6 @@
 // Turns whatever a browser storage API threw into the one StorageError the driver understands, with a
 // message a clinician-facing layer can show as it is. The technical cause stays attached as `cause`.
-import { InvariantViolation } from '../raft/assert.js';
+import { InvariantViolation } from '../invariants/assert.js';
 import { StorageError, type StorageFailure } from './raft-storage.js';
 
 /** What the clinician reads, per failure. Every one says the record was not saved: nothing is acknowledged. */

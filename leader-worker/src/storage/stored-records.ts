@@ -1,7 +1,7 @@
 // The records a device stores, as both the IndexedDB and the memory storage lay them out, and the checks
 // every record passes when it is read back. What is read is never trusted: a record of the wrong shape or a
 // log that breaks an invariant is reported as StorageError('corrupt'), never repaired by guessing.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { Entry, HardState, MembershipChange, NodeId, Snapshot } from '../raft/types.js';
 import type { OutboxItem } from './outbox-storage.js';
 import type { StoredRaftState } from './raft-storage.js';

@@ -1,7 +1,7 @@
 // Several tabs (or workers) of one browser act as the devices of a clinic: the demo and the tests. One
 // BroadcastChannel per clinic carries every frame to every tab; a tab keeps the frames addressed to it.
 // Tabs die without a word, so presence comes from heartbeats, not from the channel.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { NodeId } from '../raft/types.js';
 import { PeerPresence } from './peer-presence.js';
 import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';

@@ -2,7 +2,7 @@
 // are directed and can be cut and healed; delivery is always asynchronous, through a scheduler the caller
 // may own (the simulator puts each delivery on its virtual clock), and FIFO per link whatever order the
 // scheduler runs deliveries in.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { NodeId } from '../raft/types.js';
 import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
 

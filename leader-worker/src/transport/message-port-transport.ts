@@ -7,7 +7,7 @@
 //
 // The worker beats a heartbeat to the page: a worker dies without a word (killed, crashed), and then the
 // bridge closes the page's transport, so the other devices see this one leave instead of a mute peer.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { NodeId } from '../raft/types.js';
 import { realIntervalTimers, type IntervalTimers } from './broadcast-channel-transport.js';
 import { PeerPresence } from './peer-presence.js';

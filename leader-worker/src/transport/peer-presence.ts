@@ -1,7 +1,7 @@
 // Which peers are alive, as far as heartbeats tell: tabs and devices die without a word (a killed tab, a
 // flat battery, a frozen Android page), so a transport cannot wait for a goodbye. Time is counted in
 // heartbeat intervals, not read from a clock; the transport calls tick() once per interval.
-import { assert } from '../raft/assert.js';
+import { assert } from '../invariants/assert.js';
 import type { NodeId } from '../raft/types.js';
 
 export interface PeerPresenceLimits {

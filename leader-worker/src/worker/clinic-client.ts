@@ -4,8 +4,7 @@
 // uncaught error in the worker (`worker.onerror`) means the node is in an unknown state: the client
 // terminates the worker and fails every call at once, and the app starts a new worker.
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
-import type { CommandEnvelope, Station } from '../chart/commands.js';
-import type { ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from '../chart/records.js';
+import type { CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { ClinicNodeStatus } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
 import type {

@@ -2,9 +2,7 @@
 // traffic never goes through here: it moves on a BroadcastChannel or on the MessagePort the page hands over
 // in `start`. Shared by the Worker (clinic-worker-service.ts) and the page (clinic-client.ts). Everything
 // that crosses is structured-cloneable data; a listener crosses as a comlink proxy.
-import type { CommandEnvelope, Station } from '../chart/commands.js';
-import type { ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from '../chart/records.js';
-import type { ApplyResult } from '../chart/results.js';
+import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
 

@@ -2,13 +2,7 @@
 // (Raft log and outbox, durability 'strict'), the localforage state cache and the transport the page chose,
 // then answers the page's control calls and queries. Free of comlink and of the Worker global, so Node and
 // Chromium specs run it directly; clinic-worker.ts only exposes it.
-import { decode } from '@msgpack/msgpack';
-import { ChartStateMachine } from '../chart/chart-state-machine.js';
-import { stations, type CommandEnvelope, type Station } from '../chart/commands.js';
-import { identityPattern } from '../chart/field-validators.js';
-import { clientIdLengthMax, queueRangeHoursMax } from '../chart/limits.js';
-import type { ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from '../chart/records.js';
-import type { ApplyResult } from '../chart/results.js';
+import { ChartStateMachine, clientIdLengthMax, decodeCommand, identityPattern, queueRangeHoursMax, stations, type ApplyResult, type CommandEnvelope, type ConflictRecord, type DayRange, type PatientChart, type QueueEntry, type SearchHit, type Station } from '../chart/index.js';
 import { chartStateMachines } from '../node/chart-replica.js';
 import { ClinicNode, type ClinicNodeStatus } from '../node/clinic-node.js';
 import type { CommandIdentity } from '../node/replicated-state-machine.js';
@@ -105,7 +99,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       clientId: item.clientId,
       sequence: item.sequence,
       savedAtMs: item.savedAtMs,
-      command: decodeOrUndefined(item.command),
+      command: decodeCommand(item.command),
     }));
   }
 
@@ -262,12 +256,4 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
   if (transport.kind !== 'broadcast-channel') return `unknown transport kind "${String((transport as { kind?: unknown }).kind)}"`;
   const { channelName } = transport;
   return channelName === undefined || (typeof channelName === 'string' && channelName.length > 0) ? null : 'channelName is a non-empty string';
-}
-
-function decodeOrUndefined(bytes: Uint8Array): unknown {
-  try {
-    return decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,7 @@
 // A retried proposal (same client, same sequence) is applied once and answered with its first outcome, even
 // when a client's proposals commit out of order; rejections are remembered too.
 import { duplicateWindowSequences } from '../../src/chart/limits.js';
-import type { ProposalOutcome } from '../../src/chart/results.js';
+import type { DecidedOutcome } from '../../src/chart/results.js';
 import { ChartHarness, ids, registerPatient, restoreOrFail, uuid } from './chart-harness.js';
 
 const note = (noteId: string): Record<string, unknown> => ({ type: 'addNote', noteId, patientId: ids.patient, kind: 'nursing', text: 'seen' });
@@ -14,7 +14,7 @@ describe('chart duplicate detection', () => {
     const hash = harness.machine.stateHash();
     const retry = harness.apply(entry);
     expect(first).toEqual({ type: 'applied', eventId: 'clinic-1/1' });
-    expect(retry).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 1, original: first as ProposalOutcome });
+    expect(retry).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 1, original: first as DecidedOutcome });
     expect(harness.machine.stateHash()).toBe(hash);
     expect(harness.machine.counts().patients).toBe(1);
   });
@@ -43,7 +43,7 @@ describe('chart duplicate detection', () => {
     expect(results.slice(0, 4).map((result) => result.type)).toEqual(['applied', 'applied', 'applied', 'applied']);
     expect(results.slice(4).map((result) => result.type)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
     const second = results[5];
-    expect(second?.type === 'duplicate' ? second.original : null).toEqual(results[1] as ProposalOutcome);
+    expect(second?.type === 'duplicate' ? second.original : null).toEqual(results[1] as DecidedOutcome);
     expect(harness.machine.openChart(ids.patient)!.notes.length).toBe(4);
   });
 
@@ -58,7 +58,7 @@ describe('chart duplicate detection', () => {
     expect(early.type).toBe('rejected');
     harness.apply(openVisit);
     const late = harness.apply(vitals);
-    expect(late).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 2, original: early as ProposalOutcome });
+    expect(late).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 2, original: early as DecidedOutcome });
     expect(harness.machine.openChart(ids.patient)!.vitals).toEqual([]);
   });
 
@@ -89,7 +89,7 @@ describe('chart duplicate detection', () => {
     const entry = harness.envelope(registerPatient());
     const first = harness.apply(entry);
     const restored = new ChartHarness('ignored', restoreOrFail(harness.machine.snapshot()));
-    expect(restored.apply(entry)).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 1, original: first as ProposalOutcome });
+    expect(restored.apply(entry)).toEqual({ type: 'duplicate', clientId: 'tablet-1', sequence: 1, original: first as DecidedOutcome });
   });
 });
 

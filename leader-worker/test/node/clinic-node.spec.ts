@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { chartStateMachines } from '../../src/node/chart-replica.js';
-import type { ChartStateMachine } from '../../src/chart/chart-state-machine.js';
+import type { ChartStateMachine } from '../../src/chart/index.js';
 import { encodePeerMessage } from '../../src/wire/peer-message-codec.js';
 import { registerPatient } from '../chart/chart-harness.js';
 import { ClinicHarness } from './clinic-harness.js';

@@ -1,6 +1,6 @@
 // Log compaction. Reference: Raft paper §7: each server snapshots its committed state; the leader sends
 // InstallSnapshot to a follower that needs entries it has discarded.
-import { InvariantViolation } from '../../src/raft/assert.js';
+import { InvariantViolation } from '../../src/invariants/assert.js';
 import type { Entry, Message, NodeId } from '../../src/raft/types.js';
 import { appendedIndex, persistedFrom, standaloneRaft, storedLog, TestCluster } from './test-cluster.js';
 

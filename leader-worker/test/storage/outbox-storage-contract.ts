@@ -1,6 +1,6 @@
 // The one contract every OutboxStorage passes (memory, IndexedDB): durable, ordered per client, removed only
 // when told, and a retried add is harmless.
-import { InvariantViolation } from '../../src/raft/assert.js';
+import { InvariantViolation } from '../../src/invariants/assert.js';
 import type { OutboxItem, OutboxStorage } from '../../src/storage/outbox-storage.js';
 import { bytes, expectStorageFailure } from './storage-test-kit.js';
 

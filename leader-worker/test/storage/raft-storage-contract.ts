@@ -1,7 +1,7 @@
 // The one contract every RaftStorage passes (memory for the simulator, IndexedDB on devices). Each
 // implementation supplies a subject: how to open it, restart it as a power loss would, fill its disk,
 // interrupt a write, and damage what it stored.
-import { InvariantViolation } from '../../src/raft/assert.js';
+import { InvariantViolation } from '../../src/invariants/assert.js';
 import type { PersistBatch, RaftStorage, StoredRaftState } from '../../src/storage/raft-storage.js';
 import {
   bytes, command, commands, expectStorageFailure, foundingState, hardState, snapshot,

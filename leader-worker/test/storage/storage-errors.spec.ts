@@ -1,5 +1,5 @@
 // How browser storage failures become the StorageError the driver and the clinician see.
-import { InvariantViolation } from '../../src/raft/assert.js';
+import { InvariantViolation } from '../../src/invariants/assert.js';
 import { StorageError } from '../../src/storage/raft-storage.js';
 import { explainingError, isQuotaExceeded, storageError, toStorageError } from '../../src/storage/storage-errors.js';
 

@@ -1,4 +1,4 @@
-import { InvariantViolation } from '../../src/raft/assert.js';
+import { InvariantViolation } from '../../src/invariants/assert.js';
 import { InMemoryNetwork, type Delivery } from '../../src/transport/in-memory-network.js';
 import type { PeerTransport, TransportEvent } from '../../src/transport/peer-transport.js';
 import { describeTransportContract, type TransportTestBed } from './transport-contract.js';

@@ -1,6 +1,6 @@
 // Shared by the worker specs (Node and Chromium): fast node timing, unique names, proposals a clinician
 // would make, and polling for what happens on other devices.
-import type { CommandEnvelope } from '../../src/chart/commands.js';
+import type { CommandEnvelope } from '../../src/chart/index.js';
 import type { ClinicNodeTiming } from '../../src/node/clinic-node.js';
 import { registerPatient, uuid } from '../chart/chart-harness.js';
 

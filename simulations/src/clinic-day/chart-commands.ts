@@ -1,11 +1,7 @@
 // What the clinicians of a rural clinic write, as chart commands with plausible content: registrations with
 // local names and villages, adult and child vital signs, ICD-10 diagnoses, common prescriptions and lab
 // tests. Ids are UUIDs numbered per kind, so a run's records read the same in every replay.
-import type {
-  AddDiagnosis, AddNote, Dispense, OpenVisit, OrderLab, Prescribe, RecordAllergy, RecordLabResult, RecordVitals,
-  RegisterPatient, Station, UpdatePatient, MoveVisit,
-} from '../../../leader-worker/src/chart/commands.js';
-import { yearOfMs } from '../../../leader-worker/src/chart/calendar.js';
+import { yearOfMs, type AddDiagnosis, type AddNote, type Dispense, type MoveVisit, type OpenVisit, type OrderLab, type Prescribe, type RecordAllergy, type RecordLabResult, type RecordVitals, type RegisterPatient, type Station, type UpdatePatient } from '../../../leader-worker/src/chart/index.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 
 const givenNamesFemale = ['Amina', 'Grace', 'Achieng', 'Nakato', 'Esther', 'Fatuma', 'Mercy', 'Aisha', 'Joyce', 'Halima', 'Wanjiru', 'Zawadi'];

@@ -3,9 +3,7 @@
 // visit only once their device shows everything the previous stations wrote for it (that is the handoff).
 // Each save is a propose() on the clinician's device, answered 'applied', 'pending' or 'failed'; a refused
 // or rejected save is tried again later, a save lost with its device is looked for after the restart.
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import type { Station } from '../../../leader-worker/src/chart/commands.js';
-import type { ApplyResult, ChartErrorCode } from '../../../leader-worker/src/chart/results.js';
+import type { ApplyResult, ChartErrorCode, ChartStateMachine, Station } from '../../../leader-worker/src/chart/index.js';
 import type { ProposalOutcome } from '../../../leader-worker/src/node/clinic-node.js';
 import { identityKey, type CommandIdentity } from '../../../leader-worker/src/node/replicated-state-machine.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';

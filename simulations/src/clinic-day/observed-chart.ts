@@ -1,7 +1,6 @@
 // The chart state machine as a device runs it, with every apply reported as it happens: during the node's
 // normal work, and also while it replays its log at start (before anyone could subscribe to the node).
-import { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import { ChartStateMachine, type ApplyResult } from '../../../leader-worker/src/chart/index.js';
 import { chartStateMachines } from '../../../leader-worker/src/node/chart-replica.js';
 import type { CommandIdentity, ReplicatedStateMachine, StateMachineFactory } from '../../../leader-worker/src/node/replicated-state-machine.js';
 import { check } from '../engine/violation.js';

@@ -2,8 +2,7 @@
 // its crashes, joined to the clinic network, with timers on the virtual clock. The device owns the life
 // cycle faults act on (boot, sleep and wake, power loss, a clean restart, a full disk) and mirrors what its
 // disk durably holds, so the checkers can tell what a crash may and may not take away.
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import type { ApplyResult, ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import { ClinicNode, type ClinicNodeTiming } from '../../../leader-worker/src/node/clinic-node.js';
 import { identityKey } from '../../../leader-worker/src/node/replicated-state-machine.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';

@@ -7,8 +7,7 @@
 // macrotask turn drains every promise job, and no timer or I/O is involved) before it runs the next event,
 // so a device's writes take no virtual time and one seed always replays to the same bytes.
 import { decode } from '@msgpack/msgpack';
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import type { ApplyResult } from '../../../leader-worker/src/chart/results.js';
+import type { ApplyResult, ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import type { ClinicNodeStatus } from '../../../leader-worker/src/node/clinic-node.js';
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';

@@ -1,8 +1,7 @@
 // One patient's visit through the clinic: registration -> triage -> clinician -> (lab -> clinician) ->
 // pharmacy -> done. Each station's part is a short list of writes, built when the clinician gets to them
 // from what their own device shows, and each write can be looked for in any device's chart.
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import type { ChartCommand, Station } from '../../../leader-worker/src/chart/commands.js';
+import type { ChartCommand, ChartStateMachine, Station } from '../../../leader-worker/src/chart/index.js';
 import type { ChartCommands, PatientProfile } from './chart-commands.js';
 import type { ThinkTimes } from './settings.js';
 

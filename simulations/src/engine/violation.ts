@@ -1,6 +1,6 @@
 // How a run fails. A broken invariant is a bug somewhere (the core, or the driver under test): the checker
 // throws at once so the run stops at the first bad state instead of carrying it forward.
-import { InvariantViolation } from '../../../leader-worker/src/raft/assert.js';
+import { InvariantViolation } from '../../../leader-worker/src/invariants/assert.js';
 
 /** An invariant the simulator checks, broken. `invariant` is a short stable name for reports and tests. */
 export class SimulationViolation extends Error {

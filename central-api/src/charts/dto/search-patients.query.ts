@@ -2,7 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { searchQueryLengthMax, searchResultsMax } from '../../../../leader-worker/src/chart/limits.js';
+import { searchQueryLengthMax, searchResultsMax } from '../../../../leader-worker/src/chart/index.js';
 
 export class SearchPatientsQuery {
   @ApiProperty({ maxLength: searchQueryLengthMax, description: 'as typed: part of a name, a phone number or an identifier', example: 'amina ok' })

@@ -3,8 +3,7 @@
 // command validator (feed-envelopes.ts), so central never feeds a clinic something its devices refuse.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
-import { labInterpretations, type LabInterpretation } from '../../../../leader-worker/src/chart/commands.js';
-import { labelLengthMax } from '../../../../leader-worker/src/chart/limits.js';
+import { labInterpretations, labelLengthMax, type LabInterpretation } from '../../../../leader-worker/src/chart/index.js';
 import { IsDisplayName } from '../../clinics/dto/display-name.decorator.js';
 
 export class LabResultRequest {

@@ -3,8 +3,7 @@
 // kin) are checked field by field by the clinics' own command validator (feed-envelopes.ts).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID } from 'class-validator';
-import { sexes, type Sex } from '../../../../leader-worker/src/chart/commands.js';
-import { labelLengthMax } from '../../../../leader-worker/src/chart/limits.js';
+import { labelLengthMax, sexes, type Sex } from '../../../../leader-worker/src/chart/index.js';
 import { IsDisplayName } from '../../clinics/dto/display-name.decorator.js';
 
 export class RegistrationRequest {

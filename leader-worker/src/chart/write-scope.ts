@@ -1,10 +1,11 @@
-// What lease fencing needs to know of one command of a lease-policy clinic, read off the clinic's own copy:
-// which patient's chart it writes to, and the epoch of the lease the copy held for this clinic just before.
-import type { ChartStateMachine } from '../../../leader-worker/src/chart/chart-state-machine.js';
-import { uuidPattern } from '../../../leader-worker/src/chart/field-validators.js';
+// Which chart a command writes to, and under which lease epoch: what lease fencing (central) and a clinic
+// leader taking leases need to know of one command, read off a chart state machine before it applies it.
+import type { ChartStateMachine } from './chart-state-machine.js';
+import type { ChartCommandType } from './commands.js';
+import { uuidPattern } from './field-validators.js';
 
 /** Central's own grants, renewals and releases written into the clinic log: never fenced themselves. */
-const leaseCommandTypes: ReadonlySet<string> = new Set(['grantLease', 'renewLease', 'releaseLease']);
+export const leaseCommandTypes: ReadonlySet<ChartCommandType> = new Set<ChartCommandType>(['grantLease', 'renewLease', 'releaseLease']);
 
 /**
  * The fields by which a command that does not name its patient names the record it changes (a move names its
@@ -13,14 +14,14 @@ const leaseCommandTypes: ReadonlySet<string> = new Set(['grantLease', 'renewLeas
 const recordReferenceFields = ['visitId', 'allergyId', 'prescriptionId', 'labOrderId', 'appointmentId', 'targetId', 'conflictId'] as const;
 
 /**
- * The patient whose chart the command writes to: its `patientId` field, or else the patient whose chart holds
- * the record it names, as the copy knows before applying it. Null for lease commands, for a record the copy
- * does not hold (the command will be rejected), and for anything malformed.
+ * The patient whose chart the command envelope writes to: its `patientId` field, or else the patient whose
+ * chart holds the record it names, as `machine` knows before applying it. Null for lease commands, for a
+ * record the machine does not hold (the command will be rejected), and for anything malformed.
  */
 export function touchedPatient(machine: ChartStateMachine, envelope: unknown): string | null {
   const command = field(envelope, 'command');
   const type = field(command, 'type');
-  if (typeof type !== 'string' || leaseCommandTypes.has(type)) return null;
+  if (typeof type !== 'string' || leaseCommandTypes.has(type as ChartCommandType)) return null;
   const named = field(command, 'patientId');
   if (named !== undefined) return typeof named === 'string' && uuidPattern.test(named) ? named : null;
   for (const reference of recordReferenceFields) {
@@ -31,15 +32,14 @@ export function touchedPatient(machine: ChartStateMachine, envelope: unknown): s
 }
 
 /**
- * The epoch a write to `patientId`'s chart is made under: that of the lease the copy holds for `clinicId`
+ * The epoch a write to `patientId`'s chart is made under: that of the lease `machine` holds for `clinicId`
  * (released or expired ones too: the clinic's last own grant), 0 when it holds none or only another clinic's.
- * A write made while the copy knows another clinic holds the chart is made under no lease of this clinic's.
+ * A write made while the machine knows another clinic holds the chart is made under no lease of this clinic's.
  */
 export function writtenEpoch(machine: ChartStateMachine, patientId: string, clinicId: string): number {
   const lease = machine.openChart(patientId)?.lease ?? null;
   return lease !== null && lease.holderClinicId === clinicId ? lease.epoch : 0;
 }
-
 
 function field(value: unknown, name: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
