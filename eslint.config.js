@@ -5,18 +5,34 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /** Folders whose code must stay deterministic and free of I/O. */
-const pureFolders = ['leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts', 'leader-worker/src/invariants/**/*.ts'];
+const pureFolders = ['leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts', 'leader-worker/src/invariants/**/*.ts', 'leader-worker/src/statistics/**/*.ts'];
 
 /**
- * The chart domain has one public entry, leader-worker/src/chart/index.ts: everything outside the chart
- * folder (and outside the chart's own specs, which test its parts) imports the chart from there.
+ * Import boundaries. TypeScript's project references (tsconfig.json) already refuse an import of a project
+ * not referenced; these rules say, in words, which way the parts of the repository may depend on each other.
  */
-const chartBoundaryMessage = 'Import the chart domain through its public entry, chart/index.js, never one of its files.';
-const chartBoundary = { regex: '/src/chart/(?!index\\.js$)', message: chartBoundaryMessage };
-/** The same, for leader-worker/src, whose folders import each other as ../chart/... */
-const chartBoundaryInSource = { regex: '^\\.\\./chart/(?!index\\.js$)', message: chartBoundaryMessage };
+const boundaries = {
+  /** The chart domain has one public entry, leader-worker/src/chart/index.ts. */
+  chartEntry: { regex: '/src/chart/(?!index\\.js$)', message: 'Import the chart domain through its public entry, chart/index.js, never one of its files.' },
+  /** The same, for leader-worker/src, whose folders import each other as ../chart/... */
+  chartEntryInSource: { regex: '^\\.\\./chart/(?!index\\.js$)', message: 'Import the chart domain through its public entry, chart/index.js, never one of its files.' },
+  /** The pure core (Raft, chart, invariants, statistics) knows nothing of the node, storage, transports or the Worker. */
+  pureCore: { regex: '^\\.\\./(node|storage|transport|wire|worker)/', message: 'The pure core must not depend on the clinic node, storage, transports, the wire codec or the Worker.' },
+  /** The clinic node runs on devices: it depends on no service, simulator or spec. */
+  clinicNode: { regex: '(^|/)(central-api|simulations|test)/', message: 'leader-worker/src runs on devices: it must not import central-api, the simulator or specs.' },
+  /** Central is a consumer of the clinic's shared code, never of the simulator (which drives central, not the reverse). */
+  central: { regex: '(^|/)simulations/', message: 'central-api must not import the simulator: the simulator and the benchmarks depend on central, not the reverse.' },
+  /** No I/O modules in pure code. */
+  pureModules: { group: ['node:*', 'fs', 'fs/*', 'net', 'http', 'https', 'worker_threads', 'idb', 'localforage', 'peerjs'], message: 'Pure code: no I/O modules.' },
+};
+
+/** The chart's own files and specs reach its parts; everything else goes through the entry. */
 const chartInternals = ['leader-worker/src/chart/**/*.ts', 'leader-worker/test/chart/**/*.ts'];
-const pureImports = { group: ['node:*', 'fs', 'fs/*', 'net', 'http', 'https', 'worker_threads', 'idb', 'localforage', 'peerjs'], message: 'Pure code: no I/O modules.' };
+
+/** One no-restricted-imports setting per area (ESLint keeps the last matching setting of a rule, so each is whole). */
+function restrictedImports(...patterns) {
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
 
 const impureGlobals = [
   'Date', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate',
@@ -36,14 +52,19 @@ export default tseslint.config(
     },
   },
   {
-    ignores: chartInternals,
-    rules: { 'no-restricted-imports': ['error', { patterns: [chartBoundary] }] },
+    // Type-aware: a promise nobody awaits or handles loses its failure (a write that failed to persist, an
+    // upload that broke) without a trace. Fire-and-forget is written `void promise` with a comment why.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Requests of an IndexedDB transaction passed through its `track` are reported by the transaction's outcome.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'file', name: 'track', path: 'leader-worker/src/storage/device-database.ts' }] }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+    },
   },
-  {
-    files: ['leader-worker/src/**/*.ts'],
-    ignores: chartInternals,
-    rules: { 'no-restricted-imports': ['error', { patterns: [chartBoundary, chartBoundaryInSource] }] },
-  },
+  { ignores: chartInternals, rules: restrictedImports(boundaries.chartEntry) },
+  { files: ['central-api/**/*.ts'], rules: restrictedImports(boundaries.chartEntry, boundaries.central) },
+  { files: ['leader-worker/src/**/*.ts'], ignores: chartInternals, rules: restrictedImports(boundaries.chartEntry, boundaries.chartEntryInSource, boundaries.clinicNode) },
   {
     files: pureFolders,
     rules: {
@@ -55,7 +76,7 @@ export default tseslint.config(
         { object: 'window', message: 'Pure code: no ambient globals.' },
         { object: 'self', message: 'Pure code: no ambient globals.' },
       ],
-      'no-restricted-imports': ['error', { patterns: [pureImports, chartBoundary, chartBoundaryInSource] }],
+      ...restrictedImports(boundaries.pureModules, boundaries.chartEntry, boundaries.chartEntryInSource, boundaries.pureCore, boundaries.clinicNode),
     },
   },
 );

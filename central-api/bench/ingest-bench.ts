@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ChartStateMachine, decodeCommand } from '../../leader-worker/src/chart/index.js';
-import { percentile } from '../../simulations/src/engine/percentile.js';
+import { percentile } from '../../leader-worker/src/statistics/percentile.js';
 import { generateCredential } from '../src/auth/credentials.js';
 import { EmbeddedPostgresServer } from '../src/database/embedded-postgres-server.js';
 import { ensureDatabase } from '../src/database/server-databases.js';

@@ -2,7 +2,7 @@
 // was due, not from when it was sent: a request that waited for the one before it (an API running slow holds
 // back the clinic's next upload) is charged that wait, so a slow API cannot hide its slowness by slowing the
 // load down (coordinated omission). The time from sending to the answer is kept too, to show the difference.
-import { percentile } from '../../simulations/src/engine/percentile.js';
+import { percentile } from '../../leader-worker/src/statistics/percentile.js';
 
 export interface RequestOutcome {
   readonly kind: string;

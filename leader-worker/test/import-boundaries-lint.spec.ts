@@ -1,10 +1,9 @@
-// The chart domain's one public entry is enforced by ESLint (eslint.config.js); this proves the rule bites
-// wherever the chart is consumed, and lets the chart's own files and specs reach its parts.
-import { ESLint } from 'eslint';
+// The import boundaries of eslint.config.js: the chart domain's one public entry, and which way the parts of the
+// repository depend on each other. This proves each rule bites where it should and stays quiet elsewhere.
+import { lintProbe } from './lint-probe.js';
 
 async function restrictedImports(code: string, filePath: string): Promise<string[]> {
-  const [result] = await new ESLint().lintText(code, { filePath });
-  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+  return (await lintProbe(code, filePath)).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
 }
 
 describe('the chart domain\'s import boundary', () => {
@@ -36,4 +35,34 @@ describe('the chart domain\'s import boundary', () => {
   it('leaves the chart\'s spec helpers importable by other specs', async () => {
     expect(await restrictedImports(`import { uuid } from '../chart/chart-harness.js';\nexport const id = uuid;\n`, 'leader-worker/test/node/probe.ts')).toEqual([]);
   });
+});
+
+describe('the dependency direction between the parts', () => {
+  const forbidden: [string, string, RegExp][] = [
+    ['leader-worker/src/raft/probe.ts', '../node/clinic-node.js', /pure core must not depend/],
+    ['leader-worker/src/chart/probe.ts', '../storage/raft-storage.js', /pure core must not depend/],
+    ['leader-worker/src/node/probe.ts', '../../../central-api/src/sync/log-batch.js', /runs on devices/],
+    ['leader-worker/src/worker/probe.ts', '../../../simulations/src/engine/event-queue.js', /runs on devices/],
+    ['leader-worker/src/storage/probe.ts', '../../test/node/clinic-harness.js', /runs on devices/],
+    ['central-api/src/sync/probe.ts', '../../../simulations/src/engine/event-queue.js', /must not import the simulator/],
+    ['central-api/bench/probe.ts', '../../simulations/src/engine/event-queue.js', /must not import the simulator/],
+  ];
+  for (const [filePath, imported, reason] of forbidden) {
+    it(`forbids ${filePath} to import ${imported}`, async () => {
+      const messages = await restrictedImports(`import * as imported from '${imported}';\nexport const used = imported;\n`, filePath);
+      expect(messages).toEqual([jasmine.stringMatching(reason)]);
+    });
+  }
+
+  const allowed: [string, string][] = [
+    ['leader-worker/src/node/probe.ts', '../raft/raft.js'],
+    ['simulations/src/clinic-day/probe.ts', '../../../central-api/src/sync/log-batch.js'],
+    ['simulations/src/bench/probe.ts', '../../../leader-worker/src/node/clinic-node.js'],
+    ['central-api/src/sync/probe.ts', '../../../leader-worker/src/raft/types.js'],
+  ];
+  for (const [filePath, imported] of allowed) {
+    it(`lets ${filePath} import ${imported}`, async () => {
+      expect(await restrictedImports(`import * as imported from '${imported}';\nexport const used = imported;\n`, filePath)).toEqual([]);
+    });
+  }
 });

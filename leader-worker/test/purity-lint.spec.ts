@@ -1,6 +1,6 @@
 // The purity of the Raft core and the chart state machine is enforced by ESLint; this proves the rule bites,
 // so a careless edit of eslint.config.js cannot silently switch it off.
-import { ESLint } from 'eslint';
+import { lintProbe } from './lint-probe.js';
 
 const impureSnippets: Record<string, string> = {
   clock: 'export const now = Date.now();',
@@ -14,8 +14,7 @@ const impureSnippets: Record<string, string> = {
 };
 
 async function ruleIdsFor(code: string, filePath: string): Promise<string[]> {
-  const [result] = await new ESLint().lintText(code, { filePath });
-  return (result?.messages ?? []).map((message) => message.ruleId ?? 'fatal');
+  return (await lintProbe(code, filePath)).map((message) => message.ruleId ?? 'fatal');
 }
 
 describe('purity lint', () => {

@@ -1,7 +1,7 @@
 // Turns seed outcomes into what a person or a CI job reads: one line per seed, the exact replay command for
 // every failure, and a summary whose JSON form is the last line of stdout. Only virtual-time figures go in,
 // so the same seeds always print the same bytes.
-import { percentile } from './engine/percentile.js';
+import { percentile } from '../../leader-worker/src/statistics/percentile.js';
 import type { Violation } from './engine/violation.js';
 import type { JsonValue, SeedOutcome } from './scenario.js';
 

@@ -147,8 +147,7 @@ export type RefusalReason =
   | 'leaderNotCommittedInTerm' // no membership change before the leader commits in its term (thesis §4.1 bug fix)
   | 'invalidMembershipChange' // adds a present voter, removes an absent node, or empties the voters
   | 'cannotRemoveLeader' // transfer leadership first, then remove the old leader
-  | 'unknownNode' // transfer target is not a voter
-  | 'notPromotable'; // this node is not a voter and may not lead
+  | 'unknownNode'; // transfer target is not a voter
 
 export type ProposeResult =
   | { readonly type: 'appended'; readonly index: number; readonly term: number }

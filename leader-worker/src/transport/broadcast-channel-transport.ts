@@ -2,6 +2,8 @@
 // BroadcastChannel per clinic carries every frame to every tab; a tab keeps the frames addressed to it.
 // Tabs die without a word, so presence comes from heartbeats, not from the channel.
 import { assert } from '../invariants/assert.js';
+import { realScheduler, type Scheduler } from '../node/scheduler.js';
+import { isNodeId } from '../raft/node-id.js';
 import type { NodeId } from '../raft/types.js';
 import { PeerPresence } from './peer-presence.js';
 import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
@@ -22,8 +24,6 @@ export interface BroadcastChannelTransportLimits {
   /** Silence after which a peer is unreachable; rounded up to whole heartbeat intervals. */
   readonly peerTimeoutMs: number;
   readonly peersMax: number;
-  /** Longest device id accepted in a frame, as in the wire codec's validation. */
-  readonly nodeIdLengthMax: number;
 }
 
 export const defaultBroadcastChannelTransportLimits: BroadcastChannelTransportLimits = {
@@ -31,21 +31,10 @@ export const defaultBroadcastChannelTransportLimits: BroadcastChannelTransportLi
   // Five intervals: a busy main thread or a timer aligned to the second in a hidden tab misses a beat or two.
   peerTimeoutMs: 5000,
   peersMax: 64,
-  nodeIdLengthMax: 128,
 };
 
-/** Repeating timers, injected so a test can drive heartbeats; the node driver's Scheduler fits. */
-export interface IntervalTimers {
-  /** Calls `callback` every `intervalMs` until the returned function is called. */
-  every(intervalMs: number, callback: () => void): () => void;
-}
-
-export const realIntervalTimers: IntervalTimers = {
-  every: (intervalMs, callback) => {
-    const handle = setInterval(callback, intervalMs);
-    return () => clearInterval(handle);
-  },
-};
+/** Repeating timers, injected so a test can drive heartbeats: the part of the node driver's Scheduler a transport uses. */
+export type IntervalTimers = Pick<Scheduler, 'every'>;
 
 /** The two things the transport does with an open channel. */
 export interface ChannelEndpoint {
@@ -97,18 +86,17 @@ export class BroadcastChannelTransport implements PeerTransport {
   constructor(options: BroadcastChannelTransportOptions) {
     this.localId = options.localId;
     this.limits = { ...defaultBroadcastChannelTransportLimits, ...options.limits };
-    const { heartbeatIntervalMs, peerTimeoutMs, peersMax, nodeIdLengthMax } = this.limits;
-    assert(this.isNodeId(options.localId), 'localId must be a non-empty string within nodeIdLengthMax');
+    const { heartbeatIntervalMs, peerTimeoutMs, peersMax } = this.limits;
+    assert(isNodeId(options.localId), 'localId must be a non-empty string within nodeIdLengthMax');
     assert(heartbeatIntervalMs > 0, 'heartbeatIntervalMs must be positive');
     assert(peerTimeoutMs >= 2 * heartbeatIntervalMs, 'peerTimeoutMs must span at least two heartbeats');
-    assert(nodeIdLengthMax > 0, 'nodeIdLengthMax must be positive');
     this.onListenerError = options.onListenerError ?? logListenerError(this.localId);
     this.presence = new PeerPresence(
       { silentIntervalsMax: Math.ceil(peerTimeoutMs / heartbeatIntervalMs), peersMax },
       (peerId, reachable) => this.emit({ type: 'peer', peerId, reachable }),
     );
     this.channel = (options.openChannel ?? openBroadcastChannel)(options.channelName, (data) => this.receive(data));
-    this.stopHeartbeats = (options.timers ?? realIntervalTimers).every(heartbeatIntervalMs, () => this.beat());
+    this.stopHeartbeats = (options.timers ?? realScheduler).every(heartbeatIntervalMs, () => this.beat());
     this.post('join');
   }
 
@@ -177,7 +165,7 @@ export class BroadcastChannelTransport implements PeerTransport {
   private parseFrame(data: unknown): Frame | null {
     if (typeof data !== 'object' || data === null) return null;
     const candidate = data as Partial<Record<keyof Frame | 'to' | 'bytes', unknown>>;
-    if (candidate.protocol !== broadcastChannelFrameProtocol || !this.isNodeId(candidate.from)) return null;
+    if (candidate.protocol !== broadcastChannelFrameProtocol || !isNodeId(candidate.from)) return null;
     const from = candidate.from;
     switch (candidate.type) {
       case 'join':
@@ -185,14 +173,10 @@ export class BroadcastChannelTransport implements PeerTransport {
       case 'leave':
         return { protocol: broadcastChannelFrameProtocol, type: candidate.type, from };
       case 'data':
-        if (!this.isNodeId(candidate.to) || !(candidate.bytes instanceof Uint8Array)) return null;
+        if (!isNodeId(candidate.to) || !(candidate.bytes instanceof Uint8Array)) return null;
         return { protocol: broadcastChannelFrameProtocol, type: 'data', from, to: candidate.to, bytes: candidate.bytes };
       default:
         return null;
     }
-  }
-
-  private isNodeId(value: unknown): value is NodeId {
-    return typeof value === 'string' && value.length > 0 && value.length <= this.limits.nodeIdLengthMax;
   }
 }

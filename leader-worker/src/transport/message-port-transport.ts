@@ -9,7 +9,9 @@
 // bridge closes the page's transport, so the other devices see this one leave instead of a mute peer.
 import { assert } from '../invariants/assert.js';
 import type { NodeId } from '../raft/types.js';
-import { realIntervalTimers, type IntervalTimers } from './broadcast-channel-transport.js';
+import { realScheduler } from '../node/scheduler.js';
+import { isNodeId } from '../raft/node-id.js';
+import type { IntervalTimers } from './broadcast-channel-transport.js';
 import { PeerPresence } from './peer-presence.js';
 import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent } from './peer-transport.js';
 
@@ -39,13 +41,6 @@ export interface FramePort {
   /** Setting it starts delivery; messages posted before wait in the port's queue. */
   onmessage: ((event: MessageEvent) => void) | null;
   close(): void;
-}
-
-/** Longest device id accepted in a frame, as in the wire codec's validation. */
-const nodeIdLengthMax = 128;
-
-function isNodeId(value: unknown): value is NodeId {
-  return typeof value === 'string' && value.length > 0 && value.length <= nodeIdLengthMax;
 }
 
 /**
@@ -113,7 +108,7 @@ export class MessagePortTransport implements PeerTransport {
     this.port = options.port;
     this.onListenerError = options.onListenerError ?? logListenerError(this.localId);
     this.port.onmessage = (event) => this.receive(event.data);
-    this.stopHeartbeats = (options.timers ?? realIntervalTimers).every(heartbeatIntervalMs, () => this.post('heartbeat'));
+    this.stopHeartbeats = (options.timers ?? realScheduler).every(heartbeatIntervalMs, () => this.post('heartbeat'));
     this.post('heartbeat');
   }
 
@@ -223,7 +218,7 @@ export class MessagePortBridge {
     this.presence.heard(this.transport.localId);
     this.transport.listen((event) => this.fromPeers(event));
     this.port.onmessage = (event) => this.fromWorker(event.data);
-    this.stopChecks = (options.timers ?? realIntervalTimers).every(checkIntervalMs, () => this.presence.tick());
+    this.stopChecks = (options.timers ?? realScheduler).every(checkIntervalMs, () => this.presence.tick());
   }
 
   get isClosed(): boolean {

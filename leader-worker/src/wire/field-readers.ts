@@ -1,7 +1,7 @@
 // Readers for the fields of a decoded, untrusted peer message. Each returns the field as its type or throws
 // Invalid saying which field is wrong and why; `parseWith` turns that into a ParseResult, so one malformed
 // message becomes one counted drop, never an exception in the node.
-export const nodeIdLengthMax = 128;
+import { isNodeId, nodeIdLengthMax } from '../raft/node-id.js';
 
 export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -42,9 +42,7 @@ export function flag(value: unknown, where: string): boolean {
 }
 
 export function nodeId(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > nodeIdLengthMax) {
-    throw new Invalid(`${where} must be a node id of 1 to ${nodeIdLengthMax} characters`);
-  }
+  if (!isNodeId(value)) throw new Invalid(`${where} must be a node id of 1 to ${nodeIdLengthMax} characters`);
   return value;
 }
 

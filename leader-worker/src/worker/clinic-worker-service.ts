@@ -7,6 +7,7 @@ import { chartStateMachines } from '../node/chart-replica.js';
 import { ClinicNode, type ClinicNodeStatus } from '../node/clinic-node.js';
 import type { CommandIdentity } from '../node/replicated-state-machine.js';
 import type { Scheduler } from '../node/scheduler.js';
+import { isNodeId, nodeIdLengthMax } from '../raft/node-id.js';
 import { bootstrapState } from '../raft/raft.js';
 import type { NodeId, RandomSource } from '../raft/types.js';
 import { IndexedDbOutboxStorage } from '../storage/indexeddb-outbox-storage.js';
@@ -31,8 +32,6 @@ export interface ClinicWorkerDependencies {
   readonly lockDevice: LockDevice;
 }
 
-/** Longest device id, as the transports and the wire codec accept. */
-const deviceIdLengthMax = 128;
 /** Founding voters of one clinic; a clinic has a handful of devices. */
 const votersMax = 64;
 const hourMs = 3_600_000;
@@ -232,9 +231,6 @@ function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new TypeError(message);
 }
 
-function isDeviceId(value: unknown): value is NodeId {
-  return typeof value === 'string' && value.length > 0 && value.length <= deviceIdLengthMax;
-}
 
 /** Why `config` cannot start a node, or null. The page is another thread: nothing it sends is trusted blindly. */
 export function configProblem(config: ClinicWorkerConfig): string | null {
@@ -243,8 +239,8 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
   if (typeof clinicId !== 'string' || clinicId.length === 0 || clinicId.length > clientIdLengthMax || !identityPattern.test(clinicId)) {
     return `clinicId is 1 to ${clientIdLengthMax} letters, digits or ._~-`;
   }
-  if (!isDeviceId(deviceId)) return `deviceId is 1 to ${deviceIdLengthMax} characters`;
-  if (!Array.isArray(voters) || voters.length === 0 || voters.length > votersMax || !voters.every(isDeviceId)) {
+  if (!isNodeId(deviceId)) return `deviceId is 1 to ${nodeIdLengthMax} characters`;
+  if (!Array.isArray(voters) || voters.length === 0 || voters.length > votersMax || !voters.every(isNodeId)) {
     return `voters is a list of 1 to ${votersMax} device ids`;
   }
   if (new Set(voters).size !== voters.length) return 'voters holds a device twice';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { bundleForBrowser, launchChromium, serve } from '../../../leader-worker/test/browser/chromium-session.js';
-import { percentile } from '../engine/percentile.js';
-import type { ChartBenchReport, ChartBenchRequest } from './chart-bench-worker.js';
-import type { ChartBenchResult, ChartBenchSetup, ChartBenchSize } from './chart-bench.js';
+import { percentile } from '../../../leader-worker/src/statistics/percentile.js';
+import type { ChartBenchReport, ChartBenchRequest } from './chart/chart-bench-worker.js';
+import type { ChartBenchResult, ChartBenchSetup, ChartBenchSize } from './chart/chart-bench.js';
 
 const limits = {
   /** One round in Chromium; 50,000 patients build, and are measured, in well under a minute. */
@@ -50,7 +50,7 @@ export class ChromiumChartBench {
   ) {}
 
   static async open(): Promise<ChromiumChartBench> {
-    const bundle = await bundleForBrowser(path.join(compiledDirectory, 'chart-bench-worker.js'), 'chart-bench-worker.js');
+    const bundle = await bundleForBrowser(path.join(compiledDirectory, 'chart', 'chart-bench-worker.js'), 'chart-bench-worker.js');
     // Cross-origin isolated: Chromium's clock then steps by 5 µs, not 100 µs.
     const { server, origin } = await serve(new Map([['/', pageHtml], [workerScriptPath, bundle.code]]), { crossOriginIsolated: true });
     let browser: Browser;

@@ -2,8 +2,8 @@
 // line of stdout is one JSON object. Benchmarks measure; they never pass or fail on a time.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { percentile } from '../engine/percentile.js';
-import { defaultChartBenchSetup, runChartBench, type BenchRuntime, type ChartBenchResult, type ChartBenchSetup } from './chart-bench.js';
+import { percentile } from '../../../leader-worker/src/statistics/percentile.js';
+import { defaultChartBenchSetup, runChartBench, type BenchRuntime, type ChartBenchResult, type ChartBenchSetup } from './chart/chart-bench.js';
 import { ChromiumChartBench, compareChartBenchRuns } from './chart-browser.js';
 import { runRaftBench, type RaftBenchSetup } from './raft-bench.js';
 
@@ -51,22 +51,18 @@ async function chartBrowserBenchmark(args: string[]): Promise<Record<string, unk
 }
 
 /**
- * Log ingest through the central API (central-api/bench/ingest-bench.ts). The central project compiles it and
- * references this one, not the other way round, so it is loaded from dist at run time.
+ * Log ingest through the central API (central-api/bench/ingest-bench.ts). Loaded when asked for: it brings
+ * NestJS and PostgreSQL with it, which the other benches do not need. This project references central-api's,
+ * so the import is compiled and typed like any other.
  */
 async function ingestBenchmark(args: string[]): Promise<Record<string, unknown>> {
-  const modulePath = new URL('../../../central-api/bench/ingest-bench.js', import.meta.url).href;
-  const { runIngestBenchmark } = (await import(modulePath)) as { runIngestBenchmark: (args: string[]) => Promise<Record<string, unknown>> };
+  const { runIngestBenchmark } = await import('../../../central-api/bench/ingest-bench.js');
   return runIngestBenchmark(args);
 }
 
-/**
- * 2,000 clinics at the 11 a.m. peak against one central API process (central-api/bench/peak-bench.ts), loaded
- * from dist like the ingest bench.
- */
+/** 2,000 clinics at the 11 a.m. peak against one central API process (central-api/bench/peak-bench.ts). */
 async function peakBenchmark(args: string[]): Promise<Record<string, unknown>> {
-  const modulePath = new URL('../../../central-api/bench/peak-bench.js', import.meta.url).href;
-  const { runPeakBenchmark } = (await import(modulePath)) as { runPeakBenchmark: (args: string[]) => Promise<Record<string, unknown>> };
+  const { runPeakBenchmark } = await import('../../../central-api/bench/peak-bench.js');
   return runPeakBenchmark(args);
 }
 

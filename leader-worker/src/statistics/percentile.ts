@@ -1,4 +1,5 @@
-// Nearest-rank percentiles over a sample, for figures such as failover time.
+// Nearest-rank percentiles over a sample, for figures such as failover time: the simulator's, the benchmarks'
+// (of the clinic and of central) and, later, the node's own.
 
 /** The nearest-rank `fraction` percentile (0.5 for p50), or null for an empty sample. */
 export function percentile(samples: readonly number[], fraction: number): number | null {

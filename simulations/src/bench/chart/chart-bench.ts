@@ -9,9 +9,9 @@
 // slip in a name of four letters or more). The baseline in the same run is a linear scan over the same
 // patients with pre-folded tokens and the same matching rules: what search costs without the index.
 // Benchmarks measure; they never pass or fail on a time.
-import { ChartStateMachine, nameTokens, searchResultsMax, withinOneEdit } from '../../../leader-worker/src/chart/index.js';
-import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
-import { percentile } from '../engine/percentile.js';
+import { ChartStateMachine, nameTokens, searchResultsMax, withinOneEdit } from '../../../../leader-worker/src/chart/index.js';
+import { SeededRandom } from '../../../../leader-worker/src/raft/seeded-random.js';
+import { percentile } from '../../../../leader-worker/src/statistics/percentile.js';
 
 export interface ChartBenchSetup {
   /** Sizes to measure at, ascending; the state grows from one to the next. */
