@@ -5,6 +5,7 @@
 // (write-handoff.ts). One node runs per device, in a dedicated Worker.
 import { decodeCommand, encodeCommand } from '../chart/index.js';
 import { Raft } from '../raft/raft.js';
+import { handleReadies, type ReadySteps } from '../raft/ready-loop.js';
 import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
@@ -13,11 +14,15 @@ import type { StorageReserve } from '../storage/storage-reserve.js';
 import type { PeerTransport, TransportEvent } from '../transport/peer-transport.js';
 import { decodePeerMessage, encodePeerMessage } from '../wire/peer-message-codec.js';
 import type { HoldWritesRequest } from '../wire/safekeeping-messages.js';
+import { LogMaintenance } from './log-maintenance.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
+import { ProposalWaiters, type Waiter } from './proposal-waiters.js';
 import {
   commandIdentity, identityKey, type CommandIdentity, type ReplicatedStateMachine, type StateMachineFactory,
 } from './replicated-state-machine.js';
 import type { Scheduler } from './scheduler.js';
+import { StorageReserveKeeper } from './storage-reserve-keeper.js';
+import { UnappliedWrites } from './unapplied-writes.js';
 import { defaultHandoffLimits, WriteHandoff, type HandoffLimits } from './write-handoff.js';
 
 export interface ClinicNodeTiming {
@@ -112,33 +117,35 @@ export interface AppliedEvent<Result> {
   readonly result: Result;
 }
 
-interface Waiter<Result> {
-  readonly identity: CommandIdentity;
-  readonly resolve: (outcome: ProposalOutcome<Result>) => void;
-  cancelTimeout: () => void;
-}
-
 export class ClinicNode<Result> {
   private readonly timing: ClinicNodeTiming;
-  private readonly waiters = new Map<string, Waiter<Result>>();
-  /** Per client, the sequences proposed here and not yet applied (waiting, or in the outbox). */
-  private readonly unapplied = new Map<string, Set<number>>();
+  private readonly waiters = new ProposalWaiters<ProposalOutcome<Result>>();
+  private readonly unapplied: UnappliedWrites;
   private readonly appliedListeners = new Set<(event: AppliedEvent<Result>) => void>();
   private readonly statusListeners = new Set<(status: ClinicNodeStatus) => void>();
   private processing: Promise<void> | null = null;
   /** The chain of outbox writes, so each save is stamped after the one before it is stored. */
   private saving: Promise<void> = Promise.resolve();
   private processAgain = false;
-  private appliedSinceCache = 0;
   private droppedPeerMessages = 0;
   private storageFailure: StorageError | null = null;
-  /** Bumped each time the reserve is released: a write that failed before it may try again in that space. */
-  private reserveReleases = 0;
-  private reserveSpent = false;
-  private reserveRetryAtMs = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly stopTicking: () => void;
   private readonly handoff: WriteHandoff;
+  private readonly reserve: StorageReserveKeeper;
+  private readonly maintenance: LogMaintenance;
+  /** The Ready contract as this device carries it out: the log on its disk, messages to peers, the chart. */
+  private readonly readySteps: ReadySteps = {
+    persist: (ready) => {
+      if (ready.hardState === null && ready.snapshot === null && ready.entries.length === 0) return undefined;
+      const write = { hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries };
+      return this.reserve.withReserve(() => this.options.raftStorage.persist(write));
+    },
+    send: (messages) => {
+      for (const message of messages) this.options.transport.send(message.to, encodePeerMessage(message));
+    },
+    apply: (ready) => this.applyReady(ready),
+  };
 
   private constructor(
     private readonly options: ClinicNodeOptions<Result>,
@@ -153,7 +160,14 @@ export class ClinicNode<Result> {
       options.scheduler,
       { ...defaultHandoffLimits, ...options.handoffLimits },
     );
-    for (const item of outbox.items()) this.trackUnapplied(item);
+    this.reserve = new StorageReserveKeeper(options.storageReserve ?? null, options.scheduler, this.timing.reserveRetryIntervalMs);
+    this.maintenance = new LogMaintenance(raft, options.raftStorage, options.stateCache, {
+      compactionThresholdEntries: this.timing.compactionThresholdEntries,
+      stateCacheIntervalEntries: this.timing.stateCacheIntervalEntries,
+      compactionBound: options.compactionBound,
+    });
+    this.unapplied = new UnappliedWrites(options.stateMachines.sequenceWindow);
+    for (const item of outbox.items()) this.unapplied.track(item);
     options.transport.listen((event) => this.onTransportEvent(event));
     this.stopTicking = options.scheduler.every(this.timing.tickIntervalMs, () => this.onTick());
   }
@@ -186,7 +200,7 @@ export class ClinicNode<Result> {
     );
     const outbox = await Outbox.open(options.outboxStorage, { ...defaultOutboxLimits, ...options.outboxLimits });
     const node = new ClinicNode(options, raft, stateMachine, outbox);
-    await node.holdReserve();
+    await node.reserve.hold();
     node.kick();
     return node;
   }
@@ -201,17 +215,15 @@ export class ClinicNode<Result> {
     if (failure !== null) return Promise.resolve(failure);
     const identity = commandIdentity(command);
     if (identity === null) return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: 'a command needs a clientId and a positive integer sequence' });
-    const key = identityKey(identity);
-    if (this.waiters.has(key) || this.outbox.has(identity)) {
-      return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: `command ${key} is already waiting` });
+    if (this.waiters.has(identity) || this.outbox.has(identity)) {
+      return Promise.resolve({ type: 'failed', reason: 'invalidCommand', message: `command ${identityKey(identity)} is already waiting` });
     }
     const bytes = encodeCommand(command);
-    this.trackUnapplied(identity);
+    this.unapplied.track(identity);
     return new Promise((resolve) => {
-      const waiter: Waiter<Result> = { identity, resolve, cancelTimeout: () => undefined };
-      this.waiters.set(key, waiter);
+      const waiter = this.waiters.add(identity, resolve);
       // Saves are stamped and stored one after another: their order is the order they are proposed in.
-      this.saving = this.saving.then(() => this.save(key, identity, bytes, waiter));
+      this.saving = this.saving.then(() => this.save(waiter, bytes));
     });
   }
 
@@ -250,7 +262,7 @@ export class ClinicNode<Result> {
       writesHandedOff: heldElsewhere,
       droppedPeerMessages: this.droppedPeerMessages + raft.droppedMessages,
       storageFailure: this.storageFailure?.failure ?? null,
-      storageLow: this.reserveSpent,
+      storageLow: this.reserve.storageLow,
       stateHash: this.stateMachine.stateHash(),
     };
   }
@@ -270,14 +282,12 @@ export class ClinicNode<Result> {
     this.options.transport.close();
     this.handoff.abandonAll();
     await this.processing;
-    for (const [key, waiter] of this.waiters) {
-      waiter.cancelTimeout();
-      waiter.resolve({ type: 'failed', reason: 'stopped', message: `the node stopped before ${key} was applied or stored` });
-    }
-    this.waiters.clear();
+    this.waiters.answerAll(() => true, (identity) => ({
+      type: 'failed', reason: 'stopped', message: `the node stopped before ${identityKey(identity)} was applied or stored`,
+    }));
     await this.options.raftStorage.close();
     await this.options.outboxStorage.close();
-    await this.options.storageReserve?.close();
+    await this.reserve.close();
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -289,7 +299,8 @@ export class ClinicNode<Result> {
 
   private onTick(): void {
     if (this.stopped || this.storageFailure !== null) return;
-    if (this.options.scheduler.nowMs() >= this.reserveRetryAtMs) void this.holdReserve();
+    // Never rejects: a failure to take the reserve only leaves it for the next try.
+    if (this.reserve.retryDue()) void this.reserve.hold();
     this.raft.tick();
     this.proposeFromOutbox();
     this.kick();
@@ -343,8 +354,8 @@ export class ClinicNode<Result> {
           }
           if (this.outbox.has(write)) continue;
           const held: OutboxItem = { ...write, savedAtMs: this.nextSavedAtMs() };
-          await this.withReserve(() => this.outbox.add(held));
-          this.trackUnapplied(write);
+          await this.reserve.withReserve(() => this.outbox.add(held));
+          this.unapplied.track(write);
         }
       } catch (error) {
         if (error instanceof StorageError) return;
@@ -364,7 +375,7 @@ export class ClinicNode<Result> {
   private proposeFromOutbox(): boolean {
     const status = this.raft.status();
     if (this.outbox.size === 0 || status.leaderId === null) return false;
-    const batch = this.outbox.takeBatch(this.options.scheduler.nowMs(), `${status.leaderId}@${status.term}`, (item) => this.mayPropose(item));
+    const batch = this.outbox.takeBatch(this.options.scheduler.nowMs(), `${status.leaderId}@${status.term}`, (item) => this.unapplied.mayPropose(item));
     if (batch.length === 0) return false;
     if (this.raft.propose(batch.map((item) => item.command)).type === 'refused') {
       this.outbox.batchRefused();
@@ -378,30 +389,27 @@ export class ClinicNode<Result> {
    * clinician hears 'applied' if it applies within quorumWaitMs, else 'pending' — at once when there is no
    * leader to wait for. Nothing is claimed before the write is stored, here or by a peer.
    */
-  private async save(key: string, identity: CommandIdentity, bytes: Uint8Array, waiter: Waiter<Result>): Promise<void> {
-    if (this.waiters.get(key) !== waiter) return; // the node stopped meanwhile, and said so
+  private async save(waiter: Waiter<ProposalOutcome<Result>>, bytes: Uint8Array): Promise<void> {
+    if (!this.waiters.isWaiting(waiter)) return; // the node stopped meanwhile, and said so
+    const { identity } = waiter;
     const stamped = (): OutboxItem => ({ clientId: identity.clientId, sequence: identity.sequence, command: bytes, savedAtMs: this.nextSavedAtMs() });
     // Storage that failed stays failed until a restart: a write stored here now would wait for that restart.
-    if (this.storageFailure !== null) return this.handOff(key, stamped(), waiter, this.storageFailure);
+    if (this.storageFailure !== null) return this.handOff(waiter, stamped(), this.storageFailure);
     try {
       await this.storeHandedOffHere();
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      return this.handOff(key, stamped(), waiter, error);
+      return this.handOff(waiter, stamped(), error);
     }
     const item = stamped();
     try {
-      await this.withReserve(() => this.outbox.add(item));
+      await this.reserve.withReserve(() => this.outbox.add(item));
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      return this.handOff(key, item, waiter, error);
+      return this.handOff(waiter, item, error);
     }
-    if (this.waiters.get(key) !== waiter) return;
-    const pending = (): void => {
-      if (this.waiters.get(key) !== waiter) return;
-      this.waiters.delete(key);
-      waiter.resolve({ type: 'pending' });
-    };
+    if (!this.waiters.isWaiting(waiter)) return;
+    const pending = (): void => this.waiters.answer(waiter, { type: 'pending' });
     if (this.raft.status().leaderId === null) pending();
     else waiter.cancelTimeout = this.options.scheduler.after(this.timing.quorumWaitMs, pending);
     this.proposeFromOutbox();
@@ -417,31 +425,27 @@ export class ClinicNode<Result> {
     for (const handedOff of this.handoff.items()) {
       if (this.outbox.has(handedOff)) continue;
       const restamped: OutboxItem = { ...handedOff, savedAtMs: this.nextSavedAtMs() };
-      await this.withReserve(() => this.outbox.add(restamped));
-      this.trackUnapplied(handedOff);
+      await this.reserve.withReserve(() => this.outbox.add(restamped));
+      this.unapplied.track(handedOff);
     }
   }
 
   /** This device cannot store `item`: a peer holds it (pending), or the clinician hears it was not saved. */
-  private async handOff(key: string, item: OutboxItem, waiter: Waiter<Result>, cause: StorageError): Promise<void> {
+  private async handOff(waiter: Waiter<ProposalOutcome<Result>>, item: OutboxItem, cause: StorageError): Promise<void> {
     const outcome = await this.handoff.handOff(this.outbox.items(), item, this.handoffTargets());
-    if (this.waiters.get(key) !== waiter) return;
-    this.waiters.delete(key);
-    if (outcome.kind === 'held') {
-      waiter.resolve({ type: 'pending', heldBy: outcome.by });
-      return;
-    }
+    if (!this.waiters.isWaiting(waiter)) return;
+    if (outcome.kind === 'held') return this.waiters.answer(waiter, { type: 'pending', heldBy: outcome.by });
     const failure = this.failureOutcome(cause);
-    if (failure.type !== 'failed') return waiter.resolve(failure);
+    if (failure.type !== 'failed') return this.waiters.answer(waiter, failure);
     if (outcome.kind === 'unconfirmed') {
       // A peer may hold it after all (its answer lost or late): it stays tracked, carried by the next request
       // and stored here once storage works, and a retry under the same identity applies it once.
-      waiter.resolve({ ...failure, message: `${failure.message}; no other device confirmed holding the write in time (it may still be saved: retry it, it will be recorded once)` });
-      return;
+      const retry = 'no other device confirmed holding the write in time (it may still be saved: retry it, it will be recorded once)';
+      return this.waiters.answer(waiter, { ...failure, message: `${failure.message}; ${retry}` });
     }
     // Nobody was asked: nothing holds it, and it no longer holds back the client's later writes.
-    this.unapplied.get(item.clientId)?.delete(item.sequence);
-    waiter.resolve({ ...failure, message: `${failure.message}; no other device of the clinic could be asked to hold the write` });
+    this.unapplied.forget(item);
+    this.waiters.answer(waiter, { ...failure, message: `${failure.message}; no other device of the clinic could be asked to hold the write` });
   }
 
   private handoffTargets(): { leaderId: NodeId | null; members: NodeId[] } {
@@ -455,26 +459,6 @@ export class ClinicNode<Result> {
    */
   private nextSavedAtMs(): number {
     return Math.max(this.outbox.nextSavedAtMs(this.options.scheduler.nowMs()), this.handoff.newestSavedAtMs() + 1);
-  }
-
-  /**
-   * The state machine remembers outcomes only `sequenceWindow` sequences back from a client's newest, so a
-   * sequence that far ahead of the client's oldest unapplied one would make that one look like a copy when
-   * it finally commits, and it would be dropped. Such a write waits in the outbox instead.
-   */
-  private mayPropose(identity: CommandIdentity): boolean {
-    let oldest = identity.sequence;
-    for (const sequence of this.unapplied.get(identity.clientId) ?? []) oldest = Math.min(oldest, sequence);
-    return identity.sequence - oldest < this.options.stateMachines.sequenceWindow;
-  }
-
-  private trackUnapplied(identity: CommandIdentity): void {
-    let sequences = this.unapplied.get(identity.clientId);
-    if (sequences === undefined) {
-      sequences = new Set();
-      this.unapplied.set(identity.clientId, sequences);
-    }
-    sequences.add(identity.sequence);
   }
 
   /** Handles Readys until there are none; calls made while one is being persisted run right after it. */
@@ -495,22 +479,11 @@ export class ClinicNode<Result> {
 
   private async processReadies(): Promise<void> {
     try {
-      while (!this.stopped && this.raft.hasReady()) {
-        const ready = this.raft.ready();
-        if (ready.hardState !== null || ready.snapshot !== null || ready.entries.length > 0) {
-          const write = { hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries };
-          await this.withReserve(() => this.options.raftStorage.persist(write));
-        }
-        // Persisted: only now may anything that depends on it leave the device.
-        for (const message of ready.messages) this.options.transport.send(message.to, encodePeerMessage(message));
-        this.applyReady(ready);
-        this.raft.advance();
-      }
+      await handleReadies(this.raft, this.readySteps, () => !this.stopped);
       await this.outbox.flushRemovals();
       // A batch that just applied frees the way for the next one.
       if (this.proposeFromOutbox()) this.processAgain = true;
-      await this.maybeCompact();
-      await this.maybeSaveStateCache();
+      await this.maintenance.run(this.stateMachine);
     } catch (error) {
       this.failStorage(error);
     }
@@ -520,13 +493,13 @@ export class ClinicNode<Result> {
   private applyReady(ready: Ready): void {
     if (ready.snapshot !== null) {
       this.stateMachine = this.options.stateMachines.restore(ready.snapshot.data);
-      this.appliedSinceCache = this.timing.stateCacheIntervalEntries;
+      this.maintenance.restoredSnapshot();
     }
     for (const entry of ready.committedEntries) {
       if (entry.type !== 'command') continue;
       const command = decodeCommand(entry.data);
       const result = this.stateMachine.apply(entry.index, command);
-      this.appliedSinceCache++;
+      this.maintenance.applied();
       const identity = commandIdentity(command);
       if (identity !== null) this.settle(identity, entry.index, result);
       for (const listener of this.appliedListeners) listener({ logIndex: entry.index, identity, result });
@@ -536,72 +509,8 @@ export class ClinicNode<Result> {
   private settle(identity: CommandIdentity, logIndex: number, result: Result): void {
     this.outbox.applied(identity);
     this.handoff.applied(identity);
-    const sequences = this.unapplied.get(identity.clientId);
-    sequences?.delete(identity.sequence);
-    if (sequences?.size === 0) this.unapplied.delete(identity.clientId);
-    const key = identityKey(identity);
-    const waiter = this.waiters.get(key);
-    if (waiter === undefined) return;
-    this.waiters.delete(key);
-    waiter.cancelTimeout();
-    waiter.resolve({ type: 'applied', logIndex, result });
-  }
-
-  private async maybeCompact(): Promise<void> {
-    const status = this.raft.status();
-    if (status.appliedIndex - status.firstIndex + 1 <= this.timing.compactionThresholdEntries) return;
-    const bound = this.options.compactionBound?.() ?? Number.POSITIVE_INFINITY;
-    // The snapshot is the state machine as applied now, so the log can only be compacted to the applied index.
-    if (status.appliedIndex > bound) return;
-    const snapshot = this.raft.compact(status.appliedIndex, this.stateMachine.snapshot());
-    await this.options.raftStorage.compact(snapshot);
-  }
-
-  private async maybeSaveStateCache(): Promise<void> {
-    const cache = this.options.stateCache;
-    if (cache === null || this.appliedSinceCache < this.timing.stateCacheIntervalEntries) return;
-    this.appliedSinceCache = 0;
-    // Only a cache: a failure here costs a longer replay at the next start, never data.
-    await cache.save({ appliedIndex: this.raft.status().appliedIndex, state: this.stateMachine.snapshot() }).catch(() => undefined);
-  }
-
-  /**
-   * Runs a storage write; if it fails for lack of space, releases the storage reserve and tries once more in
-   * the space that gave back (also when another write released it meanwhile). A write is one transaction,
-   * so the failed attempt stored nothing and trying again is safe.
-   */
-  private async withReserve<T>(write: () => Promise<T>): Promise<T> {
-    const releasesBefore = this.reserveReleases;
-    try {
-      return await write();
-    } catch (error) {
-      if (!(error instanceof StorageError) || error.failure !== 'full') throw error;
-      if (!(await this.releaseReserve()) && this.reserveReleases === releasesBefore) throw error;
-      return write();
-    }
-  }
-
-  private async releaseReserve(): Promise<boolean> {
-    const reserve = this.options.storageReserve;
-    if (reserve == null) return false;
-    const released = await reserve.release().catch(() => false);
-    if (released) {
-      this.reserveReleases++;
-      this.reserveSpent = true;
-      this.reserveRetryAtMs = this.options.scheduler.nowMs() + this.timing.reserveRetryIntervalMs;
-    }
-    return released;
-  }
-
-  /** Takes the storage reserve if there is room for it now; a failure only leaves it for the next try. */
-  private async holdReserve(): Promise<void> {
-    const reserve = this.options.storageReserve;
-    if (reserve == null) return;
-    this.reserveRetryAtMs = Number.POSITIVE_INFINITY;
-    const held = await reserve.hold().catch(() => false);
-    // No room even for the reserve is low storage too.
-    this.reserveSpent = !held;
-    if (!held) this.reserveRetryAtMs = this.options.scheduler.nowMs() + this.timing.reserveRetryIntervalMs;
+    this.unapplied.forget(identity);
+    this.waiters.answerIdentity(identity, { type: 'applied', logIndex, result });
   }
 
   private failStorage(error: unknown): void {
@@ -611,12 +520,7 @@ export class ClinicNode<Result> {
     // (and handed to a peer with the next save); one still being saved is handed to a peer by save().
     this.storageFailure = error;
     this.stopTicking();
-    for (const [key, waiter] of this.waiters) {
-      if (!this.outbox.has(waiter.identity)) continue;
-      waiter.cancelTimeout();
-      waiter.resolve({ type: 'pending' });
-      this.waiters.delete(key);
-    }
+    this.waiters.answerAll((waiter) => this.outbox.has(waiter.identity), () => ({ type: 'pending' }));
     // Best effort, so the outbox is proposed now rather than after the restart: it stays stored here anyway.
     void this.handoff.handOff(this.outbox.items(), null, this.handoffTargets());
   }

@@ -6,6 +6,7 @@
 // Election Safety (at most one leader per term, §5.2) and State Machine Safety (no two nodes apply different
 // entries at one index, §5.4.3). A violation throws and fails the test.
 import { Raft, bootstrapState } from '../../src/raft/raft.js';
+import { handleReadies } from '../../src/raft/ready-loop.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
 import type {
   Entry, HardState, Membership, Message, NodeId, PersistedState, ProposeResult, RaftLimits, RaftOptions, RandomSource, ReadState,
@@ -201,28 +202,32 @@ export class TestCluster {
   /** Handles every pending Ready of one node: persist, queue messages, apply, advance. */
   process(id: NodeId): void {
     const node = this.node(id);
-    while (node.raft.hasReady()) {
-      const ready = node.raft.ready();
-      if (ready.snapshot !== null) {
-        node.storage.snapshot = ready.snapshot;
-        node.storage.entries = [];
-      }
-      if (ready.entries.length > 0) {
-        const first = ready.entries[0]!.index;
-        node.storage.entries = node.storage.entries.filter((entry) => entry.index < first).concat(ready.entries);
-      }
-      if (ready.hardState !== null) node.storage.hardState = ready.hardState;
-      if (ready.softState?.role === 'leader') this.recordLeader(id, ready.softState.term);
-      this.queue.push(...ready.messages);
-      this.sent.push(...ready.messages);
-      if (ready.snapshot !== null) {
-        node.stateMachine = decodeStateMachine(ready.snapshot.data);
-        node.lastAppliedIndex = ready.snapshot.index;
-      }
-      for (const entry of ready.committedEntries) this.apply(id, node, entry);
-      node.readStates.push(...ready.readStates);
-      node.raft.advance();
-    }
+    handleReadies(node.raft, {
+      persist: (ready) => {
+        if (ready.snapshot !== null) {
+          node.storage.snapshot = ready.snapshot;
+          node.storage.entries = [];
+        }
+        if (ready.entries.length > 0) {
+          const first = ready.entries[0]!.index;
+          node.storage.entries = node.storage.entries.filter((entry) => entry.index < first).concat(ready.entries);
+        }
+        if (ready.hardState !== null) node.storage.hardState = ready.hardState;
+        if (ready.softState?.role === 'leader') this.recordLeader(id, ready.softState.term);
+      },
+      send: (messages) => {
+        this.queue.push(...messages);
+        this.sent.push(...messages);
+      },
+      apply: (ready) => {
+        if (ready.snapshot !== null) {
+          node.stateMachine = decodeStateMachine(ready.snapshot.data);
+          node.lastAppliedIndex = ready.snapshot.index;
+        }
+        for (const entry of ready.committedEntries) this.apply(id, node, entry);
+        node.readStates.push(...ready.readStates);
+      },
+    });
   }
 
   private recordLeader(id: NodeId, term: number): void {

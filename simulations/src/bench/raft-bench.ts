@@ -3,6 +3,7 @@
 // waits for; storage, encoding and WebRTC are measured by their own benchmarks.
 import { performance } from 'node:perf_hooks';
 import { Raft, bootstrapState } from '../../../leader-worker/src/raft/raft.js';
+import { handleReadies } from '../../../leader-worker/src/raft/ready-loop.js';
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { Message, NodeId } from '../../../leader-worker/src/raft/types.js';
 
@@ -36,17 +37,17 @@ export function runRaftBench(setup: RaftBenchSetup, seed: number): RaftBenchRun 
   const appliedByNode = new Map<NodeId, number>(ids.map((id) => [id, 0]));
   let messages = 0;
 
-  const drain = (id: NodeId): void => {
-    const raft = nodes.get(id)!;
-    while (raft.hasReady()) {
-      const ready = raft.ready();
-      for (const message of ready.messages) queue.push(message);
-      let commands = 0;
-      for (const entry of ready.committedEntries) if (entry.type === 'command') commands++;
-      appliedByNode.set(id, appliedByNode.get(id)! + commands);
-      raft.advance();
-    }
-  };
+  // Nothing is persisted: the bench measures the core and the loop around it, not a disk.
+  const drain = (id: NodeId): void =>
+    handleReadies(nodes.get(id)!, {
+      persist: () => undefined,
+      send: (messages) => queue.push(...messages),
+      apply: (ready) => {
+        let commands = 0;
+        for (const entry of ready.committedEntries) if (entry.type === 'command') commands++;
+        appliedByNode.set(id, appliedByNode.get(id)! + commands);
+      },
+    });
   const pump = (): void => {
     for (const id of ids) drain(id);
     while (queue.length > 0) {
