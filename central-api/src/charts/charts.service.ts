@@ -1,7 +1,7 @@
 // Reading central's copy of a clinic's charts: patient search and one patient's chart.
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ClinicsRepository } from '../clinics/clinics.repository.js';
-import { ChartCopyService } from './chart-copy.service.js';
+import { ChartCopyService } from '../chart-copy/chart-copy.service.js';
 import { toPatientChartResponse, toPatientSearchResponse } from './chart-mapping.js';
 import type { PatientChartResponse, PatientSearchResponse } from './dto/chart.responses.js';
 import type { SearchPatientsQuery } from './dto/search-patients.query.js';

@@ -1,7 +1,7 @@
 // An entry a lease-policy clinic wrote under a stale chart lease epoch: a row of `lease_fencing_conflicts`.
 // The entry stays in the clinic's log and in central's copy of that clinic; it is never exported to others.
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintColumn } from '../sync/database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 
 @Entity({ name: 'lease_fencing_conflicts' })
 export class LeaseFencingConflictEntity {

@@ -3,7 +3,7 @@
 // see it (DESIGN.md, invariant 5).
 //
 // The epoch a write was made under is the one the clinic's own log gave it: the lease its copy of the chart
-// held for this clinic when the entry was applied, 0 with none (see charts/leased-writes.ts). It is stale
+// held for this clinic when the entry was applied, 0 with none (writtenEpoch in the chart domain's write-scope.ts). It is stale
 // iff some grant of that chart to a DIFFERENT clinic has a higher epoch. The clinic's own re-grant does not
 // make its earlier writes stale: its log ordered them before the re-grant. Expiry and release alone do not
 // either: a clinic may upload late what it wrote while it held the lease, and nobody else wrote under a newer
@@ -29,9 +29,10 @@ export interface FencedWrite extends LeasedWrite {
 @Injectable()
 export class LeaseFencing {
   /**
-   * Finds which of `writes` (all of `clinicId`, in log order) are stale, records each as a fencing conflict
-   * and marks its log entry never to be exported, in the caller's transaction. One statement for the lot.
-   * Returns the fenced writes in log order. Recording is idempotent per (clinic, log index).
+   * Finds which of `writes` (all of `clinicId`, in log order) are stale and records each as a fencing conflict,
+   * in the caller's transaction. One statement for the lot. Returns the fenced writes in log order; the caller
+   * marks their log entries (the log store's table) never to be exported. Recording is idempotent per (clinic,
+   * log index).
    *
    * The grants it compares with are those committed when the statement runs; a grant committed later is
    * ordered after these writes, which central had already acknowledged.
@@ -55,8 +56,6 @@ export class LeaseFencing {
          INSERT INTO lease_fencing_conflicts (clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id)
          SELECT $1, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id FROM stale
          ON CONFLICT (clinic_id, log_index) DO NOTHING
-       ), marked AS (
-         UPDATE log_entries SET fenced = true WHERE clinic_id = $1 AND log_index IN (SELECT log_index FROM stale)
        )
        SELECT * FROM stale ORDER BY log_index`,
       [clinicId, writes.map((write) => write.logIndex), writes.map((write) => write.patientId), writes.map((write) => write.writtenEpoch)],

@@ -1,5 +1,5 @@
 // Ops rows to responses, explicitly, with the lag computed in one place.
-import { safeIntegerFrom } from '../sync/database-numbers.js';
+import { safeIntegerFrom } from '../database/database-numbers.js';
 import type { FencingConflictResponse } from './dto/fencing-conflicts.response.js';
 import type { OpsClinicResponse, OpsDeviceResponse } from './dto/ops-clinic.response.js';
 import type { DivergenceResponse } from './dto/divergences.response.js';

@@ -1,7 +1,7 @@
 // How far central holds a clinic's log and who uploaded last: a row of `clinic_sync_states`. The row is also
 // the lock every upload of the clinic takes, so two leaders (an old and a new one) never interleave.
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { bigintColumn } from './database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 
 @Entity({ name: 'clinic_sync_states' })
 export class ClinicSyncStateEntity {

@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Divergence } from './log-batch.js';
-import { payloadDigest } from './log-entry.js';
+import { payloadDigest } from '../log-store/log-entry.js';
 
 @Injectable()
 export class DivergencesRepository {

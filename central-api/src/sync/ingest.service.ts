@@ -12,13 +12,13 @@
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ChartCopyService } from '../charts/chart-copy.service.js';
+import { ChartCopyService } from '../chart-copy/chart-copy.service.js';
 import { DivergencesRepository } from './divergences.repository.js';
 import type { LogAckResponse } from './dto/log-ack.response.js';
 import type { UploadLogRequest } from './dto/upload-log.request.js';
 import { firstDivergence, parseBatch, planBatch } from './log-batch.js';
-import { LogEntriesRepository } from './log-entries.repository.js';
-import type { StoredEntry } from './log-entry.js';
+import { LogEntriesRepository } from '../log-store/log-entries.repository.js';
+import type { StoredEntry } from '../log-store/log-entry.js';
 import { SyncStatesRepository } from './sync-states.repository.js';
 
 /** Expected outcomes of an upload, decided inside the transaction; only a broken database throws. */

@@ -1,7 +1,7 @@
 // The pure rules of one upload: what a well-formed batch is, and how it lines up with what central holds.
 // The service applies them under the clinic's lock; nothing here touches the database.
 import type { LogEntryBody, UploadLogRequest } from './dto/upload-log.request.js';
-import { sameEntry, type StoredEntry } from './log-entry.js';
+import { sameEntry, type StoredEntry } from '../log-store/log-entry.js';
 import { ingestLimits } from './sync-limits.js';
 
 export type ParsedBatch =

@@ -1,8 +1,8 @@
 // An uploaded entry that differed from the one central holds at its index: a row of `log_divergences`.
 // The upload was refused; the row is for ops, who decide what went wrong (a device's corrupted log, a bug).
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintColumn } from './database-numbers.js';
-import type { EntryKind } from './log-entry.js';
+import { bigintColumn } from '../database/database-numbers.js';
+import type { EntryKind } from '../log-store/log-entry.js';
 
 @Entity({ name: 'log_divergences' })
 export class LogDivergenceEntity {

@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { safeIntegerFrom } from './database-numbers.js';
+import { safeIntegerFrom } from '../database/database-numbers.js';
 
 export interface UploadRecord {
   readonly acknowledgedIndex: number;

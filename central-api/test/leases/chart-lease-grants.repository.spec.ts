@@ -8,6 +8,7 @@ import { LeaseFencing } from '../../src/leases/lease-fencing.js';
 import { LeaseFencingModule } from '../../src/leases/lease-fencing.module.js';
 import { LeasesModule } from '../../src/leases/leases.module.js';
 import { LeasesRepository } from '../../src/leases/leases.repository.js';
+import { LogEntriesRepository } from '../../src/log-store/log-entries.repository.js';
 import { databaseTestModule, type DatabaseTestModule } from '../support/test-module.js';
 import { testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 import { expireLeasesOf } from './lease-test-support.js';
@@ -169,14 +170,17 @@ describe('chart lease repositories and fencing (PostgreSQL)', () => {
       await expectAsync(fence(clinic, [])).toBeResolvedTo([]);
     });
 
-    it('marks the fenced entry in the stored log and no other', async () => {
+    it('leaves the stored log to its owner: the fenced entry, and no other, is marked by the log store', async () => {
       const [clinic, patientId] = [(await testModule.module.get(ClinicsRepository).insert('E', 'lease')).id, randomUUID()];
       await dataSource.query(
         "INSERT INTO log_entries (clinic_id, log_index, term, kind) SELECT $1, i, 1, 'noop' FROM generate_series(1, 3) AS i",
         [clinic],
       );
       await grant(patientId, clinicB);
-      await fence(clinic, [{ logIndex: 2, patientId, writtenEpoch: 0 }, { logIndex: 3, patientId: randomUUID(), writtenEpoch: 0 }]);
+      const fenced = await fence(clinic, [{ logIndex: 2, patientId, writtenEpoch: 0 }, { logIndex: 3, patientId: randomUUID(), writtenEpoch: 0 }]);
+      const marked = await dataSource.query('SELECT count(*)::int AS marked FROM log_entries WHERE clinic_id = $1 AND fenced', [clinic]);
+      expect(marked).withContext('fencing records conflicts only').toEqual([{ marked: 0 }]);
+      await dataSource.transaction((manager) => new LogEntriesRepository().markFenced(manager, clinic, fenced.map((write) => write.logIndex)));
       const rows = await dataSource.query('SELECT log_index::int, fenced FROM log_entries WHERE clinic_id = $1 ORDER BY log_index', [clinic]);
       expect(rows).toEqual([{ log_index: 1, fenced: false }, { log_index: 2, fenced: true }, { log_index: 3, fenced: false }]);
     });

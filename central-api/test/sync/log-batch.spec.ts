@@ -3,7 +3,7 @@
 import { logEntriesProblem } from '../../src/sync/dto/log-entries.validator.js';
 import type { UploadLogRequest } from '../../src/sync/dto/upload-log.request.js';
 import { firstDivergence, parseBatch, planBatch } from '../../src/sync/log-batch.js';
-import { payloadDigest, sameEntry, type StoredEntry } from '../../src/sync/log-entry.js';
+import { payloadDigest, sameEntry, type StoredEntry } from '../../src/log-store/log-entry.js';
 import { ingestLimits } from '../../src/sync/sync-limits.js';
 
 const bytes = (text: string) => Buffer.from(text);

@@ -1,10 +1,10 @@
 // The repositories of log ingest and the chart copy against PostgreSQL, and the constraints behind them.
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChartCopiesRepository } from '../../src/charts/chart-copies.repository.js';
+import { ChartCopiesRepository } from '../../src/chart-copy/chart-copies.repository.js';
 import { DivergencesRepository } from '../../src/sync/divergences.repository.js';
-import { LogEntriesRepository } from '../../src/sync/log-entries.repository.js';
-import type { StoredEntry } from '../../src/sync/log-entry.js';
+import { LogEntriesRepository } from '../../src/log-store/log-entries.repository.js';
+import type { StoredEntry } from '../../src/log-store/log-entry.js';
 import { SyncModule } from '../../src/sync/sync.module.js';
 import { SyncStatesRepository } from '../../src/sync/sync-states.repository.js';
 import { databaseTestModule, type DatabaseTestModule } from '../support/test-module.js';

@@ -3,7 +3,7 @@
 // about 8 µs an entry (a fifth of the whole ingest budget) where this costs well under one. It enforces what
 // the global ValidationPipe would: known fields only, types, bounds, with a message naming the entry.
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { entryKinds, membershipChangeTypes } from '../log-entry.js';
+import { entryKinds, membershipChangeTypes } from '../../log-store/log-entry.js';
 import { ingestLimits } from '../sync-limits.js';
 
 const fieldsByKind: Record<string, ReadonlySet<string>> = {

@@ -1,7 +1,7 @@
 // The body of POST /api/clinics/:clinicId/log: committed entries, contiguous from `fromIndex`.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { entryKinds, type EntryKind, membershipChangeTypes, type MembershipChangeType } from '../log-entry.js';
+import { entryKinds, type EntryKind, membershipChangeTypes, type MembershipChangeType } from '../../log-store/log-entry.js';
 import { ingestLimits } from '../sync-limits.js';
 import { IsLogEntryList } from './log-entries.validator.js';
 

@@ -1,7 +1,7 @@
 // Central's copy of one clinic's charts: a row of `chart_copies`, written by the copy's projection (it catches
 // up from the stored log after uploads; its row lock makes projections of a clinic take turns).
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { bigintColumn } from '../sync/database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 
 @Entity({ name: 'chart_copies' })
 export class ChartCopyEntity {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChartPolicy } from '../clinics/clinic-limits.js';
-import { safeIntegerFrom } from '../sync/database-numbers.js';
+import { safeIntegerFrom } from '../database/database-numbers.js';
 import type { ApplyOutcomeRecord } from './apply-outcome.js';
 
 export interface CopyPosition {

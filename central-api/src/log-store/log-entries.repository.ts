@@ -2,7 +2,7 @@
 // clinic's lock) or on committed entries only, which never change once stored.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { safeIntegerFrom } from './database-numbers.js';
+import { safeIntegerFrom } from '../database/database-numbers.js';
 import type { EntryKind, MembershipChangeType, StoredEntry } from './log-entry.js';
 
 interface LogEntryRow {
@@ -57,6 +57,12 @@ export class LogEntriesRepository {
         entries.map((entry) => (entry.kind === 'membership' ? entry.change.nodeId : null)),
       ],
     );
+  }
+
+  /** Marks entries as written under a stale lease epoch (lease fencing): they stay in the log and are never exported. */
+  async markFenced(manager: EntityManager, clinicId: string, logIndexes: readonly number[]): Promise<void> {
+    if (logIndexes.length === 0) return;
+    await manager.query('UPDATE log_entries SET fenced = true WHERE clinic_id = $1 AND log_index = ANY($2::bigint[])', [clinicId, logIndexes]);
   }
 
   /** Entries `fromIndex..toIndex` (inclusive) that are stored, in index order. */

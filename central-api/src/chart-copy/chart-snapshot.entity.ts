@@ -1,6 +1,6 @@
 // A stored snapshot of a clinic's chart state machine at a log index: a row of `chart_snapshots`.
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { bigintColumn } from '../sync/database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 
 @Entity({ name: 'chart_snapshots' })
 export class ChartSnapshotEntity {

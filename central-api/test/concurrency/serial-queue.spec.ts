@@ -1,4 +1,4 @@
-import { SerialQueue } from '../../src/charts/serial-queue.js';
+import { SerialQueue } from '../../src/concurrency/serial-queue.js';
 
 describe('SerialQueue', () => {
   it('runs one key at a time in the order asked, and a key already waiting once', async () => {

@@ -1,6 +1,6 @@
 // A committed command central's copy rejected, or that opened a conflict: a row of `chart_apply_outcomes`.
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { bigintColumn } from '../sync/database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 
 @Entity({ name: 'chart_apply_outcomes' })
 export class ChartApplyOutcomeEntity {

@@ -22,15 +22,15 @@ import { ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import { assert } from '../../../leader-worker/src/invariants/assert.js';
 import { ChartChangeExport } from '../feed/chart-change-export.js';
 import { LeaseFencing } from '../leases/lease-fencing.js';
-import { LogEntriesRepository } from '../sync/log-entries.repository.js';
-import type { StoredEntry } from '../sync/log-entry.js';
+import { LogEntriesRepository } from '../log-store/log-entries.repository.js';
+import type { StoredEntry } from '../log-store/log-entry.js';
 import { ChartCopiesRepository, type ProjectionPosition } from './chart-copies.repository.js';
 import { emptyNotes, feedEntry, type FeedNotes } from './chart-copy-feed.js';
 import { type ChartCopySettings, chartCopySettingsToken } from './chart-copy-settings.js';
 import { type CachedCopy, ChartMachineCache } from './chart-machine-cache.js';
-import { KeyedMutex, QueueFullError } from './keyed-mutex.js';
-import { QuietTimers } from './quiet-timers.js';
-import { SerialQueue } from './serial-queue.js';
+import { KeyedMutex, QueueFullError } from '../concurrency/keyed-mutex.js';
+import { QuietTimers } from '../concurrency/quiet-timers.js';
+import { SerialQueue } from '../concurrency/serial-queue.js';
 import { StoredTails } from './stored-tails.js';
 
 /** What a copy answers a query with: the machine as of `appliedIndex` of the clinic's committed log. */
@@ -198,8 +198,9 @@ export class ChartCopyService implements OnModuleDestroy {
       snapshotIndex = copy.appliedIndex;
     }
     await this.copies.recordOutcomes(manager, clinicId, notes.outcomes);
-    const fenced = await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites);
-    await this.chartChanges.exportWrites(manager, clinicId, notes.chartWrites, new Set(fenced.map((write) => write.logIndex)));
+    const fencedLogIndexes = (await this.fencing.fenceStaleWrites(manager, clinicId, notes.leasedWrites)).map((write) => write.logIndex);
+    await this.logEntries.markFenced(manager, clinicId, fencedLogIndexes);
+    await this.chartChanges.exportWrites(manager, clinicId, notes.chartWrites, new Set(fencedLogIndexes));
     await this.copies.saveProgress(manager, clinicId, {
       appliedIndex: copy.appliedIndex,
       stateHash: copy.machine.stateHash(),

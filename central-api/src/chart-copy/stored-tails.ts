@@ -2,7 +2,7 @@
 // copy's projection applies them without reading them back from PostgreSQL. Only committed entries enter, in
 // index order, so a tail always equals the stored log over its range; a range it does not hold whole is read
 // from the database instead. Bounded in entries across all clinics: the clinic appended to least recently goes.
-import type { StoredEntry } from '../sync/log-entry.js';
+import type { StoredEntry } from '../log-store/log-entry.js';
 
 export class StoredTails {
   /** Map iteration order is insertion order: the first key was appended to least recently. */

@@ -2,13 +2,13 @@
 // results are recorded for ops, what lease fencing reads off a clinic's copy, and the quiet timers.
 import { encode } from '@msgpack/msgpack';
 import { ChartStateMachine, decodeCommand, touchedPatient, writtenEpoch } from '../../../leader-worker/src/chart/index.js';
-import { applyOutcomeRecord } from '../../src/charts/apply-outcome.js';
-import { emptyNotes, feedEntry } from '../../src/charts/chart-copy-feed.js';
-import { ChartMachineCache } from '../../src/charts/chart-machine-cache.js';
-import { KeyedMutex, QueueFullError } from '../../src/charts/keyed-mutex.js';
-import { QuietTimers } from '../../src/charts/quiet-timers.js';
-import { StoredTails } from '../../src/charts/stored-tails.js';
-import type { StoredEntry } from '../../src/sync/log-entry.js';
+import { applyOutcomeRecord } from '../../src/chart-copy/apply-outcome.js';
+import { emptyNotes, feedEntry } from '../../src/chart-copy/chart-copy-feed.js';
+import { ChartMachineCache } from '../../src/chart-copy/chart-machine-cache.js';
+import { KeyedMutex, QueueFullError } from '../../src/concurrency/keyed-mutex.js';
+import { QuietTimers } from '../../src/concurrency/quiet-timers.js';
+import { StoredTails } from '../../src/chart-copy/stored-tails.js';
+import type { StoredEntry } from '../../src/log-store/log-entry.js';
 
 describe('KeyedMutex', () => {
   it('runs the work of one key one at a time, in arrival order, and keys independently', async () => {

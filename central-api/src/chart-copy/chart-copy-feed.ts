@@ -5,7 +5,7 @@ import { assert } from '../../../leader-worker/src/invariants/assert.js';
 import type { ChartWrite } from '../feed/chart-change-export.js';
 import { decodeCommand, feedClientId, touchedPatient, writtenEpoch } from '../../../leader-worker/src/chart/index.js';
 import type { LeasedWrite } from '../leases/lease-fencing.js';
-import type { StoredEntry } from '../sync/log-entry.js';
+import type { StoredEntry } from '../log-store/log-entry.js';
 import { applyOutcomeRecord, type ApplyOutcomeRecord } from './apply-outcome.js';
 import type { CachedCopy } from './chart-machine-cache.js';
 

@@ -1,7 +1,7 @@
 // One committed entry of a clinic's Raft log as stored: a row of `log_entries`. Written in bulk with SQL
 // (log-entries.repository.ts); the entity documents the table for TypeORM.
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintColumn } from './database-numbers.js';
+import { bigintColumn } from '../database/database-numbers.js';
 import type { EntryKind, MembershipChangeType } from './log-entry.js';
 
 @Entity({ name: 'log_entries' })
