@@ -5,7 +5,12 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /** Folders whose code must stay deterministic and free of I/O. */
-const pureFolders = ['leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts', 'leader-worker/src/invariants/**/*.ts', 'leader-worker/src/statistics/**/*.ts'];
+const pureFolders = [
+  'leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts', 'leader-worker/src/invariants/**/*.ts', 'leader-worker/src/statistics/**/*.ts',
+  // The uplink's decisions and encodings (its I/O edge is in *-client.ts and *-driver.ts beside them).
+  'leader-worker/src/uplink/central-protocol.ts', 'leader-worker/src/uplink/base64.ts', 'leader-worker/src/uplink/upload-batch.ts',
+  'leader-worker/src/uplink/retry-backoff.ts', 'leader-worker/src/uplink/uplink-decisions.ts',
+];
 
 /**
  * Import boundaries. TypeScript's project references (tsconfig.json) already refuse an import of a project
