@@ -1,0 +1,81 @@
+// The uplink's HTTP client against the real central API on PostgreSQL: the CentralClient contract, then what
+// only HTTP has (gzip bodies, answers of a proxy, Retry-After, a link that goes silent).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeCentralClientContract, clinicLog } from '../../../leader-worker/test/uplink/central-client-contract.js';
+import { answerOf, HttpCentralClient } from '../../../leader-worker/src/uplink/http-central-client.js';
+import { nextUploadBatch } from '../../../leader-worker/src/uplink/upload-batch.js';
+import { clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
+
+describe('the uplink\'s HTTP client and the real central API', () => {
+  let database: TestDatabase;
+  let api: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startTestApp(database.url);
+  }, testPostgresStartTimeoutMs);
+
+  afterAll(async () => {
+    await api.close();
+    await database.drop();
+  });
+
+  describeCentralClientContract('HttpCentralClient', async () => {
+    const { clinicId, credential } = await clinicWithDevice(api);
+    // The link to central: cutLink() points it where nothing listens.
+    let apiUrl = `${api.baseUrl}/api`;
+    const throughLink = (input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace(`${api.baseUrl}/api`, apiUrl), init);
+    return {
+      client: new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential, fetch: throughLink, requestTimeoutMs: 2_000 }),
+      impostor: new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential: `${credential}x` }),
+      cutLink: async () => {
+        // Nothing listens there: the connection is refused, as when the router or the service is down.
+        apiUrl = 'http://127.0.0.1:9/api';
+      },
+      close: async () => undefined,
+    };
+  });
+
+  it('sends uploads gzip-compressed, and central takes them', async () => {
+    const { clinicId, credential } = await clinicWithDevice(api);
+    const sent: { encoding: string | null; bytes: number }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (init?.method === 'POST') sent.push({ encoding: headers.get('content-encoding'), bytes: (init.body as ArrayBuffer).byteLength });
+      return fetch(input, init);
+    };
+    const client = new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential, fetch: recording });
+    const batch = nextUploadBatch(clinicLog(1, 200), 200);
+    if (batch.type !== 'batch') throw new Error('expected a batch');
+    expect(await client.upload(batch.body)).toEqual({ type: 'acknowledged', acknowledgedIndex: 200 });
+    expect(sent.length).toBe(1);
+    expect(sent[0]!.encoding).toBe('gzip');
+    expect(sent[0]!.bytes).toBeLessThan(JSON.stringify(batch.body).length / 3);
+  });
+
+  it('gives up on a link that accepts the connection and never answers, as unavailable', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const client = new HttpCentralClient({ apiUrl: `http://127.0.0.1:${port}/api`, clinicId: 'c', credential: 'x', requestTimeoutMs: 300 });
+      expect(await client.acknowledgedIndex()).toEqual({ type: 'unavailable' });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('reads answers as the decisions take them: busy with its Retry-After, a proxy\'s 200 refused, a divergence refused', () => {
+    expect(answerOf(503, { statusCode: 503 }, 5_000)).toEqual({ type: 'unavailable', retryAfterMs: 5_000 });
+    expect(answerOf(429, null, undefined)).toEqual({ type: 'unavailable' });
+    expect(answerOf(502, '<html>', undefined)).toEqual({ type: 'unavailable' });
+    expect(answerOf(200, '<html>captive portal</html>', undefined)).toEqual({ type: 'refused', status: 200, message: 'central answered 200' });
+    expect(answerOf(409, { divergentIndex: 4, message: 'entry 4 differs' }, undefined)).toEqual({ type: 'refused', status: 409, message: 'entry 4 differs' });
+    expect(answerOf(409, { expectedIndex: 0 }, undefined).type).withContext('no index 0 is ever expected').toBe('refused');
+    expect(answerOf(200, { acknowledgedIndex: -1 }, undefined).type).toBe('refused');
+    expect(answerOf(400, { message: 'x'.repeat(2_000) }, undefined)).toEqual({ type: 'refused', status: 400, message: 'x'.repeat(500) });
+  });
+});
