@@ -130,6 +130,14 @@ export class ChartStateMachine {
   }
 
   /**
+   * How far central holds this clinic's log, as last recorded in it: devices compact no further, and a new
+   * leader's uplink knows where the last one stopped.
+   */
+  centralAcknowledgedIndex(): number {
+    return this.store.centralAcknowledgedIndex;
+  }
+
+  /**
    * The patient whose chart holds `id`: a patient's own id, any record or nested record in the chart, or a
    * conflict about it; null for an id this clinic's record does not hold. Central uses it to tell whose chart
    * an entry changed when the command names only a record (a dispense names its prescription).
@@ -148,6 +156,7 @@ export class ChartStateMachine {
       clinicId: this.clinicId,
       lastAppliedIndex: this.lastApplied,
       acceptedEntries: this.acceptedEntries,
+      centralAcknowledgedIndex: this.store.centralAcknowledgedIndex,
       digest: this.digest.lanesData(),
       duplicates: this.duplicates.toData(),
     }, this.store);
@@ -161,6 +170,7 @@ export class ChartStateMachine {
     if (!identityPattern.test(header.clinicId)) return { type: 'invalid', reason: 'bad clinic id' };
     const machine = new ChartStateMachine(header.clinicId);
     machine.store = decoded.store;
+    machine.store.centralAcknowledgedIndex = header.centralAcknowledgedIndex;
     machine.duplicates = DuplicateWindow.fromData(header.duplicates);
     machine.digest = new RunningDigest(header.digest);
     machine.lastApplied = header.lastAppliedIndex;

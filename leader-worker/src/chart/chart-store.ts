@@ -48,6 +48,8 @@ export class ChartStore {
    */
   readonly visitsByHour = new Map<number, string[]>();
   readonly search = new PatientSearchIndex();
+  /** Central holds this clinic's log up to here, as last recorded in it (0: nothing known). Never decreases. */
+  centralAcknowledgedIndex = 0;
 
   patient(patientId: string): PatientEntry | undefined {
     return this.patients.get(patientId);

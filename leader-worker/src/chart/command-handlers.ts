@@ -5,6 +5,7 @@ import {
   addDiagnosis, addNote, bookAppointment, cancelAppointment, dispense, markEnteredInError, moveVisit, openVisit,
   orderLab, prescribe, recordAllergy, recordLabResult, recordVitals, updateAllergy,
 } from './clinical-handlers.js';
+import { recordCentralAcknowledgement } from './central-handlers.js';
 import { resolveConflict } from './field-edits.js';
 import type { ApplyContext, HandlerOutcome } from './handler-context.js';
 import { grantLease, registerPatient, releaseLease, renewLease, updatePatient } from './patient-handlers.js';
@@ -31,6 +32,7 @@ const handlers: { readonly [T in ChartCommandType]: Handler<T> } = {
   renewLease,
   releaseLease,
   markEnteredInError,
+  recordCentralAcknowledgement,
   resolveConflict: (store, context, command) => resolveConflict(store, context, command.conflictId, command.value, command.baseVersion),
 };
 

@@ -283,6 +283,15 @@ export interface ReleaseLease {
   readonly epoch: number;
 }
 
+/**
+ * Central holds every entry of this clinic's log up to `acknowledgedIndex`: written by the leader's uplink, so
+ * every device knows how far its log may be compacted, and a new leader where the last one stopped uploading.
+ */
+export interface RecordCentralAcknowledgement {
+  readonly type: 'recordCentralAcknowledgement';
+  readonly acknowledgedIndex: number;
+}
+
 /** Clinical events are never deleted: a mistaken one is marked, and stays in the chart marked. */
 export interface MarkEnteredInError {
   readonly type: 'markEnteredInError';
@@ -305,7 +314,8 @@ export interface ResolveConflict {
 export type ChartCommand =
   | RegisterPatient | UpdatePatient | OpenVisit | MoveVisit | RecordVitals | AddNote | AddDiagnosis
   | RecordAllergy | UpdateAllergy | Prescribe | Dispense | OrderLab | RecordLabResult | BookAppointment
-  | CancelAppointment | GrantLease | RenewLease | ReleaseLease | MarkEnteredInError | ResolveConflict;
+  | CancelAppointment | GrantLease | RenewLease | ReleaseLease | MarkEnteredInError | ResolveConflict
+  | RecordCentralAcknowledgement;
 
 export type ChartCommandType = ChartCommand['type'];
 

@@ -16,6 +16,7 @@ export { nameTokens, withinOneEdit } from './text-folding.js';
 export { decodeCommand, encodeCommand } from './command-codec.js';
 export { leaseCommandTypes, touchedPatient, writtenEpoch } from './write-scope.js';
 export { exportedCommandTypes, isExportedWrite } from './export-policy.js';
+export { centralAcknowledgementClientId } from './central-handlers.js';
 export {
   centralAuthorDeviceId, chartChangeEnvelope, feedClientId, feedItemMayBeProposed, isFeedEnvelope, labResultEnvelope, registrationEnvelope,
   type EnvelopeBuilder, type LabResultFromOutside, type RegistrationFromCentral,

@@ -15,7 +15,9 @@ import type { ConflictRecord, LeaseRecord, PatientRecord } from './records.js';
 import type { DigestLanes } from './state-hash.js';
 
 export const snapshotFormat = 'clinic-mesh/chart-snapshot';
-export const snapshotVersion = 1;
+/** 2 adds centralAcknowledgedIndex; a version 1 snapshot (written before it) restores with 0. */
+export const snapshotVersion = 2;
+const versionsRestored: readonly number[] = [1, snapshotVersion];
 
 interface PatientData {
   readonly patient: PatientRecord;
@@ -30,6 +32,7 @@ export interface SnapshotData {
   readonly clinicId: string;
   readonly lastAppliedIndex: number;
   readonly acceptedEntries: number;
+  readonly centralAcknowledgedIndex: number;
   readonly digest: DigestLanes;
   readonly patients: readonly PatientData[];
   readonly conflicts: readonly ConflictRecord[];
@@ -78,6 +81,8 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       clinicId: data.clinicId,
       lastAppliedIndex: data.lastAppliedIndex,
       acceptedEntries: data.acceptedEntries,
+      // Absent from a version 1 snapshot.
+      centralAcknowledgedIndex: data.version === snapshotVersion ? data.centralAcknowledgedIndex : 0,
       digest: data.digest,
       duplicates: data.duplicates,
     },
@@ -132,9 +137,10 @@ function headerProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const data = value as Partial<Record<keyof SnapshotData, unknown>>;
   if (data.format !== snapshotFormat) return `format is not ${snapshotFormat}`;
-  if (data.version !== snapshotVersion) return `version ${String(data.version)} is not ${snapshotVersion}`;
+  if (!versionsRestored.includes(data.version as number)) return `version ${String(data.version)} is not one of ${versionsRestored.join(', ')}`;
   if (typeof data.clinicId !== 'string') return 'no clinic id';
   if (!Number.isSafeInteger(data.lastAppliedIndex) || !Number.isSafeInteger(data.acceptedEntries)) return 'bad counters';
+  if (data.version === snapshotVersion && !Number.isSafeInteger(data.centralAcknowledgedIndex)) return 'bad central acknowledgement';
   if (!Array.isArray(data.digest) || data.digest.length !== 4 || !data.digest.every(Number.isSafeInteger)) return 'bad digest';
   if (!Array.isArray(data.patients) || !Array.isArray(data.conflicts)) return 'no patients or conflicts';
   if (typeof data.duplicates !== 'object' || data.duplicates === null || !Array.isArray((data.duplicates as { clients?: unknown }).clients)) return 'no duplicate windows';

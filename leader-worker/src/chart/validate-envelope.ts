@@ -279,6 +279,10 @@ const commandSpecs: { readonly [T in ChartCommandType]: CommandSpec } = {
     keys: ['type', 'patientId', 'epoch'],
     read: (c) => ({ type: 'releaseLease', patientId: uuid(c, 'patientId'), epoch: c.integer('epoch', 1, Number.MAX_SAFE_INTEGER) }),
   },
+  recordCentralAcknowledgement: {
+    keys: ['type', 'acknowledgedIndex'],
+    read: (c) => ({ type: 'recordCentralAcknowledgement', acknowledgedIndex: c.integer('acknowledgedIndex', 0, Number.MAX_SAFE_INTEGER) }),
+  },
   markEnteredInError: {
     keys: ['type', 'targetId', 'reason'],
     read: (c) => ({ type: 'markEnteredInError', targetId: uuid(c, 'targetId'), reason: c.text('reason', short) }),

@@ -6,7 +6,7 @@
 import { decodeCommand, encodeCommand } from '../chart/index.js';
 import { Raft } from '../raft/raft.js';
 import { handleReadies, type ReadySteps } from '../raft/ready-loop.js';
-import type { NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
+import type { Entry, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
@@ -265,6 +265,11 @@ export class ClinicNode<Result> {
       storageLow: this.reserve.storageLow,
       stateHash: this.stateMachine.stateHash(),
     };
+  }
+
+  /** Committed entries from `fromIndex` (at most `countMax`) as this device holds them; null: compacted away. */
+  committedEntries(fromIndex: number, countMax: number): readonly Entry[] | null {
+    return this.raft.committedEntries(fromIndex, countMax);
   }
 
   /** Hands leadership to `target`, e.g. away from a device whose battery is low. */

@@ -254,6 +254,17 @@ export class Raft {
     return this.log.compact(index, data, membership);
   }
 
+  /**
+   * Committed entries from `fromIndex`, at most `countMax`, for a reader outside Raft (the uplink to central);
+   * null when `fromIndex` lies in the compacted prefix. Reads what this node holds; it changes nothing.
+   */
+  committedEntries(fromIndex: number, countMax: number): readonly Entry[] | null {
+    assert(Number.isSafeInteger(fromIndex) && fromIndex >= 1 && countMax >= 1, 'a range of committed entries starts at 1 and holds one at least');
+    if (fromIndex < this.log.firstIndex()) return null;
+    const to = Math.min(this.log.commitIndex, fromIndex + countMax - 1);
+    return to < fromIndex ? [] : this.log.slice(fromIndex, to, Number.POSITIVE_INFINITY);
+  }
+
   status(): RaftStatus {
     return {
       id: this.id,

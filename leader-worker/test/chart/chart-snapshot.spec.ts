@@ -2,6 +2,7 @@
 // duplicate detection, and it goes on applying entries to the same states.
 import { canonicalJson } from '../../src/chart/canonical-json.js';
 import { ChartStateMachine } from '../../src/chart/chart-state-machine.js';
+import { snapshotVersion } from '../../src/chart/snapshot.js';
 import { ChartHarness, ids, registerPatient, restoreOrFail, today, uuid, validCommands } from './chart-harness.js';
 
 function busyClinic(): ChartHarness {
@@ -65,7 +66,7 @@ describe('chart snapshot', () => {
       const result = ChartStateMachine.restore(bytes);
       expect(result.type).toBe('invalid');
     }
-    const wrongVersion = new TextEncoder().encode(new TextDecoder().decode(busyClinic().machine.snapshot()).replace('"version":1', '"version":2'));
+    const wrongVersion = new TextEncoder().encode(new TextDecoder().decode(busyClinic().machine.snapshot()).replace(`"version":${snapshotVersion}`, '"version":99'));
     const result = ChartStateMachine.restore(wrongVersion);
     expect(result.type === 'invalid' && result.reason).toContain('version');
   });
