@@ -1,6 +1,11 @@
 // Keeping a device's storage in shape after entries apply: the log is compacted into a snapshot once it grows
-// past compactionThresholdEntries (never past the caller's bound: central's acknowledged index, once there is an
-// uplink), and the applied state is cached every stateCacheIntervalEntries so a restart replays only the tail.
+// past compactionThresholdEntries, never past the caller's bound (central's acknowledged index, once there is an
+// uplink: an entry central does not hold must stay until it does), and the applied state is cached every
+// stateCacheIntervalEntries so a restart replays only the tail.
+//
+// A snapshot can only be taken of the state as applied now. When the bound trails the applied index, the state
+// is snapshotted anyway and kept as the pending compaction point; the log is compacted to it once the bound
+// reaches it. So a device whose uplink trails by one entry still compacts, one point behind.
 import type { Raft } from '../raft/raft.js';
 import type { RaftStorage } from '../storage/raft-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
@@ -15,6 +20,8 @@ export interface LogMaintenanceSettings {
 
 export class LogMaintenance {
   private appliedSinceCache = 0;
+  /** A snapshot of the state taken past the bound, waiting for the bound to reach its index. */
+  private pendingPoint: { readonly index: number; readonly data: Uint8Array } | null = null;
 
   constructor(
     private readonly raft: Raft,
@@ -41,11 +48,26 @@ export class LogMaintenance {
 
   private async maybeCompact<Result>(stateMachine: ReplicatedStateMachine<Result>): Promise<void> {
     const status = this.raft.status();
+    // A snapshot installed from the leader may have moved the log past the pending point: it is no use then.
+    if (this.pendingPoint !== null && this.pendingPoint.index < status.firstIndex) this.pendingPoint = null;
     if (status.appliedIndex - status.firstIndex + 1 <= this.settings.compactionThresholdEntries) return;
     const bound = this.settings.compactionBound?.() ?? Number.POSITIVE_INFINITY;
-    // The snapshot is the state machine as applied now, so the log can only be compacted to the applied index.
-    if (status.appliedIndex > bound) return;
-    const snapshot = this.raft.compact(status.appliedIndex, stateMachine.snapshot());
+    if (status.appliedIndex <= bound) return this.compactTo(status.appliedIndex, stateMachine.snapshot());
+    if (this.pendingPoint === null) {
+      this.pendingPoint = { index: status.appliedIndex, data: stateMachine.snapshot() };
+      return;
+    }
+    if (this.pendingPoint.index <= bound) return this.compactTo(this.pendingPoint.index, this.pendingPoint.data);
+  }
+
+  /** The index the log waits to be compacted to once the bound reaches it; null: none. */
+  get pendingCompactionIndex(): number | null {
+    return this.pendingPoint?.index ?? null;
+  }
+
+  private async compactTo(index: number, data: Uint8Array): Promise<void> {
+    this.pendingPoint = null;
+    const snapshot = this.raft.compact(index, data);
     await this.raftStorage.compact(snapshot);
   }
 
