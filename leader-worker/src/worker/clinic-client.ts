@@ -7,6 +7,7 @@ import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type { CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { ClinicNodeStatus } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
+import type { UplinkStatus } from '../uplink/uplink-driver.js';
 import type {
   ChartProposalOutcome, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite, StartOutcome,
 } from './clinic-worker-api.js';
@@ -118,6 +119,11 @@ export class ClinicClient {
 
   status(): Promise<ClinicNodeStatus | null> {
     return this.call<ClinicNodeStatus | null>('status', 'callTimeoutMs', () => this.remote.status());
+  }
+
+  /** The link to central as this device sees it (entries not yet uploaded, a refusal); null without one. */
+  uplinkStatus(): Promise<UplinkStatus | null> {
+    return this.call<UplinkStatus | null>('uplinkStatus', 'callTimeoutMs', () => this.remote.uplinkStatus());
   }
 
   /** Resolves with the function that ends the subscription. */

@@ -5,6 +5,7 @@
 import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
+import type { UplinkStatus } from '../uplink/uplink-driver.js';
 
 /** How this device's node reaches the others. */
 export type TransportChoice =
@@ -25,6 +26,18 @@ export interface ClinicWorkerConfig {
   readonly transport: TransportChoice;
   /** Overrides of the node's timing (tests run faster ticks). */
   readonly timing?: Partial<ClinicNodeTiming>;
+  /**
+   * The central API this clinic uploads its log to, with this device's credential: whenever this device leads,
+   * it uploads the committed log, and no device compacts past what central holds. Absent: a clinic on its
+   * own (the log is compacted freely).
+   */
+  readonly central?: CentralLink;
+}
+
+export interface CentralLink {
+  /** The API's base URL with its prefix, e.g. 'https://central.example.org/api'. */
+  readonly apiUrl: string;
+  readonly credential: string;
 }
 
 export type StartFailureReason =
@@ -74,6 +87,8 @@ export interface ClinicWorkerApi {
   pendingWrites(): PendingWrite[];
   /** Null before `start` and after `stop`. */
   status(): ClinicNodeStatus | null;
+  /** The link to central as this device sees it; null without one (not configured, or not started). */
+  uplinkStatus(): UplinkStatus | null;
   /** Returns a subscription id for `unsubscribe`. Subscribing before `start` is fine. */
   subscribe(listener: ClinicEventListener): number;
   unsubscribe(subscriptionId: number): void;

@@ -18,9 +18,12 @@ import { StorageError } from '../storage/raft-storage.js';
 import { BroadcastChannelTransport } from '../transport/broadcast-channel-transport.js';
 import { MessagePortTransport } from '../transport/message-port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
+import { HttpCentralClient } from '../uplink/http-central-client.js';
+import { Uplink, type UplinkStatus } from '../uplink/uplink-driver.js';
+import { clinicNodeUplinkView } from '../node/uplink-view.js';
 import type { LockDevice } from './device-lock.js';
 import type {
-  ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
+  CentralLink, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
   StartFailureReason, StartOutcome,
 } from './clinic-worker-api.js';
 
@@ -38,6 +41,7 @@ const hourMs = 3_600_000;
 
 interface Running {
   readonly node: ClinicNode<ApplyResult>;
+  readonly uplink: Uplink | null;
   readonly releaseDevice: () => void;
   readonly stopListening: () => void;
 }
@@ -106,6 +110,10 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     return this.running?.node.status() ?? null;
   }
 
+  uplinkStatus(): UplinkStatus | null {
+    return this.running?.uplink?.status() ?? null;
+  }
+
   subscribe(listener: ClinicEventListener): number {
     check(typeof listener === 'function', 'subscribe: the listener is a function');
     const subscriptionId = this.nextSubscriptionId++;
@@ -128,6 +136,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     if (running === null) return;
     this.running = null;
     running.stopListening();
+    running.uplink?.stop();
     try {
       await running.node.stop();
     } finally {
@@ -153,6 +162,9 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       opened.push(storageReserve);
       const transport = this.openTransport(config);
       opened.push(transport);
+      // No device compacts past what central holds (recorded in the log by the leader's uplink).
+      let started: ClinicNode<ApplyResult> | null = null;
+      const compactionBound = config.central === undefined ? {} : { compactionBound: () => (started === null ? 0 : chartOf(started).centralAcknowledgedIndex()) };
       const node = await ClinicNode.start({
         id: config.deviceId,
         raftStorage,
@@ -165,10 +177,13 @@ export class ClinicWorkerService implements ClinicWorkerApi {
         random: this.dependencies.createRandom(),
         initialState: bootstrapState({ voters: [...config.voters], learners: [] }),
         ...(config.timing === undefined ? {} : { timing: config.timing }),
+        ...compactionBound,
       });
+      started = node;
+      const uplink = config.central === undefined ? null : this.startUplink(config.clinicId, config.central, node);
       const stopApplied = node.onApplied((event) => this.emit({ type: 'applied', event }));
       const stopStatus = node.onStatus((status) => this.emitStatus(status));
-      this.running = { node, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
+      this.running = { node, uplink, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
       const status = node.status();
       this.emitStatus(status);
       return { type: 'started', status };
@@ -178,6 +193,14 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       if (error instanceof StorageError) return failed(storageFailureReason(error), error.message);
       throw error;
     }
+  }
+
+  private startUplink(clinicId: string, central: CentralLink, node: ClinicNode<ApplyResult>): Uplink {
+    const client = new HttpCentralClient({ apiUrl: central.apiUrl, clinicId, credential: central.credential });
+    const view = clinicNodeUplinkView(node, () => chartOf(node), this.dependencies.scheduler);
+    const uplink = new Uplink(view, client, this.dependencies.scheduler, this.dependencies.createRandom());
+    uplink.start();
+    return uplink;
   }
 
   private openTransport(config: ClinicWorkerConfig): PeerTransport {
@@ -193,9 +216,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
 
   /** Read on every query: an installed snapshot replaces the node's state machine. */
   private machine(): ChartStateMachine {
-    const state = this.node().state;
-    if (!(state instanceof ChartStateMachine)) throw new Error('the clinic node does not hold a chart state machine');
-    return state;
+    return chartOf(this.node());
   }
 
   private emitStatus(status: ClinicNodeStatus): void {
@@ -245,6 +266,8 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
   }
   if (new Set(voters).size !== voters.length) return 'voters holds a device twice';
   if (databaseName !== undefined && (typeof databaseName !== 'string' || databaseName.length === 0)) return 'databaseName is a non-empty string';
+  const centralProblem = centralLinkProblem(config.central);
+  if (centralProblem !== null) return centralProblem;
   if (typeof transport !== 'object' || transport === null) return 'transport is { kind: "broadcast-channel" } or { kind: "message-port", port }';
   if (transport.kind === 'message-port') {
     return typeof transport.port?.postMessage === 'function' ? null : 'a message-port transport needs the (transferred) port';
@@ -252,4 +275,23 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
   if (transport.kind !== 'broadcast-channel') return `unknown transport kind "${String((transport as { kind?: unknown }).kind)}"`;
   const { channelName } = transport;
   return channelName === undefined || (typeof channelName === 'string' && channelName.length > 0) ? null : 'channelName is a non-empty string';
+}
+
+/** Longest credential accepted in the config (central issues far shorter ones). */
+const credentialLengthMax = 512;
+
+function centralLinkProblem(central: CentralLink | undefined): string | null {
+  if (central === undefined) return null;
+  if (typeof central !== 'object' || central === null) return 'central is { apiUrl, credential }';
+  if (typeof central.apiUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(central.apiUrl)) return 'central.apiUrl is an http(s) URL';
+  if (typeof central.credential !== 'string' || central.credential.length === 0 || central.credential.length > credentialLengthMax) {
+    return `central.credential is 1 to ${credentialLengthMax} characters`;
+  }
+  return null;
+}
+
+function chartOf(node: ClinicNode<ApplyResult>): ChartStateMachine {
+  const state = node.state;
+  if (!(state instanceof ChartStateMachine)) throw new Error('the clinic node does not hold a chart state machine');
+  return state;
 }
