@@ -12,6 +12,7 @@ import { check, simulatorAssert } from '../engine/violation.js';
 import type { DriverOrder, RaftFactory } from './core-factory.js';
 import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import { describeReady } from './describe.js';
+import { handleReadies, type SynchronousReadySteps } from '../../../leader-worker/src/raft/ready-loop.js';
 import type { DurableStorage } from './durable-storage.js';
 import type { RaftFigures } from './figures.js';
 import type { RunTimings, SimulatorLimits } from './settings.js';
@@ -52,6 +53,16 @@ export interface NodeContext {
 
 /** `powerLost`: the device crashed in the middle of a Ready and is now down. */
 type ReadyOutcome = 'handled' | 'powerLost';
+
+/** Persist, send, apply: the steps of one Ready the power may go after. */
+const readyStepCount = 3;
+
+/** Thrown from a Ready step to end the loop where the power went; caught by drainReadys, never beyond. */
+class PowerLostMidReady extends Error {
+  constructor(readonly step: number) {
+    super(`power lost after step ${step} of the Ready`);
+  }
+}
 
 export class SimulatedNode {
   private conditionNow: NodeCondition = 'crashed';
@@ -237,37 +248,59 @@ export class SimulatedNode {
 
   private drainReadys(): ReadyOutcome {
     const core = this.core();
-    for (let round = 0; core.hasReady(); round++) {
-      check(round < this.context.limits.readyRoundsPerEventMax, 'livelock',
-        () => `${this.id} still has a Ready after ${round} rounds in one event`);
-      if (this.handleReady(core.ready()) === 'powerLost') {
-        this.crash();
-        return 'powerLost';
-      }
-      core.advance();
+    let round = 0;
+    try {
+      handleReadies(core, this.readySteps, () => {
+        if (core.hasReady()) {
+          check(round < this.context.limits.readyRoundsPerEventMax, 'livelock', () => `${this.id} still has a Ready after ${round} rounds in one event`);
+        }
+        round++;
+        return true;
+      });
+    } catch (error) {
+      if (!(error instanceof PowerLostMidReady)) throw error;
+      this.traceLine(`power lost after step ${error.step} of the Ready`);
+      this.crash();
+      return 'powerLost';
     }
     return 'handled';
   }
 
   /**
-   * The Ready contract: persist, send, apply — or, for the broken driver, send first. The device may lose
-   * power after any of the three steps: whatever was done by then is what survives.
+   * The Ready contract through the one Ready loop every driver uses: persist, send, apply — or, for the broken
+   * driver, send first. The device may lose power after any of the three steps: whatever was done by then is
+   * what survives (the loop stops there, and the core is never advanced past that Ready).
    */
-  private handleReady(ready: Ready): ReadyOutcome {
-    if (this.context.trace.enabled) this.traceLine(`ready ${describeReady(ready)}`);
-    const persist = (): void => this.persist(ready);
-    const send = (): void => this.sendAll(ready.messages);
-    const steps = this.context.driverOrder === 'sendBeforePersist' ? [send, persist] : [persist, send];
-    steps.push(() => this.applyReady(ready));
-    const powerLossAfterStep = this.context.powerLossDuringReady(this, steps.length);
-    for (let step = 1; step <= steps.length; step++) {
-      steps[step - 1]!();
-      if (powerLossAfterStep === step) {
-        this.traceLine(`power lost after step ${step} of the Ready`);
-        return 'powerLost';
+  private readonly readySteps: SynchronousReadySteps = {
+    persist: (ready) => {
+      if (this.context.trace.enabled) this.traceLine(`ready ${describeReady(ready)}`);
+      this.readyStepsDone = 0;
+      this.powerLossAfterStep = this.context.powerLossDuringReady(this, readyStepCount);
+      if (this.context.driverOrder === 'sendBeforePersist') {
+        this.sendAll(ready.messages);
+        this.readyStepDone();
       }
-    }
-    return 'handled';
+      this.persist(ready);
+      this.readyStepDone();
+      return undefined;
+    },
+    send: (messages) => {
+      if (this.context.driverOrder === 'sendBeforePersist') return;
+      this.sendAll(messages);
+      this.readyStepDone();
+    },
+    apply: (ready) => {
+      this.applyReady(ready);
+      this.readyStepDone();
+    },
+  };
+  /** Steps of the Ready being handled done so far, and the one after which the power goes (null: it stays). */
+  private readyStepsDone = 0;
+  private powerLossAfterStep: number | null = null;
+
+  private readyStepDone(): void {
+    this.readyStepsDone++;
+    if (this.powerLossAfterStep === this.readyStepsDone) throw new PowerLostMidReady(this.readyStepsDone);
   }
 
   private applyReady(ready: Ready): void {
