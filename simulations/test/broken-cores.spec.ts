@@ -2,7 +2,7 @@
 // simulator must report a violation within a bounded number of seeds. With the protocol-rule checks on, the
 // bug is caught at its first step; with them off, the end-to-end properties must catch the damage it does.
 import { Raft } from '../../leader-worker/src/raft/raft.js';
-import type { Ready, RequestResult } from '../../leader-worker/src/raft/types.js';
+import type { Message, Ready, RequestResult } from '../../leader-worker/src/raft/types.js';
 import type { Violation } from '../src/engine/violation.js';
 import type { DriverOrder, RaftFactory } from '../src/raft/core-factory.js';
 import { findFaultProfile, type FaultProfile } from '../src/raft/fault-profiles.js';
@@ -20,6 +20,14 @@ class ForgetsItsVote extends Raft {
   override ready(): Ready {
     const ready = super.ready();
     return ready.hardState === null ? ready : { ...ready, hardState: { ...ready.hardState, votedFor: null } };
+  }
+}
+
+/** §5.4.1 left out: grants (pre)votes without comparing logs, as if every candidate were up to date. */
+class VotesForAnyLog extends Raft {
+  override step(message: Message): void {
+    if (message.type !== 'vote' && message.type !== 'preVote') return super.step(message);
+    super.step({ ...message, lastLogIndex: Number.MAX_SAFE_INTEGER, lastLogTerm: Number.MAX_SAFE_INTEGER });
   }
 }
 
@@ -105,6 +113,12 @@ describe('broken cores are caught', () => {
 
   it('catches the damage of sending before persisting (a power loss in between) under leader churn', () => {
     const caught = firstCaught({ driverOrder: 'sendBeforePersist', faults: 'leader-churn', nodes: 3, protocolRuleChecks: false, seedsMax: 40, expected: damageInvariants });
+    expect(caught).not.toBeNull();
+  });
+
+  it('catches a vote granted to a candidate whose log lacks committed entries (Leader Completeness)', () => {
+    const votesForAnyLog: RaftFactory = (options, persisted) => new VotesForAnyLog(options, persisted);
+    const caught = firstCaught({ createRaft: votesForAnyLog, faults: 'leader-churn', nodes: 3, protocolRuleChecks: true, seedsMax: 5, expected: ['leader-completeness'] });
     expect(caught).not.toBeNull();
   });
 

@@ -126,7 +126,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     const ids = Array.from({ length: options.deviceCount }, (_, index) => deviceName(index, options.deviceCount));
     this.initialState = bootstrapState({ voters: ids, learners: [] });
     // The founding membership entries are committed before any device runs.
-    for (const entry of this.initialState.entries) if (entry.index <= this.initialState.hardState.commitIndex) this.history.recordCommitted(entry, 'bootstrap');
+    for (const entry of this.initialState.entries) if (entry.index <= this.initialState.hardState.commitIndex) this.history.recordCommitted(entry, 'bootstrap', this.initialState.hardState.term);
     this.network = new ClinicNetwork(this.queue, this.random.network, this.figures, this, options.profile.network, (error) => this.fail(error));
     this.devices = ids.map((id) => new SimulatedDevice(id, this.random.devices.fork(), this));
     this.safety = new SafetyChecker(this.history, this.queue, this.protocolRules, this.machineView);

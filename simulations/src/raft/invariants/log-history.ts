@@ -11,6 +11,13 @@ export type CommandKey = number | string;
 export interface CommittedRecord {
   readonly term: number;
   readonly fingerprint: string;
+  /**
+   * The term in which the entry was committed: the lowest term any witness was in when it showed the entry
+   * as committed. A node learns of a commit only from a leader of that term or a later one, so this is never
+   * below the true term; it equals it whenever the committing leader persisted its commit index (it always
+   * does before anything else of that Ready leaves it).
+   */
+  readonly committedInTerm: number;
   /** Which node first showed this entry as committed, and when: for violation reports. */
   readonly witness: string;
 }
@@ -52,6 +59,15 @@ export class LogHistory {
     return this.committed[index];
   }
 
+  /** The highest index known committed in a term before `term` (0 if none): what a leader of `term` must hold. */
+  committedIndexMaxBeforeTerm(term: number): number {
+    for (let index = this.committedMax; index > 0; index--) {
+      const record = this.committed[index];
+      if (record !== undefined && record.committedInTerm < term) return index;
+    }
+    return 0;
+  }
+
   appliedAt(index: number): AppliedRecord | undefined {
     return this.applied[index];
   }
@@ -74,17 +90,21 @@ export class LogHistory {
       () => `${witness} has term ${previousTerm} before ${key}, but ${known.witness} had term ${known.previousTerm}`);
   }
 
-  /** Committed entries never change (State Machine Safety, §5.4.3). Records the entry if new. */
-  recordCommitted(entry: Entry, witness: string): void {
+  /**
+   * Committed entries never change (State Machine Safety, §5.4.3). Records the entry if new, and lowers its
+   * commit term to `witnessTerm`, the term the witness is in as it shows the entry committed.
+   */
+  recordCommitted(entry: Entry, witness: string, witnessTerm: number): void {
     const fingerprint = entryFingerprint(entry);
     const known = this.committed[entry.index];
     if (known === undefined) {
-      this.committed[entry.index] = { term: entry.term, fingerprint, witness };
+      this.committed[entry.index] = { term: entry.term, fingerprint, committedInTerm: witnessTerm, witness };
       this.committedMax = Math.max(this.committedMax, entry.index);
       return;
     }
     check(known.term === entry.term && known.fingerprint === fingerprint, 'committed-entry-changed',
       () => `${witness} has ${entry.index}/${entry.term} ${fingerprint} committed, but ${known.witness} committed ${entry.index}/${known.term} ${known.fingerprint}`);
+    if (witnessTerm < known.committedInTerm) this.committed[entry.index] = { ...known, committedInTerm: witnessTerm };
   }
 
   /** Any stored entry at a committed index must be the committed one: else a committed entry was overwritten. */

@@ -119,7 +119,8 @@ export class SafetyChecker {
 
   applied(node: CheckedNode, entry: Entry, outcome: string): void {
     const witness = this.witness(node);
-    this.history.recordCommitted(entry, witness);
+    // The driver persists a Ready before it applies it: the durable term is the term the node learned the commit in, or later.
+    this.history.recordCommitted(entry, witness, node.storage.hardState.term);
     const key = this.machine.commandKey(entry);
     this.history.recordApplied(entry, { outcome, stateHash: node.stateHash(), commandKey: key, witness });
     if (key === null || !this.machine.isFirstApplication(outcome)) return;
@@ -155,22 +156,28 @@ export class SafetyChecker {
     check(known === nodeId, 'election-safety', () => `two leaders in term ${term}: ${known} and ${nodeId}`);
   }
 
-  /** Leader Completeness (§5.4): a new leader's log holds every entry committed so far. */
+  /**
+   * Leader Completeness (§5.4, Figure 3): "if a log entry is committed in a given term, then that entry will
+   * be present in the logs of the leaders for all higher-numbered terms". So a leader of term T must hold
+   * every entry committed in a term before T, and nothing is asked of it about entries committed in T or
+   * later: a candidate frozen with votes of an old term may wake and win that term after the others moved on
+   * and committed more (seed 1714). It leads a term every newer node refuses, so it can commit nothing.
+   */
   private checkLeaderCompleteness(node: CheckedNode, status: ObservedStatus): void {
     const storage = node.storage;
-    const committedMax = this.history.committedIndexMax;
-    check(storage.lastIndex >= committedMax, 'leader-completeness',
-      () => `${this.witness(node)} became leader of term ${status.term} with last index ${storage.lastIndex}, below committed index ${committedMax}`);
+    const requiredMax = this.history.committedIndexMaxBeforeTerm(status.term);
+    check(storage.lastIndex >= requiredMax, 'leader-completeness',
+      () => `${this.witness(node)} became leader of term ${status.term} with last index ${storage.lastIndex}, below index ${requiredMax}, committed in term ${this.history.committedAt(requiredMax)?.committedInTerm}`);
     const snapshotIndex = storage.snapshot.index;
     const atSnapshot = this.history.committedAt(snapshotIndex);
     check(snapshotIndex === 0 || atSnapshot === undefined || atSnapshot.term === storage.snapshot.term, 'leader-completeness',
       () => `${this.witness(node)} became leader with snapshot ${snapshotIndex}/${storage.snapshot.term}, but ${snapshotIndex}/${atSnapshot?.term} was committed`);
-    for (let index = snapshotIndex + 1; index <= committedMax; index++) {
+    for (let index = snapshotIndex + 1; index <= requiredMax; index++) {
       const committed = this.history.committedAt(index);
-      if (committed === undefined) continue;
+      if (committed === undefined || committed.committedInTerm >= status.term) continue;
       const stored = storage.entryAt(index);
       check(stored !== undefined && stored.term === committed.term, 'leader-completeness',
-        () => `${this.witness(node)} became leader of term ${status.term} without committed entry ${index}/${committed.term} (has ${stored === undefined ? 'nothing' : `term ${stored.term}`})`);
+        () => `${this.witness(node)} became leader of term ${status.term} without entry ${index}/${committed.term}, committed in term ${committed.committedInTerm} (has ${stored === undefined ? 'nothing' : `term ${stored.term}`})`);
       this.history.checkAgainstCommitted(stored, this.witness(node));
     }
   }
@@ -193,7 +200,7 @@ export class SafetyChecker {
     check(stored.commitIndex <= node.storage.lastIndex, 'ready-contract',
       () => `${witness} persisted commit index ${stored.commitIndex} beyond its stored last index ${node.storage.lastIndex}`);
     const from = Math.max(previous.commitIndex, node.storage.snapshot.index) + 1;
-    for (let index = from; index <= stored.commitIndex; index++) this.history.recordCommitted(node.storage.entryAt(index)!, witness);
+    for (let index = from; index <= stored.commitIndex; index++) this.history.recordCommitted(node.storage.entryAt(index)!, witness, stored.term);
   }
 
   private checkSnapshotTerm(snapshot: Snapshot, witness: string): void {
