@@ -75,6 +75,8 @@ export class ClinicFigures extends Figures {
   compactions = 0;
   snapshotsInstalled = 0;
 
+  /** One sample per seed: the most events any second of virtual time held (RunawayGuard's limit is sized from it). */
+  readonly eventsPerVirtualSecondPeak: number[] = [];
   readonly failoverTicks: number[] = [];
   readonly leaderAfterHealMs: number[] = [];
   /** Propose to outcome 'applied'. */

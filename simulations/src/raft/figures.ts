@@ -48,6 +48,8 @@ export class RaftFigures extends Figures {
   nodesJoined = 0;
   nodesRetired = 0;
 
+  /** One sample per seed: the most events any second of virtual time held (RunawayGuard's limit is sized from it). */
+  readonly eventsPerVirtualSecondPeak: number[] = [];
   readonly failoverTicks: number[] = [];
   readonly leaderAfterHealTicks: number[] = [];
   readonly acknowledgeLatencyMs: number[] = [];

@@ -4,8 +4,9 @@
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { Entry, HardState, Message, ReadState, Ready, Snapshot } from '../../../leader-worker/src/raft/types.js';
 import { EventQueue } from '../engine/event-queue.js';
+import { RunawayGuard } from '../engine/runaway-guard.js';
 import { Trace } from '../engine/trace.js';
-import { check, classifyFailure, simulatorAssert, type Violation } from '../engine/violation.js';
+import { classifyFailure, simulatorAssert, type Violation } from '../engine/violation.js';
 import { Cluster } from './cluster.js';
 import { commandKey } from './command-codec.js';
 import { createRaft, type DriverOrder, type RaftFactory } from './core-factory.js';
@@ -91,12 +92,14 @@ class RaftSimulation implements NodeObserver, ChurnHost {
   private readonly injector: FaultInjector;
   private readonly liveness: LivenessChecker;
   private readonly touchedNodes = new Set<SimulatedNode>();
+  private readonly runaway: RunawayGuard;
   private finished = false;
 
   constructor(private readonly options: RaftRunOptions) {
     this.settings = options.settings ?? defaultRunSettings;
     const { timings, workload, limits } = this.settings;
     this.random = forkStreams(options.seed);
+    this.runaway = new RunawayGuard(limits);
     this.trace = new Trace(options.trace);
     this.safety = new SafetyChecker(this.history, this.queue, options.protocolRuleChecks ?? true, clientSessionMachineView);
     this.reads = new ReadChecker(this.ledger, this.queue, this.trace, this.figures);
@@ -134,6 +137,8 @@ class RaftSimulation implements NodeObserver, ChurnHost {
       this.trace.write(this.queue.nowMs, `VIOLATION ${violation.invariant}: ${violation.message}`);
     }
     this.figures.virtualMs = this.queue.nowMs;
+    this.figures.eventsProcessed = this.runaway.eventCount;
+    this.figures.eventsPerVirtualSecondPeak.push(this.runaway.eventsPerVirtualSecondPeak);
     return { seed: this.options.seed, violation, figures: this.figures, trace: this.trace.text() };
   }
 
@@ -234,10 +239,8 @@ class RaftSimulation implements NodeObserver, ChurnHost {
   }
 
   private runEvents(): void {
-    const { eventsPerSeedMax } = this.settings.limits;
     for (let event = this.queue.pop(); event !== undefined; event = this.queue.pop()) {
-      this.figures.eventsProcessed++;
-      check(this.figures.eventsProcessed <= eventsPerSeedMax, 'runaway', () => `more than ${eventsPerSeedMax} events in one seed`);
+      this.runaway.count(this.queue.nowMs);
       event.run();
       this.afterEvent();
       if (this.finished) return;
