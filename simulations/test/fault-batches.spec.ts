@@ -33,7 +33,8 @@ describe('the raft scenario with the real core', () => {
     expect(failuresOf(outcomes)).toEqual([]);
     const exercised = ['crashes', 'leaderCrashes', 'powerLossesDuringReady', 'pauses', 'partitions', 'oneWayLinks', 'messagesLost', 'messagesDuplicated',
       'messagesMisdelivered', 'heldMessagesDroppedOnResume', 'snapshotsInstalled', 'compactions', 'leadershipTransfersAccepted',
-      'readsCompleted', 'nodesRetired', 'nodesJoined', 'duplicates', 'proposalsRefused', 'membershipChangesRefused'];
+      'readsCompleted', 'nodesRetired', 'nodesJoined', 'duplicates', 'proposalsRefused', 'membershipChangesRefused',
+      'membershipChangesRefusedPending', 'membershipSplits', 'readsIssuedBesideLearnersAndOddVoters'];
     for (const figure of exercised) expect(total(outcomes, figure)).withContext(figure).toBeGreaterThan(0);
   });
 
@@ -44,5 +45,13 @@ describe('the raft scenario with the real core', () => {
 
   it('passes 20 seeds of leader churn on five nodes', () => {
     expect(failuresOf(runBatch('leader-churn', 20))).toEqual([]);
+  });
+
+  it('passes 20 seeds of membership churn, in which changes are proposed while others are pending', () => {
+    const outcomes = runBatch('membership-churn', 20);
+    expect(failuresOf(outcomes)).toEqual([]);
+    for (const figure of ['membershipChangesRefusedPending', 'membershipSplits', 'nodesJoined', 'nodesRetired', 'readsIssuedBesideLearnersAndOddVoters']) {
+      expect(total(outcomes, figure)).withContext(figure).toBeGreaterThan(0);
+    }
   });
 });

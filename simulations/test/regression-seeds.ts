@@ -23,6 +23,7 @@ const outboxKeyOrder = 'leader-worker, fixed (every write goes through the outbo
 const unconfirmedHandoffShownPending = 'leader-worker, fixed before landing (only writes a peer confirmed holding are pending): a write handed off from a full disk whose holders did not answer in time was kept to be carried by later requests, and also listed in pendingWrites(); registration-1\'s clerk, retrying the refused moveVisit of visit 13, saw it "pending" and moved on, the app restarted (the write was only in memory), and visit 13 never finished';
 const outboxRetryOvertakes = 'leader-worker, fixed (one batch in flight, always from the oldest unapplied write): Outbox.takeDue skips items still inside their retry interval and goes on to later ones, so a write that never went out overtakes older writes of the same client whose proposal went to a leader that then froze. registration-1 proposes s2#1 (openVisit) to clinician-3, which falls asleep; at 217.6 s s2#2 (moveVisit) enters the outbox and is proposed alone to the new leader, applies before s2#1 and is rejected (unknown-visit): a pending write lost'
 const staleCandidateFalseAlarm = 'simulator: n4, frozen as a candidate of term 6, woke, counted the votes granted before it froze and led term 6 for 5 ms, while 153..179 had been committed in term 7; Leader Completeness was checked against every committed entry instead of those committed in terms before the leader\'s (§5.4). n4 stepped down at the first term-7 answer; the core was right';
+const learnerLostWithItsTerm = 'simulator (membership churn, before landing): n23 was added as a learner by n19 while a split cut n19 off; the entry never committed and n22 led the next term without it. After healing the churn stopped trying, because n19 had counted n23 as a learner with no room to promote it, so n23 was never a member and its clinician\'s proposals were never acknowledged. Joins now go on until the run ends';
 const staleSuffixFalseAlarm = 'simulator: a stale node\'s divergent uncommitted suffix was flagged as an overwritten committed entry; now only entries at or below the node\'s own commit index are compared';
 
 export const regressionSeeds: readonly RegressionSeed[] = [
@@ -42,6 +43,7 @@ export const regressionSeeds: readonly RegressionSeed[] = [
   { scenario: 'raft', seed: 4, nodes: 5, faults: 'heavy', note: `${windowProbeCompacted} (client 2@n2 unacknowledged after heal)` },
   { scenario: 'raft', seed: 21, nodes: 5, faults: 'heavy', note: `${windowProbeCompacted} (n1 restarted at 58.8 s at 325; leader n2 had 326..330 in flight and compacted past them)` },
   { scenario: 'raft', seed: 1714, nodes: 5, faults: 'heavy', note: staleCandidateFalseAlarm },
+  { scenario: 'raft', seed: 71, nodes: 5, faults: 'membership-churn', note: learnerLostWithItsTerm },
   { scenario: 'clinic-day', seed: 10, nodes: 5, faults: 'light', note: implausibleVitals },
   { scenario: 'clinic-day', seed: 7, nodes: 5, faults: 'light', note: reentryAfterRestart },
   { scenario: 'clinic-day', seed: 4, nodes: 5, faults: 'heavy', note: inFlightMirror },

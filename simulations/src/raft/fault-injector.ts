@@ -93,6 +93,19 @@ export class FaultInjector {
     });
   }
 
+  /** The leader just appended a membership change: it may be cut off at once, with the joining devices. */
+  membershipChangeAppended(leader: SimulatedNode, joining: readonly NodeId[]): void {
+    if (this.healed || !this.random.chance(this.profile.membershipSplitProbability)) return;
+    const side = [leader.id, ...joining.filter((id) => id !== leader.id)];
+    const links = crossLinks(side, this.cluster.nodeIds().filter((id) => !side.includes(id)));
+    if (links.length === 0) return;
+    const durationMs = this.draw(this.profile.partitionDuration);
+    this.figures.membershipSplits++;
+    this.figures.partitions++;
+    this.log(`fault: membership split: {${side.join(', ')}} cut off for ${durationMs}ms`);
+    this.applyLinks(links, durationMs, 'membership split', () => undefined);
+  }
+
   private isolate(leader: SimulatedNode, random: SeededRandom): void {
     const links = crossLinks([leader.id], this.cluster.nodeIds().filter((id) => id !== leader.id));
     const durationMs = this.draw(this.profile.partitionDuration, random);

@@ -61,10 +61,19 @@ export interface FaultProfile {
   readonly newLeaderIsolationProbability: number;
   readonly newLeaderFaultDelay: DurationRange;
   readonly leadershipTransferProbability: number;
-  /** Chance per decision that the leader retires a voter or a new device joins (one step at a time). */
+  /** Chance per decision of a churn step: the leader retires a voter, a new device joins, learners are promoted. */
   readonly membershipChangeProbability: number;
+  /** After a change is proposed in a churn step, the chance of proposing another before the first commits. */
+  readonly concurrentMembershipChangeProbability: number;
+  /**
+   * Chance, when the leader appends a membership change, that the leader and the joining devices are cut
+   * off from everyone else at once (for partitionDuration): the old and the new configuration each try to
+   * go on alone, which only the one-change-at-a-time rule keeps safe.
+   */
+  readonly membershipSplitProbability: number;
   readonly raftLimits: Partial<RaftLimits>;
 }
+
 
 const calmLan: NetworkConditions = {
   latency: { minMs: 1, maxMs: 4 },
@@ -100,6 +109,8 @@ const noFaults: FaultProfile = {
   newLeaderFaultDelay: { minMs: 0, maxMs: 0 },
   leadershipTransferProbability: 0,
   membershipChangeProbability: 0,
+  concurrentMembershipChangeProbability: 0,
+  membershipSplitProbability: 0,
   raftLimits: {},
 };
 
@@ -135,6 +146,8 @@ const lightFaults: FaultProfile = {
   newLeaderFaultDelay: { minMs: 0, maxMs: 0 },
   leadershipTransferProbability: 0.01,
   membershipChangeProbability: 0.01,
+  concurrentMembershipChangeProbability: 0.3,
+  membershipSplitProbability: 0,
   raftLimits: { messageBytesMax: 4_096, inflightMessagesMax: 16 },
 };
 
@@ -170,6 +183,8 @@ const heavyFaults: FaultProfile = {
   newLeaderFaultDelay: { minMs: 0, maxMs: 1_000 },
   leadershipTransferProbability: 0.04,
   membershipChangeProbability: 0.05,
+  concurrentMembershipChangeProbability: 0.5,
+  membershipSplitProbability: 0.05,
   raftLimits: { messageBytesMax: 512, inflightMessagesMax: 4, uncommittedBytesMax: 4_096 },
 };
 
@@ -214,10 +229,44 @@ const leaderChurnFaults: FaultProfile = {
   newLeaderFaultDelay: { minMs: 0, maxMs: 600 },
   leadershipTransferProbability: 0,
   membershipChangeProbability: 0,
+  concurrentMembershipChangeProbability: 0,
+  membershipSplitProbability: 0,
   raftLimits: { messageBytesMax: 1, inflightMessagesMax: 2 },
 };
 
-export const faultProfiles: readonly FaultProfile[] = [noFaults, lightFaults, heavyFaults, leaderChurnFaults];
+/**
+ * Targeted at membership changes (thesis §4.1): devices retire and join every few seconds, learners are
+ * promoted back to back, and when the leader appends a change it is often cut off at once together with the
+ * joining devices, so the old and the new configuration each try to elect and commit alone. Only the
+ * one-change-at-a-time rule keeps their majorities overlapping: a core without it is caught here (see
+ * broken-cores.spec.ts). Run it with --nodes 5.
+ */
+const membershipChurnFaults: FaultProfile = {
+  ...noFaults,
+  name: 'membership-churn',
+  description: 'devices retire and join every few seconds, changes proposed back to back, the leader and the joining devices cut off right after a change',
+  network: {
+    latency: { minMs: 2, maxMs: 10 },
+    latencyTailProbability: 0.05,
+    latencyTailMsMax: 200,
+    lossProbability: 0.02,
+    duplicationProbability: 0.01,
+    misdeliveryProbability: 0,
+  },
+  tickJitterMs: 10,
+  decisionIntervalMs: 250,
+  crashProbability: 0.01,
+  leaderTargetProbability: 0.5,
+  crashDowntime: { minMs: 200, maxMs: 3_000 },
+  nodesDownMax: 1,
+  partitionDuration: { minMs: 1_500, maxMs: 5_000 },
+  membershipChangeProbability: 0.4,
+  concurrentMembershipChangeProbability: 0.8,
+  membershipSplitProbability: 0.3,
+  raftLimits: { messageBytesMax: 1_024, inflightMessagesMax: 8 },
+};
+
+export const faultProfiles: readonly FaultProfile[] = [noFaults, lightFaults, heavyFaults, leaderChurnFaults, membershipChurnFaults];
 
 export function findFaultProfile(name: string): FaultProfile | undefined {
   return faultProfiles.find((profile) => profile.name === name);

@@ -36,6 +36,8 @@ export class RaftFigures extends Figures {
   duplicates = 0;
 
   readsIssued = 0;
+  /** Reads issued while the leader's configuration had learners beside an odd number of voters. */
+  readsIssuedBesideLearnersAndOddVoters = 0;
   readsCompleted = 0;
   readsRefused = 0;
   readsAbandoned = 0;
@@ -45,6 +47,10 @@ export class RaftFigures extends Figures {
 
   membershipChangesProposed = 0;
   membershipChangesRefused = 0;
+  /** Refused because another change was still uncommitted: the one-change-at-a-time guard at work. */
+  membershipChangesRefusedPending = 0;
+  /** Cut-offs of the leader and the joining devices right after a change (membershipSplitProbability). */
+  membershipSplits = 0;
   nodesJoined = 0;
   nodesRetired = 0;
 

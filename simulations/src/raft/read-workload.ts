@@ -39,6 +39,10 @@ export class ReadWorkload {
     if (node === undefined) return;
     const readContext = `read-${++this.issuedCount}`;
     this.figures.readsIssued++;
+    const membership = this.cluster.currentLeader()?.status().membership;
+    // A learner's acknowledgement must never count towards a read's quorum: with an odd number of voters a
+    // core that counted it would confirm a read with one voter fewer than a majority.
+    if (membership !== undefined && membership.learners.length > 0 && membership.voters.length % 2 === 1) this.figures.readsIssuedBesideLearnersAndOddVoters++;
     this.checker.issued(readContext, node.id);
     const result = node.readIndex(readContext);
     if (result.type === 'refused') {

@@ -2,7 +2,7 @@
 // virtual clock, runs the fault phase, heals, runs the quiet window, then gives the verdict. Every random
 // choice comes from one SeededRandom, forked per subsystem so a new draw in one does not shift the others.
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
-import type { Entry, HardState, Message, ReadState, Ready, Snapshot } from '../../../leader-worker/src/raft/types.js';
+import type { Entry, HardState, Message, NodeId, ReadState, Ready, Snapshot } from '../../../leader-worker/src/raft/types.js';
 import { EventQueue } from '../engine/event-queue.js';
 import { RunawayGuard } from '../engine/runaway-guard.js';
 import { Trace } from '../engine/trace.js';
@@ -118,8 +118,11 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     this.workload = new Workload(this.queue, this.random.workload, this.trace, this.figures, workload, this.ledger,
       (clientId, seq) => this.safety.appliedIndexOf(commandKey(clientId, seq)), this.cluster);
     this.readWorkload = new ReadWorkload(this.queue, this.random.reads, this.trace, this.figures, workload, this.cluster, this.reads);
-    this.churn = new MembershipChurn(this.queue, this.random.churn, this.trace, this.figures, this.cluster, this,
-      options.nodeCount, limits.learnerCatchUpLagEntriesMax);
+    this.churn = new MembershipChurn(this.queue, this.random.churn, this.trace, this.figures, this.cluster, this, {
+      votersMax: options.nodeCount,
+      learnerCatchUpLagEntriesMax: limits.learnerCatchUpLagEntriesMax,
+      concurrentChangeProbability: options.profile.concurrentMembershipChangeProbability,
+    });
     this.failover = new FailoverTracker(this.queue, this.trace, this.figures, timings.tickIntervalMs);
     this.injector = new FaultInjector(this.queue, { decisions: this.random.faults, leaderFaults: this.random.leaderFaults, powerLoss: this.random.powerLoss },
       this.trace, this.figures, options.profile, this.cluster, this.network, this.failover, this.churn);
@@ -186,6 +189,10 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     if (home === undefined) return;
     this.workload.rehome(node.id, home.id);
     if (home.isRunning) this.workload.catchUp(home);
+  }
+
+  membershipChangeAppended(leader: SimulatedNode, joining: readonly NodeId[]): void {
+    this.injector.membershipChangeAppended(leader, joining);
   }
 
   private schedulePhases(): void {
