@@ -2,7 +2,7 @@
 // simulator must report a violation within a bounded number of seeds. With the protocol-rule checks on, the
 // bug is caught at its first step; with them off, the end-to-end properties must catch the damage it does.
 import { Raft } from '../../leader-worker/src/raft/raft.js';
-import type { MembershipChange, Message, ProposeResult, Ready, RequestResult } from '../../leader-worker/src/raft/types.js';
+import type { MembershipChange, Message, PersistedState, ProposeResult, RaftOptions, Ready, RequestResult } from '../../leader-worker/src/raft/types.js';
 import type { Violation } from '../src/engine/violation.js';
 import type { DriverOrder, RaftFactory } from '../src/raft/core-factory.js';
 import { findFaultProfile, type FaultProfile } from '../src/raft/fault-profiles.js';
@@ -31,11 +31,15 @@ class VotesForAnyLog extends Raft {
   }
 }
 
+// The core has a hook for one rule only (commitRuleAllowsIndex). The next three reach its private members with
+// bracket access instead. The core's declarations give private members no type, so nothing checks those names:
+// if the core renames one, the mutant silently behaves like the real core, and its spec (which expects it to
+// be caught) fails.
+
 /**
- * Thesis §4.1 left out: proposes a membership change while another is uncommitted. The core has no hook for
- * its guard, so this hides the pending change from it: the index of the latest membership entry (a private
- * field, reached by the bracket escape hatch, which the compiler still checks) is lowered to the commit
- * index for the call. An appended change sets it again; a refused one gets the real index back.
+ * Thesis §4.1 left out: proposes a membership change while another is uncommitted. It hides the pending
+ * change from the guard: the index of the latest membership entry is lowered to the commit index for the
+ * call. An appended change sets it again; a refused one gets the real index back.
  */
 class ChangesMembershipWhilePending extends Raft {
   override proposeMembershipChange(change: MembershipChange): ProposeResult {
@@ -44,6 +48,27 @@ class ChangesMembershipWhilePending extends Raft {
     const result = super.proposeMembershipChange(change);
     if (result.type === 'refused') this['membershipIndex'] = pendingAt;
     return result;
+  }
+}
+
+/**
+ * Thesis §9.6 left out: a node whose election timer fires starts a real election at once, in a new term, with
+ * no PreVote round. A tablet back from a partition then deposes a healthy leader with its higher term. The
+ * instance's copy of the private campaign step is replaced.
+ */
+class CampaignsWithoutPreVote extends Raft {
+  constructor(options: RaftOptions, persisted: PersistedState) {
+    super(options, persisted);
+    const campaign = (this['campaign'] as (kind: string) => void).bind(this);
+    this['campaign'] = (kind: string) => campaign(kind === 'preVote' ? 'election' : kind);
+  }
+}
+
+/** Thesis §6.2 left out: a leader always believes a quorum answered it lately, so a cut-off leader never steps down. */
+class WithoutCheckQuorum extends Raft {
+  constructor(options: RaftOptions, persisted: PersistedState) {
+    super(options, persisted);
+    this['quorumRecentlyActive'] = () => true;
   }
 }
 
@@ -150,8 +175,20 @@ describe('broken cores are caught', () => {
     expect(caught).not.toBeNull();
   });
 
+  it('catches a tablet back from a partition deposing a healthy leader when there is no PreVote', () => {
+    const withoutPreVote: RaftFactory = (options, persisted) => new CampaignsWithoutPreVote(options, persisted);
+    const caught = firstCaught({ createRaft: withoutPreVote, faults: 'light', nodes: 5, protocolRuleChecks: true, seedsMax: 5, expected: ['leader-deposed'] });
+    expect(caught).not.toBeNull();
+  });
+
+  it('catches a leader cut off from its quorum that goes on leading (no CheckQuorum)', () => {
+    const withoutCheckQuorum: RaftFactory = (options, persisted) => new WithoutCheckQuorum(options, persisted);
+    const caught = firstCaught({ createRaft: withoutCheckQuorum, faults: 'heavy', nodes: 5, protocolRuleChecks: true, seedsMax: 3, expected: ['leader-not-stepping-down'] });
+    expect(caught).not.toBeNull();
+  });
+
   it('does not flag the real core on the same targeted runs', () => {
-    const everyInvariant = damageInvariants.concat('commit-rule', 'persist-before-send', 'double-vote');
+    const everyInvariant = damageInvariants.concat('commit-rule', 'persist-before-send', 'double-vote', 'leader-deposed', 'leader-not-stepping-down');
     expect(firstCaught({ faults: 'leader-churn', nodes: 3, protocolRuleChecks: true, seedsMax: 10, expected: everyInvariant })).toBeNull();
     expect(firstCaught({ faults: 'membership-churn', nodes: 5, protocolRuleChecks: true, seedsMax: 5, expected: everyInvariant })).toBeNull();
   });

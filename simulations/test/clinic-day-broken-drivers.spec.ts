@@ -1,13 +1,18 @@
 // The clinic-day judge must be able to fail. Each broken device here keeps the real ClinicNode but gives it
 // storage with one classic durability bug, injected through the storage factory (nothing broken lives in
 // leader-worker): an outbox that forgets on a crash, an outbox and a Raft log that say "stored" before they
-// have stored. The run must end in a violation within a few seeds.
-import type { Snapshot } from '../../leader-worker/src/raft/types.js';
+// have stored. Others break what the device runs on, through its wiring: a Wi-Fi that stops carrying
+// anything while every link looks up, page timers throttled to once a second. The run must end in a violation within a few seeds.
+import type { NodeId, Snapshot } from '../../leader-worker/src/raft/types.js';
 import type { MemoryDisk } from '../../leader-worker/src/storage/memory-disk.js';
 import { MemoryOutboxStorage } from '../../leader-worker/src/storage/memory-outbox-storage.js';
 import { MemoryRaftStorage } from '../../leader-worker/src/storage/memory-raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../../leader-worker/src/storage/outbox-storage.js';
 import type { PersistBatch, RaftStorage, StoredRaftState } from '../../leader-worker/src/storage/raft-storage.js';
+import type { PeerTransport, TransportEvent } from '../../leader-worker/src/transport/peer-transport.js';
+import type { EventQueue } from '../src/engine/event-queue.js';
+import { DeviceClock } from '../src/clinic-day/device-clock.js';
+import { realDeviceWiring, type DeviceWiring } from '../src/clinic-day/device-wiring.js';
 import type { Violation } from '../src/engine/violation.js';
 import { memoryDeviceStorage, type DeviceStorageFactory } from '../src/clinic-day/device-factory.js';
 import { findClinicFaultProfile, type ClinicFaultProfile } from '../src/clinic-day/fault-profiles.js';
@@ -90,6 +95,41 @@ class WriteBehindRaftLog implements RaftStorage {
   }
 }
 
+/** Sends through the clinic network until `hangsAtMs`, then nothing: the router hangs while every link still looks up. */
+class HangingWifi implements PeerTransport {
+  constructor(
+    private readonly inner: PeerTransport,
+    private readonly queue: EventQueue,
+    private readonly hangsAtMs: number,
+  ) {}
+
+  get localId(): NodeId {
+    return this.inner.localId;
+  }
+
+  send(to: NodeId, bytes: Uint8Array): void {
+    if (this.queue.nowMs < this.hangsAtMs) this.inner.send(to, bytes);
+  }
+
+  listen(listener: (event: TransportEvent) => void): void {
+    this.inner.listen(listener);
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/** The node ticking on a page timer that Chrome throttles to once a second, instead of in a Worker. */
+class ThrottledPageTimers extends DeviceClock {
+  override every(intervalMs: number, callback: () => void): () => void {
+    return super.every(Math.max(intervalMs, 1_000), callback);
+  }
+}
+
+const hangingWifi: DeviceWiring = { ...realDeviceWiring, transport: (connection, _deviceId, queue) => new HangingWifi(connection, queue, 60_000) };
+const throttledTimers: DeviceWiring = { ...realDeviceWiring, clock: (queue, jitterMs, fired) => new ThrottledPageTimers(queue, jitterMs, fired) };
+
 const forgetfulOutbox: DeviceStorageFactory = (disk: MemoryDisk) => ({ ...memoryDeviceStorage(disk), outboxStorage: new ForgetfulOutbox() });
 const writeBehindOutbox: DeviceStorageFactory = (disk) => ({ ...memoryDeviceStorage(disk), outboxStorage: new WriteBehindOutbox(new MemoryOutboxStorage(disk)) });
 const writeBehindRaftLog: DeviceStorageFactory = (disk) => ({ ...memoryDeviceStorage(disk), raftStorage: new WriteBehindRaftLog(new MemoryRaftStorage(disk)) });
@@ -109,6 +149,15 @@ async function firstCaught(storageFactory: DeviceStorageFactory, seedsMax: numbe
   for (let seed = 1; seed <= seedsMax; seed++) {
     const result = await runClinicDay({ seed, deviceCount: 5, profile, trace: false, settings: shortDay, storageFactory });
     if (result.violation !== null && expected.includes(result.violation.invariant)) return { seed, violation: result.violation };
+  }
+  return null;
+}
+
+/** The first seed in 1..seedsMax whose run with `wiring` breaks `expected`, or null. */
+async function firstCaughtWired(wiring: DeviceWiring, profile: string, seedsMax: number, expected: string): Promise<{ seed: number; violation: Violation } | null> {
+  for (let seed = 1; seed <= seedsMax; seed++) {
+    const result = await runClinicDay({ seed, deviceCount: 5, profile: findClinicFaultProfile(profile)!, trace: false, settings: shortDay, wiring });
+    if (result.violation?.invariant === expected) return { seed, violation: result.violation };
   }
   return null;
 }
@@ -134,6 +183,14 @@ describe('clinic-day: broken devices are caught', () => {
     const caught = await firstCaught(writeBehindRaftLog, 3, ['durable-write-lost', 'persist-before-send', 'double-vote', 'election-safety',
       'log-matching', 'committed-entry-changed', 'leader-completeness', 'state-divergence', ...lossInvariants], findClinicFaultProfile('heavy')!);
     expect(caught).not.toBeNull();
+  }, timeoutMs);
+
+  it('catches a healthy leader deposed: the Wi-Fi stops carrying anything while every link looks up', async () => {
+    expect(await firstCaughtWired(hangingWifi, 'none', 2, 'leader-deposed')).not.toBeNull();
+  }, timeoutMs);
+
+  it('catches a cut-off leader that steps down too late: its ticks come from a throttled page timer', async () => {
+    expect(await firstCaughtWired(throttledTimers, 'heavy', 3, 'leader-not-stepping-down')).not.toBeNull();
   }, timeoutMs);
 
   it('does not flag the real storage on the same runs', async () => {

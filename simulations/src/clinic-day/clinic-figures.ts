@@ -78,9 +78,13 @@ export class ClinicFigures extends Figures {
   /** One sample per seed: the most events any second of virtual time held (RunawayGuard's limit is sized from it). */
   readonly eventsPerVirtualSecondPeak: number[] = [];
   readonly failoverTicks: number[] = [];
+  /** From a leader being cut off from its quorum (router, partitions, interference, dead or sleeping devices) to it stepping down. */
+  readonly leaderStepDownMs: number[] = [];
   readonly leaderAfterHealMs: number[] = [];
   /** Propose to outcome 'applied'. */
   readonly acknowledgeLatencyMs: number[] = [];
+  /** The same, for saves made and answered on a device connected to a healthy leader all along (figure-bounds.ts bounds it). */
+  readonly acknowledgeLatencyHealthyMs: number[] = [];
   /** Propose to outcome 'pending'. */
   readonly pendingAcknowledgeLatencyMs: number[] = [];
   /** Outcome 'pending' to the write applied on the device that made it (its outbox drained). */

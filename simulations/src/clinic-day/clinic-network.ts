@@ -95,6 +95,11 @@ export class ClinicNetwork {
     return false;
   }
 
+  /** Whether no cut of any cause blocks the link from `from` to `to`. */
+  linked(from: NodeId, to: NodeId): boolean {
+    return !this.cuts.has(linkKey(from, to));
+  }
+
   /** Whether no cut of one of `causes` separates `a` and `b`, in either direction. */
   connected(a: NodeId, b: NodeId, causes: readonly CutCause[]): boolean {
     const cut = (from: NodeId, to: NodeId): boolean => {

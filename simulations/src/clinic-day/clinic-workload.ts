@@ -7,6 +7,7 @@ import type { ApplyResult, ChartErrorCode, ChartStateMachine, Station } from '..
 import type { ProposalOutcome } from '../../../leader-worker/src/node/clinic-node.js';
 import { identityKey, type CommandIdentity } from '../../../leader-worker/src/node/replicated-state-machine.js';
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
+import type { NodeId } from '../../../leader-worker/src/raft/types.js';
 import type { EventQueue } from '../engine/event-queue.js';
 import type { Trace } from '../engine/trace.js';
 import { check } from '../engine/violation.js';
@@ -122,6 +123,8 @@ export interface WorkloadHost {
   fail(error: unknown): void;
   /** A write was just acknowledged on `device`: the fault injector may take the device down right now. */
   afterAcknowledgement(device: SimulatedDevice): void;
+  /** Since when the device has been connected to a healthy leader without a break (AvailabilityChecker), or null. */
+  connectedToHealthyLeaderSince(deviceId: NodeId): number | null;
 }
 
 export class ClinicWorkload {
@@ -423,6 +426,8 @@ export class ClinicWorkload {
         if (result.type === 'conflict') this.figures.conflicts++;
         this.figures.acknowledgedApplied++;
         this.figures.acknowledgeLatencyMs.push(latencyMs);
+        const connectedSince = this.host.connectedToHealthyLeaderSince(device.id);
+        if (connectedSince !== null && connectedSince <= attempt.proposedAtMs) this.figures.acknowledgeLatencyHealthyMs.push(latencyMs);
         return this.acknowledged(desk, {
           key, deviceId: device.id, outcome: 'applied', atMs: this.queue.nowMs, logIndex: outcome.logIndex, firstApplication: result.type !== 'duplicate',
         });

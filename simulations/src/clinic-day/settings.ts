@@ -5,6 +5,8 @@
 import type { ClinicNodeTiming } from '../../../leader-worker/src/node/clinic-node.js';
 import type { RunawayLimits } from '../engine/runaway-guard.js';
 import type { DurationRange } from '../raft/fault-profiles.js';
+import type { AvailabilityLimits } from '../raft/invariants/availability-checker.js';
+import { availabilityLimits } from '../raft/settings.js';
 
 export interface ClinicDayTimings {
   /** Devices boot at random moments in [0, bootSpreadMs). */
@@ -61,7 +63,7 @@ export interface ClinicWorkloadSettings {
   readonly dayStartEpochMs: number;
 }
 
-export interface ClinicDayLimits extends RunawayLimits {
+export interface ClinicDayLimits extends RunawayLimits, AvailabilityLimits {
   /** A handoff is on time if the next station's device shows the write within this long of its acknowledgement. */
   readonly handoffOnTimeMs: number;
   /** Minutes are counted in windows of this length. */
@@ -123,6 +125,7 @@ export const clinicDayLimits: ClinicDayLimits = {
   eventsPerVirtualSecondMax: 50_000,
   handoffOnTimeMs: 2_000,
   writableWindowMs: 60_000,
+  ...availabilityLimits,
 };
 
 /** The whole configuration of one run; tests may override parts. */

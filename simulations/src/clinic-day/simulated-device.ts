@@ -16,8 +16,9 @@ import type { EventQueue } from '../engine/event-queue.js';
 import { check } from '../engine/violation.js';
 import { DurableStorage } from '../raft/durable-storage.js';
 import type { CheckedNode } from '../raft/invariants/safety-checker.js';
-import { DeviceClock } from './device-clock.js';
+import type { DeviceClock } from './device-clock.js';
 import type { DeviceStorageFactory } from './device-factory.js';
+import type { DeviceWiring } from './device-wiring.js';
 import { durableImage, imageAfter } from './durable-image.js';
 import { ObservedChart, observedChartMachines } from './observed-chart.js';
 import { ObservedOutboxStorage, ObservedRaftStorage, ObservedTransport, type DeviceIoWatcher, type RaftWrite } from './observed-device-io.js';
@@ -33,6 +34,7 @@ export interface DeviceHost {
   readonly queue: EventQueue;
   readonly network: ClinicNetwork;
   readonly storageFactory: DeviceStorageFactory;
+  readonly wiring: DeviceWiring;
   readonly nodeTiming: Partial<ClinicNodeTiming>;
   readonly clinicId: string;
   readonly initialState: PersistedState;
@@ -163,7 +165,7 @@ export class SimulatedDevice implements CheckedNode {
     const generation = this.generation;
     this.conditionNow = 'starting';
     const watcher = this.watcherFor(generation);
-    const clock = new DeviceClock(this.host.queue, () => this.host.tickJitterMs(), () => this.host.touched(this));
+    const clock = this.host.wiring.clock(this.host.queue, () => this.host.tickJitterMs(), () => this.host.touched(this));
     const storage = this.host.storageFactory(this.disk);
     this.clock = clock;
     this.raftStorage = new ObservedRaftStorage(storage.raftStorage, watcher);
@@ -175,7 +177,7 @@ export class SimulatedDevice implements CheckedNode {
       outboxStorage: this.outboxStorage,
       stateCache: this.stateCache,
       storageReserve: this.reportingReleases(storage.storageReserve, generation),
-      transport: new ObservedTransport(this.host.network.hub.connect(this.id), watcher),
+      transport: new ObservedTransport(this.host.wiring.transport(this.host.network.hub.connect(this.id), this.id, this.host.queue), watcher),
       stateMachines: observedChartMachines(this.host.clinicId, (machine, logIndex, result) => this.guarded(generation, () => {
         this.machineNow = machine;
         this.host.applied(this, machine.chart, logIndex, result);

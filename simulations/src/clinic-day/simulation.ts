@@ -8,7 +8,7 @@
 // so a device's writes take no virtual time and one seed always replays to the same bytes.
 import { decode } from '@msgpack/msgpack';
 import type { ApplyResult, ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
-import type { ClinicNodeStatus } from '../../../leader-worker/src/node/clinic-node.js';
+import { defaultClinicNodeTiming, type ClinicNodeStatus } from '../../../leader-worker/src/node/clinic-node.js';
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
@@ -20,6 +20,7 @@ import { RunawayGuard } from '../engine/runaway-guard.js';
 import { Trace } from '../engine/trace.js';
 import { check, classifyFailure, type Violation } from '../engine/violation.js';
 import { FailoverTracker } from '../raft/failover-tracker.js';
+import { AvailabilityChecker, type AvailabilityHost, type DeviceAvailability } from '../raft/invariants/availability-checker.js';
 import { LogHistory } from '../raft/invariants/log-history.js';
 import { SafetyChecker, type Observation } from '../raft/invariants/safety-checker.js';
 import { chartMachineView } from './chart-machine-view.js';
@@ -28,6 +29,7 @@ import { ClinicFigures } from './clinic-figures.js';
 import { ClinicNetwork, type DeliveryTarget } from './clinic-network.js';
 import { ClinicWorkload, deviceName, type WorkloadHost } from './clinic-workload.js';
 import { memoryDeviceStorage, type DeviceStorageFactory } from './device-factory.js';
+import { realDeviceWiring, type DeviceWiring } from './device-wiring.js';
 import type { ClinicFaultProfile } from './fault-profiles.js';
 import { HandoffTracker } from './handoff-tracker.js';
 import { checkClinicFinalState, describeDevices } from './invariants/final-checks.js';
@@ -44,6 +46,8 @@ export interface ClinicDayRunOptions {
   readonly settings?: ClinicDaySettings;
   /** The devices' storage; tests inject broken variants. */
   readonly storageFactory?: DeviceStorageFactory;
+  /** The devices' transport and timers; tests inject broken variants. */
+  readonly wiring?: DeviceWiring;
   /** Check the Raft protocol's step rules (persist before send, one vote per term, the commit rule) too. */
   readonly protocolRuleChecks?: boolean;
 }
@@ -86,10 +90,11 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, DeliveryTarget {
+class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, DeliveryTarget, AvailabilityHost {
   readonly queue = new EventQueue();
   readonly network: ClinicNetwork;
   readonly storageFactory: DeviceStorageFactory;
+  readonly wiring: DeviceWiring;
   readonly nodeTiming: ClinicDaySettings['nodeTiming'];
   readonly clinicId = clinicId;
   readonly initialState: PersistedState;
@@ -105,6 +110,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
   private readonly machineView = chartMachineView(clinicId);
   private readonly safety: SafetyChecker;
   private readonly failover: FailoverTracker;
+  private readonly availability: AvailabilityChecker;
   private readonly injector: ClinicFaultInjector;
   private readonly workload: ClinicWorkload;
   private readonly protocolRules: boolean;
@@ -124,6 +130,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     this.runaway = new RunawayGuard(this.settings.limits);
     this.traceLog = new Trace(options.trace);
     this.storageFactory = options.storageFactory ?? memoryDeviceStorage;
+    this.wiring = options.wiring ?? realDeviceWiring;
     this.nodeTiming = this.settings.nodeTiming;
     this.protocolRules = options.protocolRuleChecks ?? true;
     const ids = Array.from({ length: options.deviceCount }, (_, index) => deviceName(index, options.deviceCount));
@@ -134,6 +141,9 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     this.devices = ids.map((id) => new SimulatedDevice(id, this.random.devices.fork(), this));
     this.safety = new SafetyChecker(this.history, this.queue, this.protocolRules, this.machineView);
     this.failover = new FailoverTracker(this.queue, this.traceLog, this.figures, tickIntervalMs);
+    const timing = { ...defaultClinicNodeTiming, ...this.nodeTiming };
+    this.availability = new AvailabilityChecker(this, this.figures, this.settings.limits, timing.electionTimeoutTicks * timing.tickIntervalMs,
+      this.traceLog.enabled ? (text) => this.trace(text) : null);
     this.handoffs = new HandoffTracker(this.queue, this.traceLog, this.figures, this.settings.limits.handoffOnTimeMs,
       (id) => this.injector.isDisrupted(this.device(id)));
     this.minutes = new WritableMinutes(this.settings.limits.writableWindowMs);
@@ -187,6 +197,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
 
   persisted(device: SimulatedDevice, batch: PersistBatch, previousHardState: HardState): void {
     this.safety.persisted(device, batch, previousHardState);
+    if (batch.hardState !== null) this.availability.termPersisted(batch.hardState.term);
     if (batch.snapshot !== null) {
       this.figures.snapshotsInstalled++;
       this.trace(`${device.id} installed snapshot ${batch.snapshot.index}/${batch.snapshot.term}`);
@@ -238,6 +249,10 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     this.injector.afterAcknowledgement(device);
   }
 
+  connectedToHealthyLeaderSince(deviceId: NodeId): number | null {
+    return this.availability.connectedToHealthyLeaderSince(deviceId);
+  }
+
   deviceLost(device: SimulatedDevice): void {
     this.workload.deviceLost(device);
   }
@@ -254,6 +269,26 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
       }
     }
     return leader;
+  }
+
+  // AvailabilityHost: every device is a voter (the clinic's membership is fixed); a device takes part while
+  // it is up with its app running and its storage working. A stopped core still says 'leader': it does not
+  // take part, so it is judged neither healthy nor cut off.
+
+  deviceAvailability(): DeviceAvailability[] {
+    const voters = this.devices.map((device) => device.id);
+    return this.devices.map((device): DeviceAvailability => {
+      const status = device.node?.status();
+      if (status === undefined) {
+        return { id: device.id, incarnation: device.incarnation, participating: false, role: null, term: device.storage.hardState.term, leaderId: null, voters };
+      }
+      const participating = device.condition === 'up' && status.storageFailure === null;
+      return { id: device.id, incarnation: device.incarnation, participating, role: status.role, term: status.term, leaderId: status.leaderId, voters };
+    });
+  }
+
+  linked(from: NodeId, to: NodeId): boolean {
+    return this.network.linked(from, to);
   }
 
   // DeliveryTarget -------------------------------------------------------------------------------------
@@ -371,6 +406,9 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
       this.leaderFoundAfterHeal = true;
       this.figures.leaderAfterHealMs.push(this.queue.nowMs - this.healedAtMs);
     }
+    this.availability.afterEvent(this.queue.nowMs);
+    // A failover is timed only while someone could win an election (the injector also looks every decision).
+    if (!this.availability.electionPossible) this.failover.abandon('no device reaches a quorum of the clinic');
   }
 
   private observe(device: SimulatedDevice): void {

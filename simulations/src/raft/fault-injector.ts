@@ -37,6 +37,8 @@ export class FaultInjector {
     private readonly network: Network,
     private readonly failover: FailoverTracker,
     private readonly churn: MembershipChurn,
+    /** The simulation is about to ask this leader of this term to hand over: the availability checks expect a new leader. */
+    private readonly transferRequested: (leaderId: NodeId, term: number) => void,
   ) {
     this.random = streams.decisions;
     this.leaderFaultRandom = streams.leaderFaults;
@@ -265,6 +267,7 @@ export class FaultInjector {
     const target = voters[this.random.nextInt(Math.max(1, voters.length))];
     if (target === undefined) return;
     this.figures.leadershipTransfersRequested++;
+    this.transferRequested(leader.id, leader.status().term);
     const result = leader.transferLeadership(target);
     if (result.type === 'accepted') this.figures.leadershipTransfersAccepted++;
     this.log(`fault: ${leader.id} asked to transfer leadership to ${target}: ${describeResult(result)}`);

@@ -57,6 +57,10 @@ export class RaftFigures extends Figures {
   /** One sample per seed: the most events any second of virtual time held (RunawayGuard's limit is sized from it). */
   readonly eventsPerVirtualSecondPeak: number[] = [];
   readonly failoverTicks: number[] = [];
+  /** From a leader being cut off from its quorum (links, crashes, pauses) to it stepping down. */
+  readonly leaderStepDownMs: number[] = [];
   readonly leaderAfterHealTicks: number[] = [];
   readonly acknowledgeLatencyMs: number[] = [];
+  /** The same, for commands created and acknowledged on a node connected to a healthy leader all along (figure-bounds.ts bounds it). */
+  readonly acknowledgeLatencyHealthyMs: number[] = [];
 }

@@ -1,6 +1,7 @@
 // The fixed shape of a raft run: virtual-time phases, the core's timer settings, the workload and every
 // bound the simulator enforces. Fault probabilities live in fault-profiles.ts.
 import type { RunawayLimits } from '../engine/runaway-guard.js';
+import type { AvailabilityLimits } from './invariants/availability-checker.js';
 
 export interface RunTimings {
   /** The core counts ticks; the simulator delivers one every tickIntervalMs of virtual time. */
@@ -35,7 +36,7 @@ export interface WorkloadSettings {
   readonly pendingReadsMax: number;
 }
 
-export interface SimulatorLimits extends RunawayLimits {
+export interface SimulatorLimits extends RunawayLimits, AvailabilityLimits {
   /** A node compacts its log into a snapshot once it stores more entries than this. */
   readonly logEntriesBeforeCompactionMax: number;
   /** Messages held for a paused node; later ones are dropped, like a frozen tab's socket buffer. */
@@ -67,6 +68,17 @@ export const workloadSettings: WorkloadSettings = {
   pendingReadsMax: 32,
 };
 
+/**
+ * Shared by every scenario. CheckQuorum steps a cut-off leader down at the end of the first full election
+ * timeout without a quorum's answers: at most two after the cut, measured at most 2.3 (leaderStepDownMs).
+ * Three election timeouts let whatever began before a stretch (messages in flight, a window already open,
+ * a lease about to be renewed) run out before the stretch is judged.
+ */
+export const availabilityLimits: AvailabilityLimits = {
+  settleElectionTimeouts: 3,
+  cutOffLeaderStepDownElectionTimeoutsMax: 3,
+};
+
 export const simulatorLimits: SimulatorLimits = {
   logEntriesBeforeCompactionMax: 96,
   heldMessagesPerPausedNodeMax: 2_000,
@@ -76,6 +88,7 @@ export const simulatorLimits: SimulatorLimits = {
   // (raft), 3,400 for a clinic of 5 (clinic-day). A runaway then fails after at most a 40th of the budget.
   eventsPerVirtualSecondMax: 50_000,
   learnerCatchUpLagEntriesMax: 8,
+  ...availabilityLimits,
 };
 
 /** The whole configuration of one run; tests may override parts (shorter phases, other limits). */

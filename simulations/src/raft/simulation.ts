@@ -15,6 +15,7 @@ import { FaultInjector } from './fault-injector.js';
 import type { FaultProfile } from './fault-profiles.js';
 import { RaftFigures } from './figures.js';
 import { AcknowledgementLedger } from './invariants/acknowledgement-ledger.js';
+import { AvailabilityChecker, type AvailabilityHost, type DeviceAvailability } from './invariants/availability-checker.js';
 import { checkFinalState } from './invariants/final-checks.js';
 import { LivenessChecker } from './invariants/liveness-checker.js';
 import { LogHistory } from './invariants/log-history.js';
@@ -73,7 +74,7 @@ function forkStreams(seed: number): RandomStreams {
   };
 }
 
-class RaftSimulation implements NodeObserver, ChurnHost {
+class RaftSimulation implements NodeObserver, ChurnHost, AvailabilityHost {
   private readonly settings: RunSettings;
   private readonly random: RandomStreams;
   private readonly queue = new EventQueue();
@@ -91,6 +92,7 @@ class RaftSimulation implements NodeObserver, ChurnHost {
   private readonly failover: FailoverTracker;
   private readonly injector: FaultInjector;
   private readonly liveness: LivenessChecker;
+  private readonly availability: AvailabilityChecker;
   private readonly touchedNodes = new Set<SimulatedNode>();
   private readonly runaway: RunawayGuard;
   private finished = false;
@@ -116,7 +118,8 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     );
     this.network = new Network(this.queue, this.random.network, this.trace, this.figures, this.cluster, options.profile.network);
     this.workload = new Workload(this.queue, this.random.workload, this.trace, this.figures, workload, this.ledger,
-      (clientId, seq) => this.safety.appliedIndexOf(commandKey(clientId, seq)), this.cluster);
+      (clientId, seq) => this.safety.appliedIndexOf(commandKey(clientId, seq)), this.cluster,
+      (nodeId) => this.availability.connectedToHealthyLeaderSince(nodeId));
     this.readWorkload = new ReadWorkload(this.queue, this.random.reads, this.trace, this.figures, workload, this.cluster, this.reads);
     this.churn = new MembershipChurn(this.queue, this.random.churn, this.trace, this.figures, this.cluster, this, {
       votersMax: options.nodeCount,
@@ -125,8 +128,11 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     });
     this.failover = new FailoverTracker(this.queue, this.trace, this.figures, timings.tickIntervalMs);
     this.injector = new FaultInjector(this.queue, { decisions: this.random.faults, leaderFaults: this.random.leaderFaults, powerLoss: this.random.powerLoss },
-      this.trace, this.figures, options.profile, this.cluster, this.network, this.failover, this.churn);
+      this.trace, this.figures, options.profile, this.cluster, this.network, this.failover, this.churn,
+      (leaderId, term) => this.availability.transferRequested(leaderId, term));
     this.liveness = new LivenessChecker(this.queue, this.trace, this.figures, timings, this.cluster, this.workload);
+    this.availability = new AvailabilityChecker(this, this.figures, limits, timings.electionTimeoutTicks * timings.tickIntervalMs,
+      this.trace.enabled ? (text) => this.trace.write(this.queue.nowMs, text) : null);
   }
 
   run(): RaftRunResult {
@@ -149,6 +155,7 @@ class RaftSimulation implements NodeObserver, ChurnHost {
 
   persisted(node: SimulatedNode, ready: Ready, previousHardState: HardState): void {
     this.safety.persisted(node, ready, previousHardState);
+    if (ready.hardState !== null) this.availability.termPersisted(ready.hardState.term);
   }
 
   sending(node: SimulatedNode, message: Message): void {
@@ -193,6 +200,22 @@ class RaftSimulation implements NodeObserver, ChurnHost {
 
   membershipChangeAppended(leader: SimulatedNode, joining: readonly NodeId[]): void {
     this.injector.membershipChangeAppended(leader, joining);
+  }
+
+  // AvailabilityHost: a paused or crashed node takes no part; a crashed one comes back in its durable term.
+
+  deviceAvailability(): DeviceAvailability[] {
+    return this.cluster.active().map((node): DeviceAvailability => {
+      if (!node.isRunning) {
+        return { id: node.id, incarnation: node.incarnation, participating: false, role: null, term: node.storage.hardState.term, leaderId: null, voters: [] };
+      }
+      const status = node.status();
+      return { id: node.id, incarnation: node.incarnation, participating: node.isUp, role: status.role, term: status.term, leaderId: status.leaderId, voters: status.membership.voters };
+    });
+  }
+
+  linked(from: NodeId, to: NodeId): boolean {
+    return this.network.canReach(from, to);
   }
 
   private schedulePhases(): void {
@@ -261,6 +284,9 @@ class RaftSimulation implements NodeObserver, ChurnHost {
     }
     this.touchedNodes.clear();
     this.liveness.afterEvent();
+    this.availability.afterEvent(this.queue.nowMs);
+    // A failover is timed only while someone could win an election (see FailoverTracker).
+    if (!this.availability.electionPossible) this.failover.abandon('no node reaches a quorum of its voters');
   }
 
   private observe(node: SimulatedNode): void {

@@ -21,6 +21,9 @@ export interface WorkloadCluster {
 /** Where the state machine applied (clientId, seq), per the invariant checker's global record. */
 export type AppliedIndexLookup = (clientId: number, seq: number) => number | undefined;
 
+/** Since when a node has been connected to a healthy leader without a break, or null (AvailabilityChecker). */
+export type HealthyConnectionLookup = (nodeId: NodeId) => number | null;
+
 export class Workload {
   private readonly clients = new Map<number, WorkloadClient>();
   private generating = true;
@@ -34,6 +37,7 @@ export class Workload {
     private readonly ledger: AcknowledgementLedger,
     private readonly appliedIndexOf: AppliedIndexLookup,
     private readonly cluster: WorkloadCluster,
+    private readonly connectedToHealthyLeaderSince: HealthyConnectionLookup,
   ) {}
 
   addClient(clientId: number, nodeId: NodeId): void {
@@ -100,6 +104,8 @@ export class Workload {
     this.ledger.record({ clientId: client.clientId, seq, index, atMs: this.queue.nowMs });
     this.figures.acknowledged++;
     this.figures.acknowledgeLatencyMs.push(this.queue.nowMs - command.createdAtMs);
+    const connectedSince = this.connectedToHealthyLeaderSince(client.nodeId);
+    if (connectedSince !== null && connectedSince <= command.createdAtMs) this.figures.acknowledgeLatencyHealthyMs.push(this.queue.nowMs - command.createdAtMs);
     if (this.trace.enabled) this.trace.write(this.queue.nowMs, `client ${client.clientId} acknowledged seq ${seq} at index ${index}`);
   }
 
