@@ -72,6 +72,33 @@ class WithoutCheckQuorum extends Raft {
   }
 }
 
+/**
+ * Holds its appends back until its next tick, as a driver that flushes its sends once per tick would. Safe,
+ * and an order of magnitude slower: a clinician's save waits for ticks instead of round trips.
+ */
+class HoldsAppendsUntilTick extends Raft {
+  private held: Message[] = [];
+  private flushDue = false;
+
+  override tick(): void {
+    super.tick();
+    this.flushDue = this.held.length > 0;
+  }
+
+  override hasReady(): boolean {
+    return this.flushDue || super.hasReady();
+  }
+
+  override ready(): Ready {
+    const ready = super.ready();
+    this.held.push(...ready.messages.filter((message) => message.type === 'append'));
+    const messages: Message[] = ready.messages.filter((message) => message.type !== 'append');
+    if (this.flushDue) messages.push(...this.held.splice(0));
+    this.flushDue = false;
+    return { ...ready, messages };
+  }
+}
+
 /** Answers every read at once from its own commit index, without asking the leader (no §6.4 round). */
 class ReadsLocally extends Raft {
   private unansweredReads: string[] = [];
@@ -187,8 +214,14 @@ describe('broken cores are caught', () => {
     expect(caught).not.toBeNull();
   });
 
+  it('catches acknowledgements ten times slower than a healthy clinic allows (figure bounds)', () => {
+    const holdsAppends: RaftFactory = (options, persisted) => new HoldsAppendsUntilTick(options, persisted);
+    const caught = firstCaught({ createRaft: holdsAppends, faults: 'none', nodes: 5, protocolRuleChecks: true, seedsMax: 1, expected: ['figure-bound'] });
+    expect(caught?.violation.message).toContain('acknowledgeLatencyHealthyMs p50');
+  });
+
   it('does not flag the real core on the same targeted runs', () => {
-    const everyInvariant = damageInvariants.concat('commit-rule', 'persist-before-send', 'double-vote', 'leader-deposed', 'leader-not-stepping-down');
+    const everyInvariant = damageInvariants.concat('commit-rule', 'persist-before-send', 'double-vote', 'leader-deposed', 'leader-not-stepping-down', 'figure-bound');
     expect(firstCaught({ faults: 'leader-churn', nodes: 3, protocolRuleChecks: true, seedsMax: 10, expected: everyInvariant })).toBeNull();
     expect(firstCaught({ faults: 'membership-churn', nodes: 5, protocolRuleChecks: true, seedsMax: 5, expected: everyInvariant })).toBeNull();
   });

@@ -2,7 +2,8 @@
 // storage with one classic durability bug, injected through the storage factory (nothing broken lives in
 // leader-worker): an outbox that forgets on a crash, an outbox and a Raft log that say "stored" before they
 // have stored. Others break what the device runs on, through its wiring: a Wi-Fi that stops carrying
-// anything while every link looks up, page timers throttled to once a second. The run must end in a violation within a few seeds.
+// anything while every link looks up, page timers throttled to once a second, a transport that sits on every
+// message. The run must end in a violation within a few seeds.
 import type { NodeId, Snapshot } from '../../leader-worker/src/raft/types.js';
 import type { MemoryDisk } from '../../leader-worker/src/storage/memory-disk.js';
 import { MemoryOutboxStorage } from '../../leader-worker/src/storage/memory-outbox-storage.js';
@@ -120,6 +121,30 @@ class HangingWifi implements PeerTransport {
   }
 }
 
+/** Holds every message 100 ms before sending it, as a transport that flushes on a timer would. */
+class DawdlingTransport implements PeerTransport {
+  constructor(
+    private readonly inner: PeerTransport,
+    private readonly queue: EventQueue,
+  ) {}
+
+  get localId(): NodeId {
+    return this.inner.localId;
+  }
+
+  send(to: NodeId, bytes: Uint8Array): void {
+    this.queue.scheduleAfter(100, () => this.inner.send(to, bytes));
+  }
+
+  listen(listener: (event: TransportEvent) => void): void {
+    this.inner.listen(listener);
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
 /** The node ticking on a page timer that Chrome throttles to once a second, instead of in a Worker. */
 class ThrottledPageTimers extends DeviceClock {
   override every(intervalMs: number, callback: () => void): () => void {
@@ -128,6 +153,7 @@ class ThrottledPageTimers extends DeviceClock {
 }
 
 const hangingWifi: DeviceWiring = { ...realDeviceWiring, transport: (connection, _deviceId, queue) => new HangingWifi(connection, queue, 60_000) };
+const dawdlingTransport: DeviceWiring = { ...realDeviceWiring, transport: (connection, _deviceId, queue) => new DawdlingTransport(connection, queue) };
 const throttledTimers: DeviceWiring = { ...realDeviceWiring, clock: (queue, jitterMs, fired) => new ThrottledPageTimers(queue, jitterMs, fired) };
 
 const forgetfulOutbox: DeviceStorageFactory = (disk: MemoryDisk) => ({ ...memoryDeviceStorage(disk), outboxStorage: new ForgetfulOutbox() });
@@ -191,6 +217,11 @@ describe('clinic-day: broken devices are caught', () => {
 
   it('catches a cut-off leader that steps down too late: its ticks come from a throttled page timer', async () => {
     expect(await firstCaughtWired(throttledTimers, 'heavy', 3, 'leader-not-stepping-down')).not.toBeNull();
+  }, timeoutMs);
+
+  it('catches saves answered far slower than a healthy clinic allows: a transport that sits on every message', async () => {
+    const caught = await firstCaughtWired(dawdlingTransport, 'none', 1, 'figure-bound');
+    expect(caught?.violation.message).toContain('acknowledgeLatencyHealthyMs p50');
   }, timeoutMs);
 
   it('does not flag the real storage on the same runs', async () => {

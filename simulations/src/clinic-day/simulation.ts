@@ -16,6 +16,7 @@ import type { HardState, NodeId, PersistedState, Snapshot } from '../../../leade
 import type { PeerMessage } from '../../../leader-worker/src/wire/peer-message-codec.js';
 import type { PersistBatch } from '../../../leader-worker/src/storage/raft-storage.js';
 import { EventQueue } from '../engine/event-queue.js';
+import { checkSampleBounds } from '../engine/figure-bounds.js';
 import { RunawayGuard } from '../engine/runaway-guard.js';
 import { Trace } from '../engine/trace.js';
 import { check, classifyFailure, type Violation } from '../engine/violation.js';
@@ -163,6 +164,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
         devices: this.devices, leader: this.stableLeader(), history: this.history, safety: this.safety, ledger: this.ledger,
         visits: this.workload.allVisits(), figures: this.figures, trace: this.traceLog, nowMs: this.queue.nowMs,
       });
+      checkSampleBounds(this.figures.samples(), this.options.profile.figureBounds);
     } catch (error) {
       violation = classifyFailure(error, this.queue.nowMs);
       this.traceLog.write(this.queue.nowMs, `VIOLATION ${violation.invariant}: ${violation.message}`);

@@ -4,6 +4,7 @@
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { Entry, HardState, Message, NodeId, ReadState, Ready, Snapshot } from '../../../leader-worker/src/raft/types.js';
 import { EventQueue } from '../engine/event-queue.js';
+import { checkSampleBounds } from '../engine/figure-bounds.js';
 import { RunawayGuard } from '../engine/runaway-guard.js';
 import { Trace } from '../engine/trace.js';
 import { classifyFailure, simulatorAssert, type Violation } from '../engine/violation.js';
@@ -141,6 +142,7 @@ class RaftSimulation implements NodeObserver, ChurnHost, AvailabilityHost {
       this.schedulePhases();
       this.runEvents();
       checkFinalState(this.cluster, this.history, this.ledger, this.figures, this.trace, this.queue.nowMs);
+      checkSampleBounds(this.figures.samples(), this.options.profile.figureBounds);
     } catch (error) {
       violation = classifyFailure(error, this.queue.nowMs);
       this.trace.write(this.queue.nowMs, `VIOLATION ${violation.invariant}: ${violation.message}`);
