@@ -97,7 +97,8 @@ export class ClinicNetwork {
 
   /** Whether no cut of any cause blocks the link from `from` to `to`. */
   linked(from: NodeId, to: NodeId): boolean {
-    return !this.cuts.has(linkKey(from, to));
+    // Asked after every event by the availability checks: most of the time nothing is cut.
+    return this.cuts.size === 0 || !this.cuts.has(linkKey(from, to));
   }
 
   /** Whether no cut of one of `causes` separates `a` and `b`, in either direction. */

@@ -410,7 +410,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     }
     this.availability.afterEvent(this.queue.nowMs);
     // A failover is timed only while someone could win an election (the injector also looks every decision).
-    if (!this.availability.electionPossible) this.failover.abandon('no device reaches a quorum of the clinic');
+    if (this.failover.timing && !this.availability.electionPossible()) this.failover.abandon('no device reaches a quorum of the clinic');
   }
 
   private observe(device: SimulatedDevice): void {

@@ -26,6 +26,11 @@ export class FailoverTracker {
     private readonly tickIntervalMs: number,
   ) {}
 
+  /** Whether a failover is being timed now. */
+  get timing(): boolean {
+    return this.open !== null;
+  }
+
   /** A fault just took away the leader of `term`. A failover already being timed keeps its start. */
   leaderRemoved(leaderId: NodeId, term: number, cause: string): void {
     if (this.open !== null) return;

@@ -211,7 +211,10 @@ class RaftSimulation implements NodeObserver, ChurnHost, AvailabilityHost {
       if (!node.isRunning) {
         return { id: node.id, incarnation: node.incarnation, participating: false, role: null, term: node.storage.hardState.term, leaderId: null, voters: [] };
       }
-      const status = node.status();
+      // A core changes only when called, and every node called in this event was observed just before: the
+      // last observation of this process is its status now (asking the core again costs every event).
+      const observed = this.cluster.observation(node.id);
+      const status = observed !== undefined && observed.incarnation === node.incarnation ? observed.status : node.status();
       return { id: node.id, incarnation: node.incarnation, participating: node.isUp, role: status.role, term: status.term, leaderId: status.leaderId, voters: status.membership.voters };
     });
   }
@@ -288,7 +291,7 @@ class RaftSimulation implements NodeObserver, ChurnHost, AvailabilityHost {
     this.liveness.afterEvent();
     this.availability.afterEvent(this.queue.nowMs);
     // A failover is timed only while someone could win an election (see FailoverTracker).
-    if (!this.availability.electionPossible) this.failover.abandon('no node reaches a quorum of its voters');
+    if (this.failover.timing && !this.availability.electionPossible()) this.failover.abandon('no node reaches a quorum of its voters');
   }
 
   private observe(node: SimulatedNode): void {

@@ -74,8 +74,6 @@ export class AvailabilityChecker {
   private healthy: HealthyStretch | null = null;
   /** Devices (voters or learners) following the healthy leader, connected both ways, without a break since when. */
   private readonly supportersSince = new Map<NodeId, number>();
-  /** Whether, after the last event, some device could win an election: it reaches a quorum of its voters both ways. */
-  private electionPossibleNow = true;
   /** Every leader (of any term) seen, with when each of its voters could last have answered it. */
   private readonly leaders = new Map<NodeId, LeaderContacts>();
   /** Each device as the last event left it: to see a frozen device wake. */
@@ -123,20 +121,26 @@ export class AvailabilityChecker {
     return Math.max(since, this.healthy.sinceMs + this.settleMs);
   }
 
-  /** Whether some device could win an election now (it reaches a quorum of its voters, both ways): a failover can be timed. */
-  get electionPossible(): boolean {
-    return this.electionPossibleNow;
+  /**
+   * Whether, as the last event left the devices, some device could win an election (it reaches a quorum of
+   * its voters both ways): a failover can be timed. Asked only while one is being timed.
+   */
+  electionPossible(): boolean {
+    const byId = this.previous;
+    return [...byId.values()].some((device) => device.participating && device.voters.includes(device.id) && this.reachesQuorum(device, byId));
   }
 
   /** Checks the stretches against what the devices show now, then starts or ends stretches. */
   afterEvent(nowMs: number): void {
     const devices = this.host.deviceAvailability();
-    for (const device of devices) if (device.role !== null) this.termMax = Math.max(this.termMax, device.term);
-    const byId = new Map(devices.map((device) => [device.id, device]));
+    const byId = new Map<NodeId, DeviceAvailability>();
+    for (const device of devices) {
+      byId.set(device.id, device);
+      if (device.role !== null && device.term > this.termMax) this.termMax = device.term;
+    }
     this.checkNotDeposed(byId, nowMs);
     this.trackHealthyLeader(devices, byId, nowMs);
     this.checkCutOffLeaders(devices, byId, nowMs);
-    this.electionPossibleNow = devices.some((device) => device.participating && device.voters.includes(device.id) && this.reachesQuorum(device, byId));
     this.previous = byId;
     this.previousEventMs = nowMs;
   }
@@ -183,7 +187,8 @@ export class AvailabilityChecker {
 
   /** Every leader must have heard from a quorum within the bound, or have stepped down. */
   private checkCutOffLeaders(devices: readonly DeviceAvailability[], byId: ReadonlyMap<NodeId, DeviceAvailability>, nowMs: number): void {
-    for (const [id, known] of [...this.leaders]) {
+    // Deleting the entry being visited is safe while iterating a Map.
+    for (const [id, known] of this.leaders) {
       const device = byId.get(id);
       if (device !== undefined && device.role === 'leader' && sameLeader(known, device)) continue;
       this.leaders.delete(id);
@@ -241,8 +246,17 @@ export class AvailabilityChecker {
 
   /** The last moment by which a quorum of the leader's voters could each have answered it. */
   private quorumContactMs(known: LeaderContacts): number {
-    const contacts = known.voters.map((voterId) => known.lastContactMs.get(voterId)!).sort((a, b) => b - a);
-    return contacts[quorumOf(known.voters.length) - 1]!;
+    // The quorum-th latest contact: the latest moment such that a quorum of voters was heard from at or after it.
+    const quorum = quorumOf(known.voters.length);
+    let best = Number.NEGATIVE_INFINITY;
+    for (const candidate of known.voters) {
+      const atMs = known.lastContactMs.get(candidate)!;
+      if (atMs <= best) continue;
+      let heardSince = 0;
+      for (const voterId of known.voters) if (known.lastContactMs.get(voterId)! >= atMs) heardSince++;
+      if (heardSince >= quorum) best = atMs;
+    }
+    return best;
   }
 
   private woke(device: DeviceAvailability): boolean {
