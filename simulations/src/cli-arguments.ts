@@ -15,8 +15,9 @@ export type ParseResult = { readonly ok: true; readonly arguments: CliArguments 
 /** A seed list longer than this is a typo, not a plan. */
 export const seedsPerRunMax = 1_000_000;
 
-export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 [--nodes 5] [--faults none|light|heavy|leader-churn] [--json] [--verbose] [--trace]
-       npm run simulate -- --scenario clinic-day --seeds 1..50 [--devices 5] [--faults none|light|heavy] [--json] [--verbose] [--trace]
+export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 [--nodes 5] [--faults none|light|heavy|leader-churn|membership-churn] [--json] [--verbose] [--trace]
+       npm run simulate -- --scenario clinic-session --seeds 1..50 [--devices 5] [--faults none|light|heavy|outbox-churn] [--json] [--verbose] [--trace]
+  --scenario clinic-day is the former name of clinic-session (15 minutes of a clinic with its doors open)
   --seeds   a number (17), a range (1..200), or a comma list of either (3,9,20..25)
   --devices the node count under its clinic name (an alias of --nodes; give one of the two)
   --json    the last line of stdout is one JSON object with the figures

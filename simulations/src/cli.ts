@@ -1,8 +1,9 @@
 // The simulator's command line: `npm run simulate -- --scenario raft --seeds 1..200 --nodes 5 --faults heavy`,
-// `npm run simulate -- --scenario clinic-day --seeds 1..50 --devices 5 --faults heavy`. Exit code 1 when any
-// seed fails, 2 on a usage error. With --json the last stdout line is the summary.
+// `npm run simulate -- --scenario clinic-session --seeds 1..50 --devices 5 --faults heavy`. Exit code 1 when any
+// seed fails, 2 on a usage error. With --json the last stdout line is the summary. The wall-clock time of the
+// run goes to stderr (and the JSON's wallClock key), so the rest of stdout is the same bytes for the same seeds.
 import { parseCliArguments, usage } from './cli-arguments.js';
-import { settingsTable, summaryJson, summaryLines } from './report.js';
+import { settingsTable, summaryJson, summaryLines, wallClockFigures, wallClockLine } from './report.js';
 import { runSeeds } from './run-seeds.js';
 import { findScenario, scenarios } from './scenario-registry.js';
 
@@ -22,9 +23,14 @@ async function main(argv: readonly string[]): Promise<number> {
   print(`scenario ${scenario.name}: ${scenario.summary}`);
   print(`seeds ${options.seeds.length}, ${scenario.nodesOption ?? 'nodes'} ${options.nodes}, faults ${options.faults}`);
   if (options.verbose) for (const line of ['settings (fault profile, timings, workload, limits):', ...settingsTable(settings)]) print(line);
+  // Wall-clock time is read here, around the whole run and outside it, so no seed depends on it.
+  const startedMs = performance.now();
   const summary = await runSeeds(options, print);
+  const wallClock = wallClockFigures(summary.figures.virtualMs ?? 0, Math.round(performance.now() - startedMs));
   for (const line of summaryLines(summary)) print(line);
-  if (options.json) print(JSON.stringify(summaryJson(summary, settings)));
+  // On stderr: stdout stays the same bytes for the same seeds, except the JSON's wallClock key.
+  process.stderr.write(`${wallClockLine(wallClock)}\n`);
+  if (options.json) print(JSON.stringify(summaryJson(summary, settings, wallClock)));
   return summary.failures.length > 0 ? 1 : 0;
 }
 

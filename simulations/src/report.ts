@@ -97,8 +97,36 @@ export function summaryLines(summary: RunSummary): string[] {
   return lines;
 }
 
-/** The --json object: fixed keys first, then every summed figure and percentile, then the settings. */
-export function summaryJson(summary: RunSummary, settings: JsonValue): Record<string, JsonValue> {
+/**
+ * How long a run took on this machine against the virtual time it covered, to size a longer campaign. Taken
+ * by the CLI around the whole run, never on the run path: the one part of a report that varies between
+ * machines and runs.
+ */
+export interface WallClockFigures {
+  readonly wallClockMs: number;
+  readonly virtualHours: number;
+  /** Virtual time over wall-clock time (360: an hour of clinic in 10 s); null when the run took no measurable time. */
+  readonly virtualToWallClockRatio: number | null;
+}
+
+export function wallClockFigures(virtualMs: number, wallClockMs: number): WallClockFigures {
+  return {
+    wallClockMs,
+    virtualHours: Math.floor(virtualMs / 3_600) / 1_000,
+    virtualToWallClockRatio: wallClockMs <= 0 ? null : Math.round(virtualMs / wallClockMs),
+  };
+}
+
+export function wallClockLine(figures: WallClockFigures): string {
+  const ratio = figures.virtualToWallClockRatio === null ? '' : `: ${figures.virtualToWallClockRatio} times real time`;
+  return `wall clock ${(figures.wallClockMs / 1_000).toFixed(1)} s for ${figures.virtualHours} hours of virtual time${ratio}`;
+}
+
+/**
+ * The --json object: fixed keys first, then every summed figure and percentile, then the wall clock (only
+ * from the CLI, which measures it) and the settings.
+ */
+export function summaryJson(summary: RunSummary, settings: JsonValue, wallClock?: WallClockFigures): Record<string, JsonValue> {
   const json: Record<string, JsonValue> = {
     scenario: summary.description.scenario,
     nodes: summary.description.nodes,
@@ -117,6 +145,7 @@ export function summaryJson(summary: RunSummary, settings: JsonValue): Record<st
   json.failures = summary.failures.map((failure) => ({
     seed: failure.seed, invariant: failure.invariant, message: failure.message, atMs: failure.atMs, replay: failure.replay,
   }));
+  if (wallClock !== undefined) json.wallClock = { ...wallClock };
   json.settings = settings;
   return json;
 }

@@ -13,7 +13,7 @@ export interface SeedRunOptions extends RunDescription {
 export async function runSeeds(options: SeedRunOptions, print: (line: string) => void): Promise<RunSummary> {
   const scenario = findScenario(options.scenario);
   if (scenario === undefined) throw new Error(`unknown scenario '${options.scenario}'`);
-  const description: RunDescription = { scenario: options.scenario, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes' };
+  const description: RunDescription = { scenario: scenario.name, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes' };
   const outcomes: SeedOutcome[] = [];
   for (const seed of options.seeds) {
     const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace });

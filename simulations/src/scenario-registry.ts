@@ -5,6 +5,7 @@ import type { Scenario } from './scenario.js';
 
 export const scenarios: readonly Scenario[] = [raftScenario, clinicDayScenario];
 
+/** The scenario called `name`, or known by it as an alias. */
 export function findScenario(name: string): Scenario | undefined {
-  return scenarios.find((scenario) => scenario.name === name);
+  return scenarios.find((scenario) => scenario.name === name || (scenario.aliases ?? []).includes(name));
 }

@@ -28,6 +28,8 @@ export interface SeedOutcome {
 
 export interface Scenario {
   readonly name: string;
+  /** Other names the CLI accepts for it (a former name); reports always print `name`. */
+  readonly aliases?: readonly string[];
   readonly summary: string;
   readonly faultProfileNames: readonly string[];
   /** What the scenario calls its node count on the command line and in reports ('nodes' unless set). */

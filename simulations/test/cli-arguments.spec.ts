@@ -1,5 +1,7 @@
-// The command line: seed lists and options, with errors as values.
+// The command line: seed lists and options, with errors as values; scenarios by name; the wall-clock figures.
 import { parseCliArguments, parseSeeds } from '../src/cli-arguments.js';
+import { wallClockFigures } from '../src/report.js';
+import { findScenario } from '../src/scenario-registry.js';
 
 describe('parseSeeds', () => {
   it('reads a number, a range and a comma list', () => {
@@ -25,15 +27,31 @@ describe('parseCliArguments', () => {
   });
 
   it('reads --devices as the node count, and refuses it next to a different --nodes', () => {
-    const parsed = parseCliArguments(['--scenario', 'clinic-day', '--devices', '3']);
+    const parsed = parseCliArguments(['--scenario', 'clinic-session', '--devices', '3']);
     expect(parsed.ok && parsed.arguments.nodes).toBe(3);
     expect(parseCliArguments(['--devices', '3', '--nodes', '3']).ok).toBeTrue();
     expect(parseCliArguments(['--devices', '3', '--nodes', '5']).ok).toBeFalse();
+  });
+
+  it('finds the clinic scenario by its name and by its former name, clinic-day', () => {
+    expect(findScenario('clinic-session')?.name).toBe('clinic-session');
+    expect(findScenario('clinic-day')).toBe(findScenario('clinic-session'));
+    expect(findScenario('clinic-week')).toBeUndefined();
   });
 
   it('refuses unknown options and bad node counts', () => {
     expect(parseCliArguments(['--bogus', '1']).ok).toBeFalse();
     expect(parseCliArguments(['--nodes', '0']).ok).toBeFalse();
     expect(parseCliArguments(['--seeds']).ok).toBeFalse();
+  });
+});
+
+describe('wallClockFigures', () => {
+  it('says how many times faster than real time the virtual clock ran', () => {
+    expect(wallClockFigures(7_200_000, 20_000)).toEqual({ wallClockMs: 20_000, virtualHours: 2, virtualToWallClockRatio: 360 });
+  });
+
+  it('has no ratio for a run that took no measurable time', () => {
+    expect(wallClockFigures(1_000, 0).virtualToWallClockRatio).toBeNull();
   });
 });

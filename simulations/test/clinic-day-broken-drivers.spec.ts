@@ -168,12 +168,12 @@ const crashAfterPending: ClinicFaultProfile = {
   crashAfterAcknowledgementProbability: 0.3,
 };
 
-const shortDay: ClinicDaySettings = { ...defaultClinicDaySettings, timings: { ...clinicDayTimings, dayMs: 5 * 60_000 } };
+const shortSession: ClinicDaySettings = { ...defaultClinicDaySettings, timings: { ...clinicDayTimings, sessionMs: 5 * 60_000 } };
 
 /** The first seed in 1..seedsMax whose violation is one of `expected`, or null. */
 async function firstCaught(storageFactory: DeviceStorageFactory, seedsMax: number, expected: readonly string[], profile = crashAfterPending): Promise<{ seed: number; violation: Violation } | null> {
   for (let seed = 1; seed <= seedsMax; seed++) {
-    const result = await runClinicDay({ seed, deviceCount: 5, profile, trace: false, settings: shortDay, storageFactory });
+    const result = await runClinicDay({ seed, deviceCount: 5, profile, trace: false, settings: shortSession, storageFactory });
     if (result.violation !== null && expected.includes(result.violation.invariant)) return { seed, violation: result.violation };
   }
   return null;
@@ -182,7 +182,7 @@ async function firstCaught(storageFactory: DeviceStorageFactory, seedsMax: numbe
 /** The first seed in 1..seedsMax whose run with `wiring` breaks `expected`, or null. */
 async function firstCaughtWired(wiring: DeviceWiring, profile: string, seedsMax: number, expected: string): Promise<{ seed: number; violation: Violation } | null> {
   for (let seed = 1; seed <= seedsMax; seed++) {
-    const result = await runClinicDay({ seed, deviceCount: 5, profile: findClinicFaultProfile(profile)!, trace: false, settings: shortDay, wiring });
+    const result = await runClinicDay({ seed, deviceCount: 5, profile: findClinicFaultProfile(profile)!, trace: false, settings: shortSession, wiring });
     if (result.violation?.invariant === expected) return { seed, violation: result.violation };
   }
   return null;
@@ -191,7 +191,7 @@ async function firstCaughtWired(wiring: DeviceWiring, profile: string, seedsMax:
 /** What losing an acknowledged write looks like from outside the storage: the end-to-end checks. */
 const lossInvariants = ['acknowledged-lost', 'write-missing', 'visit-unfinished', 'liveness-closing'];
 
-/** A clinic day takes seconds of real time; jasmine's default of 5 s is for unit tests. */
+/** A clinic session takes seconds of real time; jasmine's default of 5 s is for unit tests. */
 const timeoutMs = 120_000;
 
 describe('clinic-day: broken devices are caught', () => {

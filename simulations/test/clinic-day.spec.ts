@@ -8,11 +8,11 @@ import { findClinicFaultProfile } from '../src/clinic-day/fault-profiles.js';
 import { clinicDayTimings, defaultClinicDaySettings, type ClinicDaySettings } from '../src/clinic-day/settings.js';
 import { runClinicDay } from '../src/clinic-day/simulation.js';
 
-/** A shorter day (5 minutes of patients), for the tests that run a seed twice. */
-const shortDay: ClinicDaySettings = { ...defaultClinicDaySettings, timings: { ...clinicDayTimings, dayMs: 5 * 60_000 } };
+/** A shorter session (5 minutes of patients), for the tests that run a seed twice. */
+const shortSession: ClinicDaySettings = { ...defaultClinicDaySettings, timings: { ...clinicDayTimings, sessionMs: 5 * 60_000 } };
 
 async function traceOf(seed: number, faults: string): Promise<string> {
-  const result = await runClinicDay({ seed, deviceCount: 5, profile: findClinicFaultProfile(faults)!, trace: true, settings: shortDay });
+  const result = await runClinicDay({ seed, deviceCount: 5, profile: findClinicFaultProfile(faults)!, trace: true, settings: shortSession });
   expect(result.violation).withContext(`seed ${seed} ${faults}`).toBeNull();
   return result.trace;
 }
@@ -32,7 +32,7 @@ function total(outcomes: readonly SeedOutcome[], figure: string): number {
   return outcomes.reduce((sum, outcome) => sum + (outcome.figures[figure] ?? 0), 0);
 }
 
-/** A clinic day takes seconds of real time; jasmine's default of 5 s is for unit tests. */
+/** A clinic session takes seconds of real time; jasmine's default of 5 s is for unit tests. */
 const timeoutMs = 120_000;
 
 describe('clinic-day determinism', () => {
@@ -47,14 +47,14 @@ describe('clinic-day determinism', () => {
   it('replays seeds to byte-identical lines and JSON through the CLI path', async () => {
     const jsonOf = async (): Promise<string> => {
       const lines: string[] = [];
-      const summary = await runSeeds({ scenario: 'clinic-day', nodes: 3, faults: 'light', seeds: [5], verbose: true, trace: false }, (line) => lines.push(line));
+      const summary = await runSeeds({ scenario: 'clinic-session', nodes: 3, faults: 'light', seeds: [5], verbose: true, trace: false }, (line) => lines.push(line));
       return `${lines.join('\n')}\n${JSON.stringify(summaryJson(summary, clinicDayScenario.settings(3, 'light')))}`;
     };
     const first = await jsonOf();
     expect(await jsonOf()).toBe(first);
     const summary = JSON.parse(first.slice(first.lastIndexOf('\n') + 1)) as Record<string, unknown>;
-    expect(summary).toEqual(jasmine.objectContaining({ scenario: 'clinic-day', devices: 3, seeds: 1, failedSeeds: [], violations: 0, lostWrites: 0 }));
-    for (const key of ['writableMinutesPct', 'handoffWithin2sPct', 'acknowledgedWrites', 'failoverTicksP99', 'handoffLatencyMsP99']) expect(Object.keys(summary)).toContain(key);
+    expect(summary).toEqual(jasmine.objectContaining({ scenario: 'clinic-session', devices: 3, seeds: 1, failedSeeds: [], violations: 0, lostWrites: 0 }));
+    for (const key of ['writableMinutesPct', 'handoffWithin2sPct', 'acknowledgedWrites', 'failoverTicksP99', 'handoffLatencyMsP99', 'clinicHoursSimulated', 'clinicOpenHours']) expect(Object.keys(summary)).toContain(key);
   }, timeoutMs);
 });
 

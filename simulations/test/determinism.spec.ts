@@ -44,7 +44,7 @@ describe('determinism', () => {
     expect(code).toBe(0);
     expect(lines.filter((line) => line.startsWith('seed ')).length).toBe(2);
     expect(summary).toEqual(jasmine.objectContaining({ scenario: 'raft', seeds: 2, failedSeeds: [], violations: 0 }));
-    for (const key of ['failoverTicksP50', 'failoverTicksP99', 'committedEntries', 'acknowledged', 'settings']) expect(Object.keys(summary)).toContain(key);
+    for (const key of ['failoverTicksP50', 'failoverTicksP99', 'committedEntries', 'acknowledged', 'wallClock', 'settings']) expect(Object.keys(summary)).toContain(key);
     expect(summary.committedEntries as number).toBeGreaterThan(0);
   });
 });

@@ -62,7 +62,7 @@ describe('a run that runs away', () => {
     expect(result.figures.eventsProcessed).toBeLessThan(simulatorLimits.eventsPerSeedMax / 10);
   });
 
-  it('is judged by the same guard in clinic-day', async () => {
+  it('is judged by the same guard in clinic-session', async () => {
     // A limit below what a booting clinic needs: the guard must stop the run in its first virtual second.
     const limits = { ...clinicDayLimits, eventsPerVirtualSecondMax: 20 };
     const result = await runClinicDay({ seed: 1, deviceCount: 5, profile: findClinicFaultProfile('none')!, trace: false, settings: { ...defaultClinicDaySettings, limits } });

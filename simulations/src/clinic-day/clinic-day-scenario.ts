@@ -1,5 +1,6 @@
-// The `clinic-day` scenario: N devices of one clinic run the real ClinicNode through a compressed clinic day
-// under a named fault profile, judged by the Raft checkers and the clinic's own (acknowledged writes, the
+// The `clinic-session` scenario (first named clinic-day, still accepted): N devices of one clinic run the real
+// ClinicNode through a clinic session of 15 minutes with its doors open, compressed (a patient every 40 s on
+// average, not a working day of hours), then the closing, under a named fault profile, judged by the Raft checkers and the clinic's own (acknowledged writes, the
 // outbox, convergence, handoffs). This adapts runClinicDay to the scenario interface the CLI knows.
 import { seedOutcome, toJson, type JsonValue, type Scenario, type ScenarioRunOptions, type SeedOutcome } from '../scenario.js';
 import { derivedClinicFigures } from './clinic-figures.js';
@@ -8,8 +9,9 @@ import { defaultClinicDaySettings } from './settings.js';
 import { runClinicDay } from './simulation.js';
 
 export const clinicDayScenario = {
-  name: 'clinic-day',
-  summary: 'one clinic day: patients move registration -> triage -> clinician -> lab -> pharmacy across devices running the real clinic node, under the seed problem\'s faults',
+  name: 'clinic-session',
+  aliases: ['clinic-day'],
+  summary: 'one clinic session (15 minutes of doors open, compressed): patients move registration -> triage -> clinician -> lab -> pharmacy across devices running the real clinic node, under the seed problem\'s faults',
   faultProfileNames: clinicFaultProfiles.map((profile) => profile.name),
   nodesOption: 'devices',
   seedLineFigures: ['patients', 'visitsCompleted', 'acknowledgedWrites', 'acknowledgedPending', 'refusedWrites', 'elections', 'batteryDeaths', 'lanOutages', 'handoffsMeasured'],

@@ -1,7 +1,7 @@
-// Rolls the clinic fault profile's dice once per decision interval during the day: tablets falling asleep,
+// Rolls the clinic fault profile's dice once per decision interval while the doors are open: tablets falling asleep,
 // batteries dying (now, inside the device's next piece of work, or right after it told a clinician "saved"),
 // app restarts, the router going down, partitions, interference on one link, a disk filling up. Every fault
-// schedules its own end; healing at the end of the day ends them all at once.
+// schedules its own end; healing when the doors close ends them all at once.
 import type { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import type { NodeId } from '../../../leader-worker/src/raft/types.js';
 import type { EventQueue } from '../engine/event-queue.js';
@@ -61,7 +61,7 @@ export class ClinicFaultInjector {
   }
 
   /**
-   * The end of the day: the router is back, partitions and interference end, tablets wake, dead batteries
+   * The doors close: the router is back, partitions and interference end, tablets wake, dead batteries
    * are charged, disks are freed (a device that stopped on a full disk restarts).
    */
   heal(): void {

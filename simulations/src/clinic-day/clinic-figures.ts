@@ -5,7 +5,10 @@ import { Figures } from '../engine/figures.js';
 
 export class ClinicFigures extends Figures {
   eventsProcessed = 0;
+  /** Virtual time of the whole run: boot, the session with its doors open, the closing. */
   virtualMs = 0;
+  /** Of it, the time with the doors open (patients arriving, faults happening). */
+  openMs = 0;
   messagesSent = 0;
 
   patients = 0;
@@ -95,6 +98,11 @@ export class ClinicFigures extends Figures {
   readonly handoffLatencyAllMs: number[] = [];
 }
 
+/** Virtual milliseconds as hours, rounded down to 3 decimals. */
+function hours(ms: number): number {
+  return Math.floor(ms / 3_600) / 1_000;
+}
+
 /** A percentage of two sums, rounded down to 3 decimals (so 99.9996 never shows as 100); null for 0 / 0. */
 function percent(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.floor((100_000 * part) / whole) / 1_000;
@@ -111,5 +119,8 @@ export function derivedClinicFigures(totals: Readonly<Record<string, number>>): 
     handoffWithin2sAllPct: percent(total('handoffsWithin2s'), total('handoffs')),
     acknowledgedWrites: total('acknowledgedWrites'),
     lostWrites: total('lostWrites'),
+    // What a campaign of seeds amounts to in clinic time (with the CLI's wall clock: how long a longer one takes).
+    clinicHoursSimulated: hours(total('virtualMs')),
+    clinicOpenHours: hours(total('openMs')),
   };
 }

@@ -76,7 +76,7 @@ export class ClinicNetwork {
     }
   }
 
-  /** Every cut of every cause, at once (the end of the day). */
+  /** Every cut of every cause, at once (when the doors close). */
   healAll(): void {
     for (const key of [...this.cuts.keys()]) {
       const [from, to] = key.split('>') as [NodeId, NodeId];

@@ -1,4 +1,4 @@
-// Named fault tables for a clinic day, from the seed problem: tablets that sleep (a frozen tab: no timers,
+// Named fault tables for a clinic session, from the seed problem: tablets that sleep (a frozen tab: no timers,
 // no delivery), batteries that die (the disk survives; the loss can land in the middle of a write, or right
 // after a clinician was told "saved"), the app restarting, the clinic router going down (every device cut off
 // from every other for minutes), Wi-Fi partitions, short bursts of loss on one link, and a disk that fills up
@@ -19,9 +19,9 @@ export interface ClinicNetworkConditions {
 export interface ClinicFaultProfile {
   readonly name: string;
   readonly description: string;
-  /** Network conditions during the day (after healing the network is calm). */
+  /** Network conditions while the doors are open (after healing the network is calm). */
   readonly network: ClinicNetworkConditions;
-  /** Each tick interval of a device is drawn from [interval - jitter, interval + jitter] during the day. */
+  /** Each tick interval of a device is drawn from [interval - jitter, interval + jitter] while the doors are open. */
   readonly tickJitterMs: number;
   /** The injector rolls every probability below once per interval. */
   readonly decisionIntervalMs: number;

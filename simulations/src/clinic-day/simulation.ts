@@ -1,7 +1,7 @@
-// One seeded clinic day: N devices running the real ClinicNode (Raft core, chart state machine, memory
+// One seeded clinic session: N devices running the real ClinicNode (Raft core, chart state machine, memory
 // storage with crash semantics, outbox) on leader-worker's in-memory network, all on one virtual clock.
 // Patients come in and move from station to station; faults from the seed problem hit the devices and the
-// Wi-Fi; at the end of the day everything heals and the visits still open are finished; then the verdict.
+// Wi-Fi; when the doors close everything heals and the visits still open are finished; then the verdict.
 //
 // The node works through promises. After every event the simulator lets all of that work settle (one
 // macrotask turn drains every promise job, and no timer or I/O is involved) before it runs the next event,
@@ -173,6 +173,8 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     }
     this.minutes.tally(this.figures);
     this.figures.virtualMs = this.queue.nowMs;
+    const { openingMs, sessionMs } = this.settings.timings;
+    this.figures.openMs = Math.max(0, Math.min(this.queue.nowMs, sessionMs) - openingMs);
     this.figures.eventsProcessed = this.runaway.eventCount;
     this.figures.eventsPerVirtualSecondPeak.push(this.runaway.eventsPerVirtualSecondPeak);
     return { seed: this.options.seed, violation, figures: this.figures, trace: this.traceLog.text() };
@@ -316,13 +318,13 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
       this.workload.open();
       this.injector.start();
     });
-    this.queue.schedule(timings.dayMs, () => this.endOfDay());
+    this.queue.schedule(timings.sessionMs, () => this.doorsClose());
   }
 
   /** Doors close, every fault heals; the visits still open are finished, under a deadline. */
-  private endOfDay(): void {
+  private doorsClose(): void {
     const { timings } = this.settings;
-    this.trace(`end of the day: doors close with ${this.workload.openVisits} visits open`);
+    this.trace(`end of the session: doors close with ${this.workload.openVisits} visits open`);
     this.workload.closeDoors();
     this.injector.heal();
     this.healedAtMs = this.queue.nowMs;

@@ -33,10 +33,10 @@ export function checkClinicFinalState(state: FinalState): void {
 /** Every device is up, at the leader's commit index, with the leader's state hash and an empty outbox. */
 function checkConvergence(state: FinalState): number {
   const leader = state.leader;
-  check(leader !== null, 'convergence', () => 'no leader followed by every device at the end of the day');
+  check(leader !== null, 'convergence', () => 'no leader followed by every device at the end of the session');
   const leaderStatus = leader.node!.status();
   for (const device of state.devices) {
-    check(device.isUsable, 'convergence', () => `${device.id} is ${device.condition} at the end of the day`);
+    check(device.isUsable, 'convergence', () => `${device.id} is ${device.condition} at the end of the session`);
     const status = device.node!.status();
     check(status.appliedIndex === leaderStatus.commitIndex && status.commitIndex === leaderStatus.commitIndex, 'convergence',
       () => `${device.id} ended at commit ${status.commitIndex} / applied ${status.appliedIndex}, leader ${leader.id} at commit ${leaderStatus.commitIndex}`);
