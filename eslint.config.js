@@ -46,7 +46,7 @@ const impureGlobals = [
 ].map((name) => ({ name, message: `The Raft core and the chart state machine are pure: '${name}' is I/O, time or randomness. Take it as an input.` }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.stryker-tmp/**', 'reports/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
