@@ -6,6 +6,7 @@ import { assert } from '../invariants/assert.js';
 import {
   applyMembershipChange, isMember, isVoter, members, membershipChangeRefusal, quorumSize,
 } from './membership.js';
+import { isWellFormed } from './message-shape.js';
 import { Progress } from './progress.js';
 import { entryBytes, RaftLog } from './raft-log.js';
 import { ReadIndexQueue } from './read-index-queue.js';
@@ -148,9 +149,12 @@ export class Raft {
     else this.tickElection();
   }
 
-  /** Feeds one message from another node. Anything addressed elsewhere or from ourselves is dropped. */
+  /**
+   * Feeds one message from another node. Anything addressed elsewhere, from ourselves, or not consistent with
+   * itself (see message-shape.ts) is dropped before it can change anything, the term included.
+   */
   step(message: Message): void {
-    if (message.to !== this.id || message.from === this.id || !(message.term >= 0)) {
+    if (message.to !== this.id || message.from === this.id || !(message.term >= 0) || !isWellFormed(message)) {
       this.droppedMessages++;
       return;
     }
@@ -623,6 +627,8 @@ export class Raft {
       const firstWritten = this.log.append(message.entries);
       if (firstWritten !== null) this.membershipMayHaveChanged(firstWritten);
     }
+    // Figure 2 rule 5. step() let only an append whose entries run from prevLogIndex + 1 in order reach here,
+    // so this is the last index the append proved, and nothing past it is acknowledged or committed.
     const lastNewIndex = message.prevLogIndex + message.entries.length;
     this.log.commitTo(Math.min(message.commitIndex, lastNewIndex));
     this.send({ type: 'appendResponse', to: message.from, index: lastNewIndex, rejected: false, hintIndex: 0, hintTerm: 0 });
