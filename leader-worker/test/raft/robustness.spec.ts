@@ -82,6 +82,29 @@ describe('Raft robustness against a misbehaving network', () => {
     expect(cluster.appliedCommands('b')).toEqual(['1', '2', '3']);
   });
 
+  it('a late duplicate whose prevLogIndex is the commit index reaches the log and truncates nothing (Figure 2, AppendEntries rule 3)', () => {
+    // The case above is answered by the early return below the commit index. Here b holds three entries past
+    // its commit index, so the duplicate of the first passes the consistency check and meets the log, which
+    // may delete entries only where one conflicts with the leader's, never because a shorter append arrived.
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const commitIndex = cluster.raft('b').status().commitIndex;
+    for (const text of ['1', '2', '3']) cluster.propose('a', text);
+    const toB = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    expect(toB.map((message) => message.type === 'append' && message.prevLogIndex)).toEqual([commitIndex, commitIndex + 1, commitIndex + 2]);
+    for (const message of toB) cluster.deliver(message);
+    const before = cluster.raft('b').status();
+    expect(before).toEqual(jasmine.objectContaining({ commitIndex, lastIndex: commitIndex + 3 }));
+    const answered = cluster.queue.length;
+    cluster.deliver(toB[0]!);
+    expect(cluster.raft('b').status()).toEqual(before);
+    expect(cluster.logTerms('b')).toEqual(cluster.logTerms('a'));
+    // The answer acknowledges what the duplicate proved, and no more.
+    expect(cluster.queue.slice(answered)).toEqual([jasmine.objectContaining({ type: 'appendResponse', from: 'b', index: commitIndex + 1, rejected: false })]);
+    cluster.deliverAll();
+    for (const id of ['a', 'b', 'c']) expect(cluster.appliedCommands(id)).withContext(id).toEqual(['1', '2', '3']);
+  });
+
   it('a late message from a deposed leader\'s term is answered with the newer term and changes nothing', () => {
     const cluster = new TestCluster(['a', 'b', 'c']);
     cluster.elect('a');
