@@ -65,7 +65,7 @@ export class Progress {
   state: ProgressState = 'probe';
   /** In probe state, one append is outstanding until a response or the next heartbeat. */
   probeSent = false;
-  /** In snapshot state, the index of the snapshot sent. */
+  /** In snapshot state, the index of the snapshot sent; 0 in the other states. */
   pendingSnapshotIndex = 0;
   /** Ticks spent in snapshot state: a lost snapshot is resent after an election timeout. */
   snapshotTicks = 0;
@@ -79,8 +79,9 @@ export class Progress {
   }
 
   becomeProbe(): void {
-    // After a snapshot, the follower holds at least the snapshot even if it has not said so yet.
-    this.next = this.state === 'snapshot' ? Math.max(this.match + 1, this.pendingSnapshotIndex + 1) : this.match + 1;
+    // After a snapshot, the follower holds at least the snapshot even if it has not said so yet. In the other
+    // states pendingSnapshotIndex is 0, so this is match + 1.
+    this.next = Math.max(this.match + 1, this.pendingSnapshotIndex + 1);
     this.resetState('probe');
   }
 
@@ -147,9 +148,10 @@ export class Progress {
     if (this.state === 'replicate' && entryCount > 0) {
       this.next = lastIndex + 1;
       this.inflights.add(lastIndex);
-    } else if (this.state === 'probe') {
-      this.probeSent = true;
     }
+    // probeSent is read only in probe state, and every change of state resets it.
+    // Stryker disable next-line ConditionalExpression: equivalent, see the line above
+    if (this.state === 'probe') this.probeSent = true;
     assert(this.match < this.next, `progress match ${this.match} must stay below next ${this.next}`);
   }
 }
