@@ -1,8 +1,6 @@
 // Membership arithmetic: who votes, what a quorum is, and whether a one-step change is valid.
 import type { Membership, MembershipChange, NodeId, RefusalReason } from './types.js';
 
-export const emptyMembership: Membership = { voters: [], learners: [] };
-
 export function isVoter(membership: Membership, id: NodeId): boolean {
   return membership.voters.includes(id);
 }

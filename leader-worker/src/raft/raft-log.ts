@@ -67,8 +67,8 @@ export class RaftLog {
     return this.entry(index)?.term;
   }
 
+  /** Undefined when compacted away or not yet written: those positions fall outside the array. */
   entry(index: number): Entry | undefined {
-    if (index <= this.snapshotPoint.index || index > this.lastIndex()) return undefined;
     return this.entries[index - this.snapshotPoint.index - 1];
   }
 
@@ -82,7 +82,7 @@ export class RaftLog {
     return lastTerm > ourLastTerm || (lastTerm === ourLastTerm && lastIndex >= this.lastIndex());
   }
 
-  /** Entries in [from, to], stopping once `bytesMax` is reached but always returning at least one entry. */
+  /** Entries in [from, to] (none when from > to), stopping once `bytesMax` is reached but always returning at least one entry. */
   slice(from: number, to: number, bytesMax: number): Entry[] {
     assert(from >= this.firstIndex(), `slice from ${from} reaches into the compacted prefix`);
     assert(to <= this.lastIndex(), `slice to ${to} is past the last index ${this.lastIndex()}`);
@@ -137,6 +137,7 @@ export class RaftLog {
   }
 
   commitTo(index: number): void {
+    // Stryker disable next-line EqualityOperator: equivalent: at index === commit the assignment below changes nothing
     if (index <= this.commit) return;
     assert(index <= this.lastIndex(), `commit ${index} is past the last index ${this.lastIndex()}`);
     this.commit = index;
@@ -151,13 +152,13 @@ export class RaftLog {
     return this.nextToApply() <= this.commit;
   }
 
-  /** Committed, not yet applied entries, at most `bytesMax` of them (but at least one). */
+  /** Committed, not yet applied entries, at most `bytesMax` of them (but at least one, if there are any). */
   committedToApply(bytesMax: number): Entry[] {
-    if (!this.hasUnappliedCommitted()) return [];
     return this.slice(this.nextToApply(), this.commit, bytesMax);
   }
 
   appliedTo(index: number): void {
+    // Stryker disable next-line EqualityOperator: equivalent: at index === applied the assignment below changes nothing
     if (index <= this.applied) return;
     assert(index <= this.commit, `applied ${index} is past the commit index ${this.commit}`);
     this.applied = index;
@@ -167,12 +168,14 @@ export class RaftLog {
     return this.stableIndex < this.lastIndex();
   }
 
+  /** The entries after stableIndex; none when all are stable (stableIndex is never below the snapshot index). */
   unstableEntries(): Entry[] {
-    return this.stableIndex >= this.lastIndex() ? [] : this.entries.slice(this.stableIndex - this.snapshotPoint.index);
+    return this.entries.slice(this.stableIndex - this.snapshotPoint.index);
   }
 
   /** The caller persisted entries up to `index`; ignored when that entry has since been replaced. */
   stableTo(index: number, term: number): void {
+    // Stryker disable next-line EqualityOperator: equivalent: at index === stableIndex the assignment changes nothing
     if (this.matchTerm(index, term) && index > this.stableIndex) this.stableIndex = index;
   }
 

@@ -37,10 +37,10 @@ export class ReadIndexQueue {
     return read.acknowledgedBy.size;
   }
 
-  /** Removes and returns the reads up to and including `readContext`, now confirmed. */
+  /** Removes and returns the reads up to and including `readContext`, now confirmed (none if it is unknown). */
   releaseThrough(readContext: string): PendingRead[] {
+    // An unknown context finds position -1, and splice(0, 0) releases nothing.
     const position = this.reads.findIndex((read) => read.readContext === readContext);
-    if (position < 0) return [];
     const released = this.reads.splice(0, position + 1);
     for (const read of released) this.byContext.delete(read.readContext);
     return released;
