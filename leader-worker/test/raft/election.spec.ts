@@ -192,3 +192,76 @@ describe('Raft §5.4.1 election restriction', () => {
     expect(cluster.appliedCommands('c')).toEqual(['committed']);
   });
 });
+
+describe('Raft §5.2 votes, counted and answered exactly', () => {
+  /** A node of `voters` that has just started a pre-vote for `term + 1`, its requests handed out. */
+  function preCandidate(ids: readonly string[]): ReturnType<typeof standaloneRaft> {
+    const raft = standaloneRaft('a', bootstrapState({ voters: [...ids], learners: [] }));
+    while (raft.status().role !== 'preCandidate') raft.tick();
+    raft.ready();
+    raft.advance();
+    return raft;
+  }
+
+  function preVoteAnswer(from: string, term: number, granted: boolean): Message {
+    return { type: 'preVoteResponse', from, to: 'a', term, granted };
+  }
+
+  it('a pre-candidate refused by a majority gives up at once instead of waiting for its timeout', () => {
+    const raft = preCandidate(['a', 'b', 'c']);
+    raft.step(preVoteAnswer('b', foundingTerm, false));
+    expect(raft.status().role).withContext('one refusal of three: it could still win').toBe('preCandidate');
+    raft.step(preVoteAnswer('c', foundingTerm, false));
+    expect(raft.status()).toEqual(jasmine.objectContaining({ role: 'follower', term: foundingTerm, leaderId: null }));
+  });
+
+  it('a voter\'s first answer is the one that counts: a contradicting duplicate does not take a grant back', () => {
+    const raft = preCandidate(['a', 'b', 'c', 'd', 'e']);
+    raft.step(preVoteAnswer('b', firstElectionTerm, true));
+    raft.step(preVoteAnswer('b', foundingTerm, false));
+    raft.step(preVoteAnswer('c', firstElectionTerm, true));
+    // a, b and c: three of five. The pre-vote is won and the real election starts.
+    expect(raft.status()).toEqual(jasmine.objectContaining({ role: 'candidate', term: firstElectionTerm }));
+  });
+
+  it('a follower that knows its leader refuses a pre-vote for its own term, however up-to-date the log', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const term = cluster.raft('a').status().term;
+    cluster.deliver({ type: 'preVote', from: 'c', to: 'b', term, lastLogIndex: 100, lastLogTerm: term });
+    expect(cluster.queue).toEqual([{ type: 'preVoteResponse', from: 'b', to: 'c', term, granted: false }]);
+  });
+
+  it('a follower that learned its leader without voting refuses a vote in that term', () => {
+    // b was away during the election: it learns term 2 and its leader from a heartbeat, with no vote cast.
+    const raft = standaloneRaft('b', bootstrapState(voters));
+    raft.step({ type: 'heartbeat', from: 'a', to: 'b', term: firstElectionTerm, commitIndex: 0, readContext: null });
+    raft.ready();
+    raft.advance();
+    expect(raft.status()).toEqual(jasmine.objectContaining({ leaderId: 'a', votedFor: null }));
+    raft.step(voteRequest('c', 'b', firstElectionTerm));
+    expect(raft.ready().messages).toEqual([{ type: 'voteResponse', from: 'b', to: 'c', term: firstElectionTerm, granted: false }]);
+  });
+
+  it('a message of an older term: a pre-vote is refused in our term, a leader\'s message is answered so it steps down, the rest is ignored', () => {
+    const raft = standaloneRaft('b', persistedFrom(storedLog(voters, { terms: [2], term: 5 })));
+    raft.ready();
+    raft.advance();
+    const older = 4;
+    const snapshot = { index: 2, term: 1, membership: voters, data: new Uint8Array(0) };
+    const stale: Message[] = [
+      { type: 'preVote', from: 'c', to: 'b', term: older, lastLogIndex: 100, lastLogTerm: older },
+      voteRequest('c', 'b', older, 100, older),
+      { type: 'voteResponse', from: 'c', to: 'b', term: older, granted: true },
+      { type: 'installSnapshot', from: 'a', to: 'b', term: older, snapshot },
+      { type: 'heartbeat', from: 'a', to: 'b', term: older, commitIndex: 0, readContext: null },
+    ];
+    for (const message of stale) raft.step(message);
+    expect(raft.ready().messages).toEqual([
+      { type: 'preVoteResponse', from: 'b', to: 'c', term: 5, granted: false },
+      { type: 'appendResponse', from: 'b', to: 'a', term: 5, index: 0, rejected: true, hintIndex: 0, hintTerm: 0 },
+      { type: 'appendResponse', from: 'b', to: 'a', term: 5, index: 0, rejected: true, hintIndex: 0, hintTerm: 0 },
+    ]);
+    expect(raft.status().term).toBe(5);
+  });
+});

@@ -1,6 +1,7 @@
 // Flow control and limits: every queue in the core has a named bound, and each test goes past it. The
 // probe/replicate window follows etcd-io/raft; proposals on a follower are forwarded to the leader.
 import { bootstrapState, type Raft } from '../../src/raft/raft.js';
+import type { Message } from '../../src/raft/types.js';
 import { entryBytes } from '../../src/raft/raft-log.js';
 import { command, standaloneRaft, TestCluster } from './test-cluster.js';
 
@@ -179,3 +180,125 @@ describe('Raft flow control and limits', () => {
     expect(cluster.appliedCommands('a')).toEqual([]);
   });
 });
+
+describe('Raft flow control: probing, pipelining and heartbeats', () => {
+  const isElection = (message: Message): boolean =>
+    message.type === 'preVote' || message.type === 'preVoteResponse' || message.type === 'vote' || message.type === 'voteResponse';
+
+  it('once a probe is answered, the leader fills the follower\'s window at once (pipelining)', () => {
+    const cluster = new TestCluster(['a', 'b', 'c'], { limits: { inflightMessagesMax: 3, messageBytesMax: 1 } });
+    cluster.tickUntilCampaign('a');
+    cluster.deliverMatching(isElection);
+    // b's first probe (the empty entry) is held back; meanwhile five commands commit with c.
+    const [probe] = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    for (let count = 1; count <= 5; count++) cluster.propose('a', `${count}`);
+    cluster.deliverAll();
+    expect(cluster.appliedCommands('c').length).toBe(5);
+    cluster.deliver(probe!);
+    const [answer] = cluster.take((message) => message.from === 'b');
+    const mark = cluster.sent.length;
+    cluster.deliver(answer!);
+    const appends = cluster.sentSince(mark, (message) => message.type === 'append' && message.to === 'b');
+    expect(appends.map((message) => message.type === 'append' && message.entries.length)).toEqual([1, 1, 1]);
+    cluster.deliverAll();
+    cluster.run(['a'], 2);
+    expect(cluster.appliedCommands('b').length).toBe(5);
+  });
+
+  it('a full window whose acknowledgements were lost is probed with an empty append after the last entry sent', () => {
+    const cluster = new TestCluster(['a', 'b', 'c'], { limits: { inflightMessagesMax: 2, messageBytesMax: 1 } });
+    cluster.elect('a');
+    const liftRule = cluster.dropWhere((message) => message.type === 'appendResponse' && message.from === 'b');
+    for (let count = 1; count <= 4; count++) cluster.propose('a', `${count}`);
+    cluster.deliverAll();
+    const inFlight = cluster.sent.filter((message) => message.type === 'append' && message.to === 'b' && message.entries.length > 0);
+    const lastSent = inFlight[inFlight.length - 1]!;
+    const lastSentIndex = lastSent.type === 'append' ? lastSent.prevLogIndex + lastSent.entries.length : 0;
+    liftRule();
+    const mark = cluster.sent.length;
+    cluster.tick('a');
+    cluster.deliverMatching((message) => message.type === 'heartbeat' || message.type === 'heartbeatResponse');
+    const probes = cluster.sentSince(mark, (message) => message.type === 'append' && message.to === 'b');
+    expect(probes).toEqual([jasmine.objectContaining({ prevLogIndex: lastSentIndex, entries: [] })]);
+    cluster.deliverAll();
+    cluster.run(['a'], 2);
+    expect(cluster.appliedCommands('b').length).toBe(4);
+  });
+
+  it('a quiet leader sends only heartbeats, one every heartbeat interval', () => {
+    const cluster = new TestCluster(['a', 'b', 'c'], { heartbeatIntervalTicks: 3 });
+    cluster.elect('a');
+    cluster.propose('a', 'x');
+    cluster.deliverAll();
+    const mark = cluster.sent.length;
+    cluster.run(cluster.ids, 30);
+    const fromLeader = cluster.sentSince(mark, (message) => message.from === 'a');
+    expect(new Set(fromLeader.map((message) => message.type))).toEqual(new Set(['heartbeat']));
+    expect(fromLeader.filter((message) => message.to === 'b').length).toBe(10);
+    expect(cluster.leaders()).toEqual(['a']);
+  });
+
+  it('a late acknowledgement below what a probing follower already matched does not restart streaming', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const staleAnswer = cluster.sent.filter((message) => message.type === 'appendResponse' && message.from === 'b' && !message.rejected)[0]!;
+    cluster.propose('a', '1');
+    cluster.deliverAll();
+    // The append of '2' to b is lost; '3' then leaves a gap at b, which rejects it: a probes b again.
+    cluster.propose('a', '2');
+    cluster.propose('a', '3');
+    const [, gap] = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    cluster.deliver(gap!);
+    const [rejection] = cluster.take((message) => message.from === 'b');
+    expect(rejection).toEqual(jasmine.objectContaining({ type: 'appendResponse', rejected: true }));
+    cluster.deliver(rejection!);
+    const probe = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    expect(probe.length).withContext('the probe after the rejection').toBe(1);
+    const mark = cluster.sent.length;
+    cluster.deliver(staleAnswer);
+    expect(cluster.sentSince(mark)).withContext('the late answer teaches nothing').toEqual([]);
+    for (const message of probe) cluster.deliver(message);
+    cluster.deliverAll();
+    cluster.run(['a'], 2);
+    expect(cluster.appliedCommands('b')).toEqual(['1', '2', '3']);
+  });
+
+  it('in probe, a repeated acknowledgement of exactly what the follower matched ends the probe: streaming resumes after it', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.propose('a', '1');
+    cluster.deliverAll();
+    const matched = cluster.sent.filter((message) => message.type === 'appendResponse' && message.from === 'b' && !message.rejected).pop()!;
+    cluster.propose('a', '2');
+    cluster.propose('a', '3');
+    const [, gap] = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    cluster.deliver(gap!);
+    cluster.deliver(cluster.take((message) => message.from === 'b')[0]!);
+    const probe = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    expect(probe.length).toBe(1);
+    const mark = cluster.sent.length;
+    cluster.deliver(matched);
+    const resumed = cluster.sentSince(mark, (message) => message.type === 'append' && message.to === 'b');
+    expect(resumed).toEqual([jasmine.objectContaining({ prevLogIndex: matched.type === 'appendResponse' ? matched.index : -1 })]);
+    cluster.deliverAll();
+    cluster.run(['a'], 2);
+    expect(cluster.appliedCommands('b')).toEqual(['1', '2', '3']);
+  });
+
+  it('a probing follower that answers a heartbeat gets the entries it misses in the next append, not an empty probe', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.tickUntilCampaign('a');
+    cluster.deliverMatching(isElection);
+    // b's first probe is lost, so b stays in probe; the next heartbeat's answer lets the leader probe again.
+    const [lostProbe] = cluster.take((message) => message.type === 'append' && message.to === 'b');
+    expect(lostProbe).toBeDefined();
+    cluster.propose('a', 'x');
+    cluster.deliverAll();
+    const mark = cluster.sent.length;
+    cluster.tick('a');
+    cluster.deliverMatching((message) => message.type === 'heartbeat' || message.type === 'heartbeatResponse');
+    const [next] = cluster.sentSince(mark, (message) => message.type === 'append' && message.to === 'b');
+    expect(next?.type === 'append' && next.entries.length).toBe(2);
+  });
+});
+

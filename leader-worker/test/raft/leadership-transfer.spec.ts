@@ -90,3 +90,63 @@ describe('Raft thesis §3.10 leadership transfer', () => {
     expect(cluster.propose('a', 'x').type).toBe('appended');
   });
 });
+
+describe('Raft thesis §3.10 leadership transfer: repeated, lagging, and misdirected', () => {
+  it('asking again for the same transfer changes nothing: no second TimeoutNow, no new deadline', () => {
+    const cluster = electedCluster();
+    cluster.cutLink('a', 'b');
+    expect(cluster.raft('a').transferLeadership('b')).toEqual({ type: 'accepted' });
+    cluster.run(['a', 'c'], cluster.electionTimeoutTicks - 1);
+    const mark = cluster.sent.length;
+    expect(cluster.raft('a').transferLeadership('b')).toEqual({ type: 'accepted' });
+    cluster.processAll();
+    expect(cluster.sentSince(mark)).toEqual([]);
+    cluster.run(['a', 'c'], 1);
+    expect(cluster.propose('a', 'abandoned on time').type).withContext('the first request\'s deadline still holds').toBe('appended');
+  });
+
+  it('a target that needs several appends gets TimeoutNow only once it holds the whole log', () => {
+    const cluster = new TestCluster(['a', 'b', 'c'], { limits: { messageBytesMax: 1, inflightMessagesMax: 1 } });
+    cluster.elect('a');
+    cluster.isolate('c');
+    for (const text of ['x', 'y', 'z']) cluster.propose('a', text);
+    cluster.deliverAll();
+    cluster.heal();
+    const lastIndex = cluster.raft('a').status().lastIndex;
+    const mark = cluster.sent.length;
+    cluster.raft('a').transferLeadership('c');
+    // c's window is full of lost appends: the next heartbeat's answer starts its catch-up.
+    cluster.run(['a'], 2);
+    const sent = cluster.sentSince(mark);
+    const timeoutNow = sent.findIndex((message) => message.type === 'timeoutNow');
+    const caughtUp = sent.findIndex((message) => message.type === 'appendResponse' && message.from === 'c' && !message.rejected && message.index === lastIndex);
+    expect(sent.filter((message) => message.type === 'append' && message.to === 'c' && message.entries.length > 0).length).toBeGreaterThan(1);
+    expect(timeoutNow).toBeGreaterThan(caughtUp);
+    expect(caughtUp).toBeGreaterThanOrEqual(0);
+    expect(cluster.leaders()).toEqual(['c']);
+  });
+
+  it('a learner told to time out does not campaign: it cannot lead', () => {
+    const cluster = electedCluster();
+    cluster.addJoiningNode('d');
+    cluster.raft('a').proposeMembershipChange({ type: 'addLearner', nodeId: 'd' });
+    cluster.deliverAll();
+    const { term } = cluster.raft('d').status();
+    cluster.deliver({ type: 'timeoutNow', from: 'a', to: 'd', term });
+    expect(cluster.raft('d').status()).toEqual(jasmine.objectContaining({ role: 'follower', term, leaderId: 'a' }));
+    expect(cluster.queue).toEqual([]);
+  });
+});
+
+describe('Raft thesis §3.10 leadership transfer: one TimeoutNow', () => {
+  it('a repeated acknowledgement from the caught-up target does not send TimeoutNow again (it would campaign twice)', () => {
+    const cluster = electedCluster();
+    cluster.propose('a', 'x');
+    cluster.deliverAll();
+    const repeated = cluster.sent.filter((message) => message.type === 'appendResponse' && message.from === 'b').pop()!;
+    cluster.raft('a').transferLeadership('b');
+    expect(cluster.take(() => true).map((message) => message.type)).toEqual(['timeoutNow']);
+    cluster.deliver(repeated);
+    expect(cluster.queue).toEqual([]);
+  });
+});

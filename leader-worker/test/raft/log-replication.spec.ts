@@ -67,6 +67,10 @@ describe('Raft §5.3 log replication', () => {
     cluster.elect('leader');
     cluster.deliverAll();
     expect(cluster.sent.filter(isRejection('follower')).length).toBe(1);
+    // The probe after the rejection starts where the follower's log ends, not at the leader's match (0).
+    const rejectedAt = cluster.sent.findIndex(isRejection('follower'));
+    const nextProbe = cluster.sent.slice(rejectedAt).find((message) => message.type === 'append' && message.to === 'follower');
+    expect(nextProbe).toEqual(jasmine.objectContaining({ prevLogIndex: cluster.figureIndex(1) }));
     expect(cluster.logTerms('follower')).toEqual([...cluster.foundingTerms(), ...leaderLog, 4]);
   });
 

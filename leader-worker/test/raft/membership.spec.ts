@@ -104,6 +104,8 @@ describe('Raft thesis §4.1 membership changes', () => {
     cluster.deliverAll();
     expect(cluster.raft('a').status().commitIndex).toBe(commitIndex);
     const removal = cluster.raft('a').proposeMembershipChange({ type: 'removeNode', nodeId: 'd' });
+    // At once, on append: a and b already hold 'blocked', and they are a majority of {a, b, c}.
+    expect(cluster.raft('a').status().commitIndex).toBe(commitIndex + 1);
     cluster.deliverAll();
     expect(removal).toEqual({ type: 'appended', index: commitIndex + 2, term });
     // a and b are two of {a, b, c}: a majority of the new configuration.
@@ -136,6 +138,7 @@ describe('Raft thesis §4.1 membership changes', () => {
     cluster.elect('a');
     const raft = cluster.raft('a');
     expect(raft.proposeMembershipChange({ type: 'removeNode', nodeId: 'a' })).toEqual({ type: 'refused', reason: 'cannotRemoveLeader' });
+    expect(raft.proposeMembershipChange({ type: 'addVoter', nodeId: 'a' })).withContext('the leader is a voter already').toEqual({ type: 'refused', reason: 'invalidMembershipChange' });
     expect(raft.proposeMembershipChange({ type: 'addVoter', nodeId: 'b' })).toEqual({ type: 'refused', reason: 'invalidMembershipChange' });
     expect(raft.proposeMembershipChange({ type: 'addLearner', nodeId: 'b' })).toEqual({ type: 'refused', reason: 'invalidMembershipChange' });
     expect(raft.proposeMembershipChange({ type: 'removeNode', nodeId: 'zz' })).toEqual({ type: 'refused', reason: 'invalidMembershipChange' });
@@ -189,4 +192,47 @@ describe('Raft thesis §4.1 membership changes', () => {
     expect(cluster.raft('a').status().role).toBe('follower');
     expect(membershipOf(cluster, 'a')).toEqual({ voters: ['a', 'b', 'c', 'd', 'e'], learners: [] });
   });
+
+  it('a removed node hears nothing more from the leader', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    expect(cluster.raft('a').proposeMembershipChange({ type: 'removeNode', nodeId: 'c' }).type).toBe('appended');
+    cluster.deliverAll();
+    const mark = cluster.sent.length;
+    cluster.propose('a', 'after');
+    cluster.run(['a', 'b'], 2 * cluster.electionTimeoutTicks);
+    expect(cluster.sentSince(mark, (message) => message.to === 'c')).toEqual([]);
+    expect(cluster.appliedCommands('b')).toEqual(['after']);
+  });
+
+  it('during a leadership transfer any change is refused for the transfer first, even an invalid one', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.isolate('c');
+    cluster.raft('a').transferLeadership('c');
+    expect(cluster.raft('a').proposeMembershipChange({ type: 'addVoter', nodeId: 'b' })).toEqual({ type: 'refused', reason: 'transferInProgress' });
+  });
+
+  it('a configuration reverts to its snapshot\'s when the truncated entry was the only one left in the log', () => {
+    const cluster = new TestCluster(['a', 'b', 'c', 'd', 'e']);
+    cluster.elect('a');
+    cluster.propose('a', 'x');
+    cluster.deliverAll();
+    // Every node compacts its founding membership entries away: the configuration now lives in the snapshots.
+    for (const id of cluster.ids) cluster.compact(id, cluster.raft(id).status().appliedIndex);
+    for (const id of ['c', 'd', 'e']) cluster.cutLink('a', id);
+    cluster.raft('a').proposeMembershipChange({ type: 'addLearner', nodeId: 'f' });
+    cluster.deliverAll();
+    expect(membershipOf(cluster, 'b')).toEqual({ voters: ['a', 'b', 'c', 'd', 'e'], learners: ['f'] });
+    cluster.heal();
+    cluster.partition(['a', 'b'], ['c', 'd', 'e']);
+    for (const id of ['d', 'e']) cluster.expireLease(id);
+    cluster.elect('c');
+    cluster.heal();
+    cluster.isolate('a');
+    cluster.run(['c'], 2);
+    expect(cluster.logTerms('b')).toEqual(cluster.logTerms('c'));
+    expect(membershipOf(cluster, 'b')).toEqual({ voters: ['a', 'b', 'c', 'd', 'e'], learners: [] });
+  });
 });
+

@@ -157,3 +157,44 @@ describe('Raft thesis §4.2.3 leader lease', () => {
     expect(cluster.raft('a').status()).toEqual(jasmine.objectContaining({ role: 'leader', term }));
   });
 });
+
+describe('Raft thesis §4.2.3 and §6.2: a healthy leader is not deposed, a cut-off one steps down', () => {
+  it('a follower cut off from the leader alone cannot win a pre-vote from one that still hears the leader', () => {
+    // Only a->c is down: c stops hearing the leader and times out, but b (in its lease) must refuse it.
+    // Granting would let c start a new term, and its first answer to a would depose a healthy leader.
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const term = cluster.raft('a').status().term;
+    cluster.cutLink('a', 'c');
+    const mark = cluster.sent.length;
+    cluster.run(cluster.ids, 5 * cluster.electionTimeoutTicks);
+    expect(cluster.sentSince(mark, (message) => message.type === 'preVote' && message.from === 'c').length).toBeGreaterThan(2);
+    // In their lease, a and b leave c's pre-votes unanswered.
+    expect(cluster.sentSince(mark, (message) => message.type === 'preVoteResponse' && message.to === 'c')).toEqual([]);
+    expect(terms(cluster)).toEqual(everyNodeIn(cluster, term));
+    cluster.heal();
+    cluster.run(cluster.ids, 2 * cluster.electionTimeoutTicks);
+    expect(cluster.leaders()).toEqual(['a']);
+    expect(terms(cluster)).toEqual(everyNodeIn(cluster, term));
+  });
+
+  it('a leader that never hears from anyone after winning steps down at its first check, one election timeout in', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.tickUntilCampaign('a');
+    cluster.deliverMatching((message) => message.type !== 'append');
+    expect(cluster.raft('a').status().role).toBe('leader');
+    cluster.isolate('a');
+    cluster.tick('a', cluster.electionTimeoutTicks - 1);
+    expect(cluster.raft('a').status().role).toBe('leader');
+    cluster.tick('a');
+    expect(cluster.raft('a').status().role).toBe('follower');
+  });
+
+  it('a leader counts itself: with one of two followers answering it holds a majority of three', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.isolate('c');
+    cluster.run(['a', 'b'], 5 * cluster.electionTimeoutTicks);
+    expect(cluster.raft('a').status().role).toBe('leader');
+  });
+});

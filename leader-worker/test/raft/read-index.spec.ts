@@ -106,3 +106,64 @@ describe('Raft thesis §6.4 ReadIndex', () => {
     expect(cluster.raft('a').readIndex('r3')).toEqual({ type: 'refused', reason: 'readLimit' });
   });
 });
+
+describe('Raft thesis §6.4 ReadIndex: the quorum, and reads that cannot be served here', () => {
+  it('in a cluster of five, one answer besides the leader confirms nothing; two do', () => {
+    const cluster = new TestCluster(['a', 'b', 'c', 'd', 'e']);
+    cluster.elect('a');
+    const index = cluster.raft('a').status().commitIndex;
+    for (const id of ['c', 'd', 'e']) cluster.cutLink(id, 'a');
+    cluster.raft('a').readIndex('r');
+    cluster.deliverAll();
+    expect(cluster.node('a').readStates).toEqual([]);
+    cluster.heal();
+    for (const id of ['d', 'e']) cluster.cutLink(id, 'a');
+    cluster.raft('a').readIndex('r2');
+    cluster.deliverAll();
+    expect(cluster.node('a').readStates).toEqual([{ readContext: 'r', index }, { readContext: 'r2', index }]);
+  });
+
+  it('a single voter confirms a read by itself, at once', () => {
+    const cluster = new TestCluster(['a']);
+    cluster.elect('a');
+    const index = appendedIndex(cluster.propose('a', 'x'));
+    cluster.processAll();
+    expect(cluster.raft('a').readIndex('alone')).toEqual({ type: 'accepted' });
+    cluster.processAll();
+    expect(cluster.node('a').readStates).toEqual([{ readContext: 'alone', index }]);
+  });
+
+  it('the same read asked twice is one read: one heartbeat round, one answer', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.raft('a').readIndex('same');
+    cluster.processAll();
+    const mark = cluster.sent.length;
+    expect(cluster.raft('a').readIndex('same')).toEqual({ type: 'accepted' });
+    cluster.processAll();
+    expect(cluster.sentSince(mark)).toEqual([]);
+    cluster.deliverAll();
+    expect(cluster.node('a').readStates.map((state) => state.readContext)).toEqual(['same']);
+  });
+
+  it('a read forwarded to a node that no longer leads is dropped and counted: the asker retries', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const { term, droppedMessages } = cluster.raft('c').status();
+    cluster.deliver({ type: 'readIndex', from: 'b', to: 'c', term, readContext: 'lost' });
+    expect(cluster.raft('c').status().droppedMessages).toBe(droppedMessages + 1);
+    expect(cluster.queue).toEqual([]);
+  });
+
+  it('reads waiting for a new leader\'s first commit count against pendingReadsMax too', () => {
+    const cluster = new TestCluster(['a', 'b', 'c'], { limits: { pendingReadsMax: 2 } });
+    cluster.tickUntilCampaign('a');
+    cluster.deliverMatching(isElection);
+    expect(cluster.raft('a').status().role).toBe('leader');
+    expect(cluster.raft('a').readIndex('w1').type).toBe('accepted');
+    expect(cluster.raft('a').readIndex('w2').type).toBe('accepted');
+    expect(cluster.raft('a').readIndex('w3')).toEqual({ type: 'refused', reason: 'readLimit' });
+    cluster.deliverAll();
+    expect(cluster.node('a').readStates.map((state) => state.readContext)).toEqual(['w1', 'w2']);
+  });
+});

@@ -125,3 +125,64 @@ describe('Raft robustness against a misbehaving network', () => {
     expect(cluster.leaders()).toEqual(['b']);
   });
 });
+
+describe('Raft robustness: late and unexpected messages a correct node may still receive', () => {
+  it('a late append below the commit index is answered with the commit index, once, even where the follower compacted', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.propose('a', '1');
+    const early = cluster.queue.filter((message) => message.type === 'append' && message.to === 'b');
+    cluster.deliverAll();
+    for (const text of ['2', '3']) cluster.propose('a', text);
+    cluster.deliverAll();
+    const { commitIndex } = cluster.raft('b').status();
+    cluster.compact('b', commitIndex - 1);
+    expect(early.every((message) => message.type === 'append' && message.prevLogIndex < cluster.raft('b').status().firstIndex)).toBeTrue();
+    const before = cluster.raft('b').status();
+    const answered = cluster.queue.length;
+    for (const message of early) cluster.deliver(message);
+    expect(cluster.queue.slice(answered)).toEqual([{ type: 'appendResponse', from: 'b', to: 'a', term: before.term, index: commitIndex, rejected: false, hintIndex: 0, hintTerm: 0 }]);
+    expect(cluster.raft('b').status()).toEqual(before);
+  });
+
+  it('a late snapshot older than what the follower compacted to is answered with the commit index and changes nothing (§7)', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    for (const text of ['1', '2']) cluster.propose('a', text);
+    cluster.deliverAll();
+    const old = cluster.compact('a', cluster.raft('a').status().appliedIndex - 1);
+    for (const text of ['3', '4']) cluster.propose('a', text);
+    cluster.deliverAll();
+    cluster.compact('b', cluster.raft('b').status().appliedIndex);
+    const before = cluster.raft('b').status();
+    expect(old.index).toBeLessThan(before.firstIndex - 1);
+    const answered = cluster.queue.length;
+    cluster.deliver({ type: 'installSnapshot', from: 'a', to: 'b', term: before.term, snapshot: old });
+    expect(cluster.queue.slice(answered)).toEqual([jasmine.objectContaining({ type: 'appendResponse', index: before.commitIndex, rejected: false })]);
+    expect(cluster.raft('b').status()).toEqual(before);
+  });
+
+  it('a forwarded proposal of anything but commands is dropped; one the leader appends is not counted as dropped', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const { lastIndex, term, droppedMessages } = cluster.raft('a').status();
+    const command = { type: 'command' as const, data: new TextEncoder().encode('x') };
+    cluster.deliver({ type: 'propose', from: 'b', to: 'a', term, payloads: [command, { type: 'noop' }] });
+    expect(cluster.raft('a').status()).toEqual(jasmine.objectContaining({ lastIndex, droppedMessages: droppedMessages + 1 }));
+    cluster.deliver({ type: 'propose', from: 'b', to: 'a', term, payloads: [command] });
+    expect(cluster.raft('a').status()).toEqual(jasmine.objectContaining({ lastIndex: lastIndex + 1, droppedMessages: droppedMessages + 1 }));
+  });
+
+  it('a leader drops an acknowledgement of entries it never sent, so they cannot commit later without that follower', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    const { lastIndex, term, commitIndex, droppedMessages } = cluster.raft('a').status();
+    cluster.deliver({ type: 'appendResponse', from: 'b', to: 'a', term, index: lastIndex + 3, rejected: false, hintIndex: 0, hintTerm: 0 });
+    expect(cluster.raft('a').status().droppedMessages).toBe(droppedMessages + 1);
+    cluster.isolate('b');
+    cluster.isolate('c');
+    for (const text of ['1', '2', '3']) cluster.propose('a', text);
+    cluster.deliverAll();
+    expect(cluster.raft('a').status()).toEqual(jasmine.objectContaining({ lastIndex: lastIndex + 3, commitIndex }));
+  });
+});

@@ -182,3 +182,76 @@ describe('Raft §7 log compaction and InstallSnapshot', () => {
     expect(raft.status()).toEqual(jasmine.objectContaining({ commitIndex: snapshotEntry.index, lastIndex }));
   });
 });
+
+describe('Raft §7 snapshots: sent only where they help', () => {
+  /** clusterWithCompactedLeader, healed, with the first snapshot to c lost in transit. Returns it once sent. */
+  function firstSnapshotLost(): TestCluster {
+    const { cluster } = clusterWithCompactedLeader();
+    cluster.heal();
+    let lost = 0;
+    cluster.dropWhere((message) => message.type === 'installSnapshot' && lost++ === 0);
+    cluster.run(['a', 'b', 'c'], 1);
+    expect(cluster.sent.filter(isSnapshotTo('c')).length).toBe(1);
+    return cluster;
+  }
+
+  it('a device that went silent is not sent the snapshot again until it answers (a snapshot is large)', () => {
+    const cluster = firstSnapshotLost();
+    cluster.isolate('c');
+    for (const text of ['6', '7']) cluster.propose('a', text);
+    cluster.deliverAll();
+    cluster.compact('a', cluster.raft('a').status().appliedIndex);
+    cluster.run(['a', 'b'], 3 * cluster.electionTimeoutTicks);
+    expect(cluster.sent.filter(isSnapshotTo('c')).length).withContext('nobody to send it to').toBe(1);
+    cluster.heal();
+    cluster.run(['a', 'b', 'c'], 2);
+    expect(cluster.sent.filter(isSnapshotTo('c')).length).toBe(2);
+    expect(cluster.appliedCommands('c')).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+  });
+
+  it('a late acknowledgement below the snapshot does not end the wait for its installation', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    // c stores 1..3, but its acknowledgements are held back; then c is away while 4 and 5 commit.
+    for (const text of ['1', '2', '3']) cluster.propose('a', text);
+    cluster.deliverMatching((message) => message.from !== 'c');
+    const late = cluster.take((message) => message.type === 'appendResponse' && message.from === 'c').pop()!;
+    cluster.isolate('c');
+    for (const text of ['4', '5']) cluster.propose('a', text);
+    cluster.deliverAll();
+    const snapshot = cluster.compact('a', cluster.raft('a').status().appliedIndex);
+    cluster.heal();
+    let lost = 0;
+    cluster.dropWhere((message) => message.type === 'installSnapshot' && lost++ === 0);
+    cluster.run(['a', 'b', 'c'], 1);
+    expect(cluster.sent.filter(isSnapshotTo('c')).length).toBe(1);
+    expect(late.type === 'appendResponse' && late.index).toBeLessThan(snapshot.index);
+    const mark = cluster.sent.length;
+    cluster.deliver(late);
+    expect(cluster.sentSince(mark)).withContext('still waiting for the snapshot to be installed').toEqual([]);
+  });
+
+  it('when a lost snapshot times out, the leader probes at once, even with no entry after its snapshot', () => {
+    const cluster = new TestCluster(['a', 'b', 'c']);
+    cluster.elect('a');
+    cluster.isolate('c');
+    for (const text of ['1', '2', '3']) cluster.propose('a', text);
+    cluster.deliverAll();
+    const snapshot = cluster.compact('a', cluster.raft('a').status().appliedIndex);
+    expect(snapshot.index).toBe(cluster.raft('a').status().lastIndex);
+    cluster.heal();
+    let lost = 0;
+    cluster.dropWhere((message) => message.type === 'installSnapshot' && lost++ === 0);
+    cluster.run(['a', 'b', 'c'], 1);
+    let probedAtTick = false;
+    for (let tick = 0; tick < 2 * cluster.electionTimeoutTicks && !probedAtTick; tick++) {
+      const mark = cluster.sent.length;
+      cluster.tick('a');
+      probedAtTick = cluster.sentSince(mark).some((message) => message.type === 'append' && message.to === 'c');
+      cluster.deliverAll();
+    }
+    expect(probedAtTick).withContext('the probe leaves with the tick that ends the wait').toBeTrue();
+    cluster.run(['a', 'b', 'c'], 2);
+    expect(cluster.appliedCommands('c')).toEqual(['1', '2', '3']);
+  });
+});

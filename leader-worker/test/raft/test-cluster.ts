@@ -4,7 +4,7 @@
 //
 // The cluster checks two global safety properties on every Ready, so any test that drives it checks them:
 // Election Safety (at most one leader per term, §5.2) and State Machine Safety (no two nodes apply different
-// entries at one index, §5.4.3). A violation throws and fails the test.
+// entries at one index, §5.4.3). A violation throws and fails the test, as does a message a node sends itself.
 import { Raft, bootstrapState } from '../../src/raft/raft.js';
 import { handleReadies } from '../../src/raft/ready-loop.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
@@ -216,6 +216,9 @@ export class TestCluster {
         if (ready.softState?.role === 'leader') this.recordLeader(id, ready.softState.term);
       },
       send: (messages) => {
+        // A node talking to itself is a bug the receiver would only count as dropped: fail where it is sent.
+        const toItself = messages.find((message) => message.to === id);
+        if (toItself !== undefined) throw new Error(`${id} sent a ${toItself.type} to itself`);
         this.queue.push(...messages);
         this.sent.push(...messages);
       },
