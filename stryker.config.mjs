@@ -33,6 +33,7 @@ export default {
     '/leader-worker/src/*',
     '!/leader-worker/src/raft/',
     '!/leader-worker/src/chart/',
+    '!/leader-worker/src/invariants/',
     '!/leader-worker/test/',
     '/leader-worker/test/*',
     '!/leader-worker/test/raft/',
