@@ -41,7 +41,7 @@ export class ApiProcess {
   /** Starts main.js with PORT 0 (a free port) and the given admin token; resolves once it listens. */
   static async start(adminToken: string): Promise<ApiProcess> {
     const folder = await mkdtemp(path.join(tmpdir(), 'clinic-mesh-peak-'));
-    await chmod(folder, 0o755); // as root, PostgreSQL runs as the 'postgres' user, which must enter it
+    await chmod(folder, 0o755); // as root, the postgres user can enter it, so the data stay here (not in root's stand-in)
     const environment: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: '0',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createCentralApp } from './central-app.js';
 import { AdminTokenService } from './auth/admin-token.service.js';
 import { ConfigError, readCentralConfig } from './config/central-config.js';
+import { EmbeddedPostgresError } from './database/embedded-postgres-error.js';
 import { openDatabase } from './database/open-database.js';
 import { apiPrefix } from './http/configure-http.js';
 import { openApiPath } from './http/openapi.js';
@@ -43,6 +44,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(startFailure(error));
   process.exit(1);
 });
+
+/** Errors we raise ourselves already say what to do: their message is the whole story, without a stack. */
+function startFailure(error: unknown): unknown {
+  if (error instanceof ConfigError) return `Configuration error: ${error.message}`;
+  if (error instanceof EmbeddedPostgresError) return `Embedded PostgreSQL: ${error.message}`;
+  return error;
+}

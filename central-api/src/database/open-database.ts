@@ -27,7 +27,12 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
   }
   return {
     url: server.url(embeddedDatabaseName),
-    description: `embedded PostgreSQL on port ${server.port}, data in ${location.directory}`,
+    description: `embedded PostgreSQL on port ${server.port}, data in ${location.directory}${linkNote(location.directory, server.dataFolder)}`,
     close: () => server.stop(),
   };
+}
+
+/** As root, data the postgres user could not reach where they were asked for live elsewhere, linked from there. */
+function linkNote(asked: string, dataFolder: string): string {
+  return dataFolder === asked ? '' : ` (a link to ${dataFolder}, which the postgres user can reach)`;
 }

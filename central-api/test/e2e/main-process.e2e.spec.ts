@@ -73,7 +73,7 @@ describe('the central API process (npm start)', () => {
 
   beforeAll(async () => {
     parent = await mkdtemp(path.join(tmpdir(), 'clinic-mesh-main-spec-'));
-    await chmod(parent, 0o755); // as root, PostgreSQL runs as the 'postgres' user, which must enter it
+    await chmod(parent, 0o755); // as root, the postgres user can enter it, so the data stay here (not in root's stand-in)
   });
 
   afterAll(async () => {
