@@ -84,8 +84,13 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     database = await createTestDatabase();
   }, testPostgresStartTimeoutMs);
 
+  // Each spec's processes stop with it: one left running (a sweeper looking for copies left behind every 30 ms)
+  // would catch up the copies a later spec means to leave behind.
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((apiProcess) => apiProcess.close()));
+  });
+
   afterAll(async () => {
-    await Promise.all(processes.map((apiProcess) => apiProcess.close()));
     await database.drop();
   });
 
@@ -243,7 +248,7 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     await readCopy(stopping, clinicId);
     await uploadAll(stopping, clinicId, deviceId, log.slice(30, 70), 40);
     await stopping.close();
-    processes.splice(processes.indexOf(stopping), 1);
+    processes.splice(processes.indexOf(stopping), 1); // stopped here already
     const next = await startProcess();
     expect(await storedLog(next.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 70, appliedIndex: 30, stateHash: hashOf(clinicId, log.slice(0, 30)) }));
     expect(await readCopy(next, clinicId)).toEqual({ hash: hashOf(clinicId, log), patients: 20, appliedIndex: 70 });
