@@ -1,6 +1,6 @@
 // Routes of the downstream feed: clinics read it (and long-poll it); admins (central systems) append to it.
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access } from '../auth/access.decorator.js';
 import { ClientGone } from './client-gone.decorator.js';
@@ -18,14 +18,21 @@ export class FeedController {
 
   @Get()
   @Access('admin', 'device')
-  @ApiOkResponse({ type: FeedPageResponse })
+  @ApiOperation({ operationId: 'readFeed', summary: 'Read the clinic\'s feed after a cursor; with waitMs, wait for the next item' })
+  @ApiOkResponse({ type: FeedPageResponse, description: 'the items after the cursor (none when a wait ended without one)' })
+  @ApiNotFoundResponse({ description: 'no such clinic' })
+  @ApiServiceUnavailableResponse({ description: 'too many long-polls wait at once: poll again shortly' })
   page(@Param('clinicId', ParseUUIDPipe) clinicId: string, @Query() query: FeedPageQuery, @ClientGone() clientGone: AbortSignal): Promise<FeedPageResponse> {
     return this.feed.page(clinicId, query, clientGone);
   }
 
   /** 201: appended. 200: this labResultId was sent before with the same content; its item. */
   @Post('lab-results')
-  @ApiCreatedResponse({ type: FeedItemResponse })
+  @ApiOperation({ operationId: 'appendLabResult', summary: 'Send a lab result to the clinic\'s feed (admin); sending it again changes nothing' })
+  @ApiCreatedResponse({ type: FeedItemResponse, description: 'appended' })
+  @ApiOkResponse({ type: FeedItemResponse, description: 'sent before with the same content: its item' })
+  @ApiNotFoundResponse({ description: 'no such clinic' })
+  @ApiConflictResponse({ description: 'this labResultId was sent before with other content' })
   async appendLabResult(
     @Param('clinicId', ParseUUIDPipe) clinicId: string,
     @Body() request: LabResultRequest,
@@ -36,7 +43,11 @@ export class FeedController {
 
   /** 201: appended. 200: this patientId was sent before with the same content; its item. */
   @Post('registrations')
-  @ApiCreatedResponse({ type: FeedItemResponse })
+  @ApiOperation({ operationId: 'appendRegistration', summary: 'Send a patient registered at central to the clinic\'s feed (admin); sending it again changes nothing' })
+  @ApiCreatedResponse({ type: FeedItemResponse, description: 'appended' })
+  @ApiOkResponse({ type: FeedItemResponse, description: 'sent before with the same content: its item' })
+  @ApiNotFoundResponse({ description: 'no such clinic' })
+  @ApiConflictResponse({ description: 'this patientId was sent before with other content' })
   async appendRegistration(
     @Param('clinicId', ParseUUIDPipe) clinicId: string,
     @Body() request: RegistrationRequest,

@@ -1,10 +1,11 @@
 // Routes of log ingest: how far central holds a clinic's log, and the leader's uploads of committed entries.
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { DevicePrincipal } from '../auth/principal.js';
 import { LogAckResponse } from './dto/log-ack.response.js';
+import { LogConflictResponse } from './dto/log-conflict.response.js';
 import { UploadLogRequest } from './dto/upload-log.request.js';
 import { IngestService } from './ingest.service.js';
 
@@ -17,7 +18,9 @@ export class LogController {
   /** Ops may read it too; only the clinic's devices upload. */
   @Get('ack')
   @Access('admin', 'device')
-  @ApiOkResponse({ type: LogAckResponse })
+  @ApiOperation({ operationId: 'getAcknowledgedIndex', summary: 'How far central holds the clinic\'s log' })
+  @ApiOkResponse({ type: LogAckResponse, description: 'the highest contiguous index central holds' })
+  @ApiNotFoundResponse({ description: 'no such clinic' })
   acknowledged(@Param('clinicId', ParseUUIDPipe) clinicId: string): Promise<LogAckResponse> {
     return this.ingest.acknowledged(clinicId);
   }
@@ -25,8 +28,10 @@ export class LogController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Access('device')
-  @ApiOkResponse({ type: LogAckResponse })
-  @ApiConflictResponse({ description: 'a gap (with expectedIndex) or an entry differing from the stored one (recorded for ops)' })
+  @ApiOperation({ operationId: 'uploadLog', summary: 'Upload a batch of the clinic\'s committed log entries, in order; a replay changes nothing' })
+  @ApiOkResponse({ type: LogAckResponse, description: 'stored (or held already): the acknowledged index' })
+  @ApiNotFoundResponse({ description: 'no such clinic' })
+  @ApiConflictResponse({ type: LogConflictResponse, description: 'a gap (with expectedIndex) or an entry differing from the stored one (with divergentIndex; recorded for ops)' })
   @ApiPayloadTooLargeResponse({ description: 'more entries or command bytes than a batch may hold' })
   upload(
     @Param('clinicId', ParseUUIDPipe) clinicId: string,

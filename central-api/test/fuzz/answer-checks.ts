@@ -1,6 +1,7 @@
 // The properties every generated request must keep, checked by throwing (so fast-check shrinks the input and
 // prints its seed): never a 5xx; a refusal is a JSON error whose message a person can read, and it changes
-// nothing stored; an accepted request answers in its route's shape.
+// nothing stored; an accepted request answers in its route's shape; the status is one the OpenAPI document
+// gives the operation.
 import type { FuzzWorld } from './fuzz-world.js';
 import { describeRequest, type FuzzRequest, type FuzzResponse } from './http-exchange.js';
 import { changedTables } from './stored-digest.js';
@@ -24,7 +25,7 @@ const shownAnswerCharactersMax = 300;
 export async function sendAndCheck(world: FuzzWorld, request: FuzzRequest, expectations: Expectations = {}): Promise<FuzzResponse> {
   const before = await world.storedDigest();
   const response = await world.send(request);
-  const problem = answerProblem(request, response, expectations);
+  const problem = answerProblem(request, response, expectations) ?? world.documented.problem(request, response.status);
   const changed = response.status >= 400 ? changedTables(before, await world.storedDigest()).filter((table) => !changesOfRefusal(response).includes(table)) : [];
   const failure = problem ?? (changed.length > 0 ? `a refused request changed what is stored (tables ${changed.join(', ')})` : null);
   if (failure !== null) {

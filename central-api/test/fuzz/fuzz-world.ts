@@ -8,6 +8,8 @@ import { commandEntry, type UploadEntry } from '../support/log-upload.js';
 import { call, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-postgres.js';
 import { labResultBody, registrationBody } from '../feed/feed-test-support.js';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { documentedAnswers, type DocumentedAnswers } from './documented-answers.js';
 import { exchange, type FuzzRequest, type FuzzResponse } from './http-exchange.js';
 import { fuzzRequestTimeoutMs, fuzzSettings } from './fuzz-settings.js';
 import { storedDigestReader, type StoredDigest } from './stored-digest.js';
@@ -32,6 +34,8 @@ export interface FuzzWorld {
   readonly dataSource: DataSource;
   readonly home: WorldClinic;
   readonly other: WorldClinic;
+  /** The statuses the OpenAPI document gives each operation. */
+  readonly documented: DocumentedAnswers;
   /** Requests sent, by status, for the campaign report. */
   readonly statuses: Map<number, number>;
   send(request: FuzzRequest): Promise<FuzzResponse>;
@@ -55,8 +59,10 @@ export async function createFuzzWorld(): Promise<FuzzWorld> {
     const other = await createWorldClinic(api, 'Rubanda', 2);
     const statuses = new Map<number, number>();
     const digest = await storedDigestReader(dataSource);
+    const document = (await call(api.baseUrl, 'GET', '/api/docs-json')).body as OpenAPIObject;
     return {
       api,
+      documented: documentedAnswers(document),
       dataSource,
       home,
       other,

@@ -1,5 +1,6 @@
 // What the lease routes answer. Built field by field (lease-mapping.ts), never rows themselves.
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ErrorResponse } from '../../http/dto/error.response.js';
 
 export class LeaseGrantResponse {
   @ApiProperty({ format: 'uuid' })
@@ -12,21 +13,25 @@ export class LeaseGrantResponse {
   expiresAt!: string;
 }
 
-export class LeaseHeldResponse {
-  @ApiProperty({ example: 409 })
-  statusCode!: number;
-
-  @ApiProperty()
-  error!: string;
-
-  @ApiProperty()
-  message!: string;
-
+/** The 409 of an acquire: who holds the chart, until when. */
+export class LeaseHeldResponse extends ErrorResponse {
   @ApiProperty({ format: 'uuid', description: 'the clinic holding the chart' })
   heldBy!: string;
 
   @ApiProperty({ format: 'date-time' })
   expiresAt!: string;
+}
+
+/** The 409 of a renewal: the lease was released or superseded; who holds the chart now, when someone does. */
+export class LeaseRenewRefusedResponse extends ErrorResponse {
+  @ApiPropertyOptional({ format: 'uuid', description: 'superseded by a grant still held: the clinic holding it' })
+  heldBy?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'superseded by a grant still held: when it expires' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'superseded by a grant now ended: its epoch' })
+  currentEpoch?: number;
 }
 
 export class LeaseResponse {
