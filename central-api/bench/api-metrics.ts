@@ -16,10 +16,15 @@ export interface ApiMetricsReading {
    * its 10 ms sampling interval included.
    */
   readonly eventLoopLagP99Seconds: number | undefined;
+  /** The database pool at the reading: connections checked out, and queries waiting for one. */
+  readonly poolBusyConnections: number | undefined;
+  readonly poolWaitingRequests: number | undefined;
 }
 
 const durationSeries = /^http_request_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/;
 const eventLoopLagSeries = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? (\S+)$/;
+const poolBusySeries = /^db_pool_connections\{state="busy"\} (\S+)$/;
+const poolWaitingSeries = /^db_pool_waiting_requests (\S+)$/;
 const label = (labels: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1] ?? '?';
 
 export async function readApiMetrics(client: HttpLoadClient): Promise<ApiMetricsReading | undefined> {
@@ -27,6 +32,8 @@ export async function readApiMetrics(client: HttpLoadClient): Promise<ApiMetrics
   if (answer === undefined || answer.status !== 200) return undefined;
   const routes = new Map<string, { requests: number; seconds: number }>();
   let eventLoopLagP99Seconds: number | undefined;
+  let poolBusyConnections: number | undefined;
+  let poolWaitingRequests: number | undefined;
   for (const line of answer.text.split('\n')) {
     const duration = durationSeries.exec(line);
     if (duration !== null) {
@@ -39,8 +46,12 @@ export async function readApiMetrics(client: HttpLoadClient): Promise<ApiMetrics
     }
     const lag = eventLoopLagSeries.exec(line);
     if (lag !== null) eventLoopLagP99Seconds = Number(lag[1]);
+    const busy = poolBusySeries.exec(line);
+    if (busy !== null) poolBusyConnections = Number(busy[1]);
+    const waiting = poolWaitingSeries.exec(line);
+    if (waiting !== null) poolWaitingRequests = Number(waiting[1]);
   }
-  return { routes, eventLoopLagP99Seconds };
+  return { routes, eventLoopLagP99Seconds, poolBusyConnections, poolWaitingRequests };
 }
 
 /** Mean handler time per route between two readings, in ms, for routes that answered in between. */

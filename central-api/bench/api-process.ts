@@ -2,7 +2,7 @@
 // load generator never shares its event loop, on its own embedded PostgreSQL (fsync on) in a fresh temporary
 // data folder that is deleted when it stops.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,7 +39,7 @@ export class ApiProcess {
   }
 
   /** Starts main.js with PORT 0 (a free port) and the given admin token; resolves once it listens. */
-  static async start(adminToken: string): Promise<ApiProcess> {
+  static async start(adminToken: string, nodeArguments: readonly string[] = []): Promise<ApiProcess> {
     const folder = await mkdtemp(path.join(tmpdir(), 'clinic-mesh-peak-'));
     await chmod(folder, 0o755); // as root, the postgres user can enter it, so the data stay here (not in root's stand-in)
     const environment: NodeJS.ProcessEnv = {
@@ -50,7 +50,7 @@ export class ApiProcess {
       NO_COLOR: '1', // plain log lines in the report
     };
     delete environment['DATABASE_URL'];
-    const child = spawn(process.execPath, [mainScript], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArguments, mainScript], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit); // a crashed bench must not leave the API (and its PostgreSQL) running
     child.once('exit', () => process.removeListener('exit', killOnExit));
@@ -60,7 +60,8 @@ export class ApiProcess {
       const onData = (chunk: Buffer) => {
         output = (output + chunk.toString()).slice(-apiProcessLimits.outputCharactersKept);
         const listening = /listening on http:\/\/localhost:(\d+)\/api/.exec(output);
-        if (listening !== null) {
+        // The database line follows, and names the embedded server's port (databaseUrl).
+        if (listening !== null && /database: .*\n/.test(output)) {
           clearTimeout(timer);
           resolve(Number(listening[1]));
         }
@@ -91,6 +92,14 @@ export class ApiProcess {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** A connection string to the API's embedded PostgreSQL (as its superuser), from its start-up line and password file. */
+  async databaseUrl(): Promise<string | undefined> {
+    const port = /embedded PostgreSQL on port (\d+)/.exec(this.output)?.[1];
+    if (port === undefined) return undefined;
+    const password = (await readFile(path.join(this.folder, 'postgres-password'), 'utf8')).trim();
+    return `postgres://postgres:${password}@127.0.0.1:${port}/clinic_mesh`;
   }
 
   /** The postmaster of the API's embedded PostgreSQL, from its lock file. */

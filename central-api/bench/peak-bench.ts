@@ -1,4 +1,6 @@
-// `npm run bench -- peak [--clinics 2000] [--duration-s 60] [--interval-s 10] [--warmup-s 10] [--json]`: the
+// `npm run bench -- peak [--clinics 2000] [--duration-s 60] [--interval-s 10] [--warmup-s 10] [--json]
+// [--api-cpu-profile <folder>]`, or with `--capacity [--clinics-from 500] [--clinics-step 250] [--runs 3]` the
+// number of clinics served within the goal (peak-capacity.ts): the
 // seed's 11 a.m. peak against one central API process. Every clinic's leader, staggered evenly over the
 // interval, uploads the entries its devices committed since the last upload (10 to 60) and, half an interval
 // later, reads its downstream feed after its cursor; a tenth of the clinics also cycle a chart lease, and one
@@ -17,12 +19,14 @@ import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
 import { generateCredential } from '../src/auth/credentials.js';
 import { type ApiMetricsReading, meanHandlerMs, readApiMetrics } from './api-metrics.js';
 import { ApiProcess } from './api-process.js';
+import { DatabaseObserver } from './database-observer.js';
 import { HttpLoadClient } from './http-load-client.js';
 import { LatencyRecorder, type RequestOutcome } from './latency-recorder.js';
 import { LoadSchedule } from './load-schedule.js';
 import { type ChartPolicy, PeakClinic, type PlannedRequest } from './peak-clinic.js';
-import { PeakProgress } from './peak-progress.js';
-import { defaultPeakBenchSetup, peakGoals, peakLimits, type PeakBenchSetup, peakWorkload } from './peak-settings.js';
+import { type CapacitySearch, runCapacitySearch } from './peak-capacity.js';
+import { PeakProgress, type TimelineRow } from './peak-progress.js';
+import { defaultCapacitySearch, defaultPeakBenchSetup, peakGoals, peakLimits, type PeakBenchSetup, peakWorkload } from './peak-settings.js';
 import { cpuSeconds, processTreeUsage, residentMegabytes } from './process-usage.js';
 
 const millisecondsPerSecond = 1000;
@@ -40,25 +44,30 @@ interface UsageSample {
   readonly acknowledgedEntries: number;
 }
 
-export async function runPeakBench(setup: PeakBenchSetup, log: (line: string) => void): Promise<Record<string, unknown>> {
+/** `apiCpuProfileFolder`: the API process writes a V8 CPU profile there when it stops (where its time went). */
+export async function runPeakBench(setup: PeakBenchSetup, log: (line: string) => void, apiCpuProfileFolder?: string): Promise<Record<string, unknown>> {
   const loadAverageBefore = loadavg();
   const adminToken = generateCredential('admin');
-  const api = await ApiProcess.start(adminToken);
+  const api = await ApiProcess.start(adminToken, apiCpuProfileFolder === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${apiCpuProfileFolder}`]);
   const client = new HttpLoadClient({ port: api.port, socketsMax: peakLimits.httpSocketsMax, timeoutMs: peakLimits.requestTimeoutMs });
   // Its own socket: a reading must not wait in the load's queue.
   const metricsClient = new HttpLoadClient({ port: api.port, socketsMax: 1, timeoutMs: peakLimits.requestTimeoutMs });
+  const databaseUrl = await api.databaseUrl();
+  const database = databaseUrl === undefined ? undefined : await DatabaseObserver.connect(databaseUrl, () => performance.now());
+  database?.start(peakLimits.databaseSampleIntervalMs);
   try {
     log(`API process ${api.pid} listening on port ${api.port}, PostgreSQL ${api.databasePid() ?? '?'}; creating ${setup.clinics} clinics`);
     const setupStartedMs = performance.now();
     const clinics = await enrollClinics(client, adminToken, setup.clinics, log);
     const setupSeconds = (performance.now() - setupStartedMs) / millisecondsPerSecond;
     log(`setup done in ${setupSeconds.toFixed(1)} s; ${setup.warmupSeconds} s of warm-up, then ${setup.durationSeconds} s measured`);
-    const run = await runLoad(setup, clinics, { load: client, metrics: metricsClient }, adminToken, api, log);
+    const run = await runLoad(setup, clinics, { load: client, metrics: metricsClient, database }, adminToken, api, log);
     if (!api.running) throw new Error(`the API process exited during the run:\n${api.recentOutput()}`);
     return { ...report(setup, clinics, run, setupSeconds, loadAverageBefore), apiLoggedErrors: api.loggedErrors() };
   } finally {
     client.close();
     metricsClient.close();
+    await database?.stop();
     await api.stop();
   }
 }
@@ -112,6 +121,7 @@ interface LoadRun {
   readonly eventLoopDelayMaxMs: number;
   readonly inFlightMax: number;
   readonly socketsOpenAtEnd: number;
+  readonly timeline: readonly TimelineRow[];
   /** The API's own metrics before the load and after it drained (so over warm-up, window and drain). */
   readonly metricsBefore: ApiMetricsReading | undefined;
   readonly metricsAfter: ApiMetricsReading | undefined;
@@ -120,6 +130,7 @@ interface LoadRun {
 interface LoadClients {
   readonly load: HttpLoadClient;
   readonly metrics: HttpLoadClient;
+  readonly database: DatabaseObserver | undefined;
 }
 
 async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], clients: LoadClients, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
@@ -169,7 +180,11 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     end = sample();
     eventLoopDelay.disable();
   }, windowEndMs - performance.now());
-  const progress = new PeakProgress(everything, api.pid, client, { startMs, windowStartMs, windowEndMs }, log);
+  const progress = new PeakProgress(
+    { everything, apiPid: api.pid, load: client, metrics: clients.metrics, database: clients.database },
+    { startMs, windowStartMs, windowEndMs },
+    log,
+  );
 
   try {
     await Promise.all(streams);
@@ -194,6 +209,7 @@ async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], cl
     eventLoopDelayMaxMs: eventLoopDelay.max / nanosecondsPerMillisecond - peakLimits.eventLoopResolutionMs,
     inFlightMax: client.takeInFlightPeak(),
     socketsOpenAtEnd: client.openSockets(),
+    timeline: progress.timeline,
     metricsBefore,
     metricsAfter: await readApiMetrics(clients.metrics),
   };
@@ -280,8 +296,9 @@ function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: Load
     databaseStartMb: megabytes(start.databaseProportionalMb),
     databaseEndMb: megabytes(end.databaseProportionalMb),
     apiCpuCores: coresUsed(start.apiCpuSeconds, end.apiCpuSeconds),
-    // From the API's /metrics, over the whole load (warm-up, window and drain).
-    apiEventLoopDelayP99Ms: run.metricsAfter?.eventLoopLagP99Seconds === undefined ? null : round(run.metricsAfter.eventLoopLagP99Seconds * 1000, 1),
+    // From the API's /metrics, read at every progress line: the worst line's p99 in the measured window.
+    apiEventLoopDelayP99Ms: worst(measuredRows(run).map((row) => row.apiEventLoopLagP99Ms)),
+    // Over the whole load (warm-up, window and drain).
     apiHandlerMeanMs: run.metricsBefore === undefined || run.metricsAfter === undefined ? null : meanHandlerMs(run.metricsBefore, run.metricsAfter),
     databaseCpuCores: coresUsed(start.databaseCpuSeconds, end.databaseCpuSeconds),
     generator: {
@@ -296,7 +313,34 @@ function report(setup: PeakBenchSetup, clinics: readonly PeakClinic[], run: Load
       inFlightMax: run.inFlightMax,
       socketsOpenAtEnd: run.socketsOpenAtEnd,
     },
+    database: databaseInWindow(measuredRows(run)),
+    timeline: run.timeline,
     goals: peakGoals,
+  };
+}
+
+function measuredRows(run: LoadRun): TimelineRow[] {
+  return run.timeline.filter((row) => row.phase === 'measured');
+}
+
+function worst(values: readonly (number | null)[]): number | null {
+  const known = values.filter((value): value is number => value !== null);
+  return known.length === 0 ? null : Math.max(...known);
+}
+
+/** What the database did in the measured window, from the timeline's rows. */
+function databaseInWindow(rows: readonly TimelineRow[]): Record<string, unknown> | null {
+  const summaries = rows.flatMap((row) => (row.database === null ? [] : [row.database]));
+  if (summaries.length === 0) return null;
+  const waits: Record<string, number> = {};
+  for (const summary of summaries) for (const [wait, count] of Object.entries(summary.waits)) waits[wait] = (waits[wait] ?? 0) + count;
+  return {
+    checkpoints: summaries.reduce((sum, summary) => sum + summary.checkpoints, 0),
+    checkpointingSeconds: summaries.reduce((sum, summary) => sum + summary.checkpointingSamples, 0),
+    activeBackendsMax: Math.max(...summaries.map((summary) => summary.activeBackendsMax)),
+    waitBackendSeconds: Object.fromEntries(Object.entries(waits).sort(([, left], [, right]) => right - left)),
+    walMbPerSecondMax: Math.max(...summaries.map((summary) => summary.walMbPerSecond)),
+    autovacuum: [...new Set(summaries.flatMap((summary) => summary.autovacuum))],
   };
 }
 
@@ -315,6 +359,12 @@ export function runPeakBenchmark(args: string[]): Promise<Record<string, unknown
       'duration-s': { type: 'string', default: String(defaultPeakBenchSetup.durationSeconds) },
       'interval-s': { type: 'string', default: String(defaultPeakBenchSetup.intervalSeconds) },
       'warmup-s': { type: 'string', default: String(defaultPeakBenchSetup.warmupSeconds) },
+      'api-cpu-profile': { type: 'string' },
+      capacity: { type: 'boolean', default: false },
+      'clinics-from': { type: 'string', default: String(defaultCapacitySearch.clinicsFrom) },
+      'clinics-step': { type: 'string', default: String(defaultCapacitySearch.clinicsStep) },
+      'clinics-max': { type: 'string', default: String(defaultCapacitySearch.clinicsMax) },
+      runs: { type: 'string', default: String(defaultCapacitySearch.runs) },
     },
   });
   const setup: PeakBenchSetup = {
@@ -323,7 +373,15 @@ export function runPeakBenchmark(args: string[]): Promise<Record<string, unknown
     intervalSeconds: positiveInteger(values['interval-s'], 'interval-s'),
     warmupSeconds: positiveInteger(values['warmup-s'], 'warmup-s'),
   };
-  return runPeakBench(setup, (line) => console.log(line));
+  const log = (line: string) => console.log(line);
+  if (!values.capacity) return runPeakBench(setup, log, values['api-cpu-profile']);
+  const search: CapacitySearch = {
+    clinicsFrom: positiveInteger(values['clinics-from'], 'clinics-from'),
+    clinicsStep: positiveInteger(values['clinics-step'], 'clinics-step'),
+    clinicsMax: positiveInteger(values['clinics-max'], 'clinics-max'),
+    runs: positiveInteger(values.runs, 'runs'),
+  };
+  return runCapacitySearch(search, setup, (stepSetup, stepLog) => runPeakBench(stepSetup, stepLog), log);
 }
 
 function positiveInteger(text: string | undefined, name: string): number {

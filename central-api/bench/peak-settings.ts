@@ -13,6 +13,9 @@ export interface PeakBenchSetup {
 
 export const defaultPeakBenchSetup: PeakBenchSetup = { clinics: 2000, durationSeconds: 60, intervalSeconds: 10, warmupSeconds: 10 };
 
+/** `--capacity`'s defaults: from 500 clinics by 250 (a step costs about two minutes), three runs for the spread. */
+export const defaultCapacitySearch = { clinicsFrom: 500, clinicsStep: 250, clinicsMax: 10_000, runs: 3 };
+
 /** What one clinic does, at the seed's 11 a.m. peak. */
 export const peakWorkload = {
   /** Entries a clinic commits per interval, uniformly between these: a few stations writing at once. */
@@ -44,6 +47,8 @@ export const peakLimits = {
   /** Error answers whose text is kept to explain the first few failures, and how much of each. */
   errorExamplesKept: 5,
   errorExampleCharactersMax: 300,
+  /** How often the API's PostgreSQL is asked what it is doing (database-observer.ts). */
+  databaseSampleIntervalMs: 1_000,
   /** Event-loop delay sampling of the generator, to show it kept up. */
   eventLoopResolutionMs: 10,
 };

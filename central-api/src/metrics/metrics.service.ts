@@ -1,6 +1,7 @@
-// The Prometheus metrics of this process: HTTP requests by route and status, and Node's process metrics.
+// The Prometheus metrics of this process: HTTP requests by route and status, Node's process metrics, and
+// the gauges other parts add (the database pool's).
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export const prometheusContentType = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -26,6 +27,17 @@ export class MetricsService {
   /** `route` is the matched pattern (/api/clinics/:clinicId), never the raw path: label values stay few. */
   observeRequest(method: string, route: string, status: number, durationSeconds: number): void {
     this.requestDuration.observe({ method, route, status: String(status) }, durationSeconds);
+  }
+
+  /** A gauge whose values are read when the metrics are: `collect` sets them, by label. */
+  addGauge(name: string, help: string, labelNames: readonly string[], collect: (set: (labels: Record<string, string>, value: number) => void) => void): void {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect: () => collect((labels, value) => gauge.set(labels, value)),
+    });
   }
 
   render(): Promise<string> {
