@@ -1,5 +1,6 @@
 // Writes and reads a clinic's stored log. Both run inside the caller's transaction (the ingest one, under the
-// clinic's lock) or on committed entries only, which never change once stored.
+// clinic's lock) or on committed entries only, which never change once stored. The INSERT of a batch is also
+// given to ingest as SQL (insertEntriesSql), to store a batch in the statement that moves its clinic's index.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { safeIntegerFrom } from '../database/database-numbers.js';
@@ -23,40 +24,7 @@ export class LogEntriesRepository {
    */
   async insert(manager: EntityManager, clinicId: string, entries: readonly StoredEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const offsets: (number | null)[] = [];
-    const lengths: (number | null)[] = [];
-    const commands: Buffer[] = [];
-    let offset = 0;
-    for (const entry of entries) {
-      if (entry.kind !== 'command') {
-        offsets.push(null);
-        lengths.push(null);
-        continue;
-      }
-      offsets.push(offset);
-      lengths.push(entry.data.length);
-      commands.push(entry.data);
-      offset += entry.data.length;
-    }
-    await manager.query(
-      `INSERT INTO log_entries (clinic_id, log_index, term, kind, data, change_type, change_node_id)
-       SELECT $1, entry.log_index, entry.term, entry.kind,
-              CASE WHEN entry.data_length IS NULL THEN NULL ELSE substring($5::bytea FROM entry.data_offset + 1 FOR entry.data_length) END,
-              entry.change_type, entry.change_node_id
-       FROM unnest($2::bigint[], $3::bigint[], $4::text[], $6::integer[], $7::integer[], $8::text[], $9::text[])
-         AS entry (log_index, term, kind, data_offset, data_length, change_type, change_node_id)`,
-      [
-        clinicId,
-        entries.map((entry) => entry.index),
-        entries.map((entry) => entry.term),
-        entries.map((entry) => entry.kind),
-        Buffer.concat(commands, offset),
-        offsets,
-        lengths,
-        entries.map((entry) => (entry.kind === 'membership' ? entry.change.type : null)),
-        entries.map((entry) => (entry.kind === 'membership' ? entry.change.nodeId : null)),
-      ],
-    );
+    await manager.query(insertEntriesSql('$1', 2), [clinicId, ...entryParameters(entries)]);
   }
 
   /** Marks entries as written under a stale lease epoch (lease fencing): they stay in the log and are never exported. */
@@ -86,4 +54,51 @@ function toStoredEntry(row: LogEntryRow): StoredEntry {
     case 'membership':
       return { ...position, kind: 'membership', change: { type: row.change_type!, nodeId: row.change_node_id! } };
   }
+}
+
+/**
+ * The INSERT of a batch's entries, for a statement of its own or a CTE of a larger one: `clinicId` is an SQL
+ * expression (a parameter, or a column of a table in `from`), and the batch is entryParameters(entries) as the
+ * parameters numbered from `firstParameter`. The arrays are unnested server-side; the command bytes travel as
+ * one binary parameter, cut by offset and length in SQL.
+ */
+export function insertEntriesSql(clinicId: string, firstParameter: number, from = ''): string {
+  const [indexes, terms, kinds, bytes, offsets, lengths, changeTypes, changeNodes] = Array.from({ length: entryParameterCount }, (_, position) => `$${firstParameter + position}`);
+  return `INSERT INTO log_entries (clinic_id, log_index, term, kind, data, change_type, change_node_id)
+       SELECT ${clinicId}, entry.log_index, entry.term, entry.kind,
+              CASE WHEN entry.data_length IS NULL THEN NULL ELSE substring(${bytes}::bytea FROM entry.data_offset + 1 FOR entry.data_length) END,
+              entry.change_type, entry.change_node_id
+       FROM ${from}unnest(${indexes}::bigint[], ${terms}::bigint[], ${kinds}::text[], ${offsets}::integer[], ${lengths}::integer[], ${changeTypes}::text[], ${changeNodes}::text[])
+         AS entry (log_index, term, kind, data_offset, data_length, change_type, change_node_id)`;
+}
+
+const entryParameterCount = 8;
+
+/** The parameters of insertEntriesSql, in its order: positions, kinds, the command bytes with each one's offset and length, membership changes. */
+export function entryParameters(entries: readonly StoredEntry[]): unknown[] {
+  const offsets: (number | null)[] = [];
+  const lengths: (number | null)[] = [];
+  const commands: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    if (entry.kind !== 'command') {
+      offsets.push(null);
+      lengths.push(null);
+      continue;
+    }
+    offsets.push(offset);
+    lengths.push(entry.data.length);
+    commands.push(entry.data);
+    offset += entry.data.length;
+  }
+  return [
+    entries.map((entry) => entry.index),
+    entries.map((entry) => entry.term),
+    entries.map((entry) => entry.kind),
+    Buffer.concat(commands, offset),
+    offsets,
+    lengths,
+    entries.map((entry) => (entry.kind === 'membership' ? entry.change.type : null)),
+    entries.map((entry) => (entry.kind === 'membership' ? entry.change.nodeId : null)),
+  ];
 }

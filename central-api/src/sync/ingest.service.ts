@@ -9,6 +9,9 @@
 //      acknowledged again (a replayed batch changes nothing); a different one refuses the whole batch (409)
 //      and is recorded as a divergence for ops;
 //   3. the rest are stored in one statement and the acknowledged index moves to the batch's last entry.
+// A leader uploads what follows what central holds nearly always: that batch is stored by one statement that
+// checks, stores and moves the index at once (one round trip and one commit, not five round trips holding a
+// pool connection); any other batch, or one that lost a race, takes the transaction that applies the rules.
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -52,7 +55,9 @@ export class IngestService {
     this.chartCopy.uploadStarted(clinicId);
     let outcome: UploadOutcome | undefined;
     try {
-      outcome = await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries));
+      outcome =
+        (await this.storeContinuing(clinicId, deviceId, request, batch.entries)) ??
+        (await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries)));
     } finally {
       await this.chartCopy.uploadEnded(clinicId, outcome?.kind === 'acknowledged' ? outcome : undefined);
     }
@@ -73,6 +78,15 @@ export class IngestService {
           acknowledgedIndex: outcome.acknowledgedIndex,
         });
     }
+  }
+
+  /** Rule 3 alone, when the batch starts right after the acknowledged index; undefined when it does not. */
+  private async storeContinuing(clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[]): Promise<UploadOutcome | undefined> {
+    if (entries.length === 0) return undefined;
+    const acknowledgedIndex = request.fromIndex + entries.length - 1;
+    const upload = { acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: request.leaderCommitIndex ?? null };
+    const stored = await this.syncStates.recordContinuingUpload(clinicId, entries, upload);
+    return stored ? { kind: 'acknowledged', acknowledgedIndex, stored: entries } : undefined;
   }
 
   private async store(manager: EntityManager, clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[]): Promise<UploadOutcome> {

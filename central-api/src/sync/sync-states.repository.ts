@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { safeIntegerFrom } from '../database/database-numbers.js';
+import { entryParameters, insertEntriesSql } from '../log-store/log-entries.repository.js';
+import type { StoredEntry } from '../log-store/log-entry.js';
 
 export interface UploadRecord {
   readonly acknowledgedIndex: number;
@@ -39,6 +41,25 @@ export class SyncStatesRepository {
     const row = rows[0];
     if (row === undefined) return undefined;
     return row.acknowledged_index === null ? 0 : safeIntegerFrom(row.acknowledged_index);
+  }
+
+  /**
+   * The common upload in one statement, so one round trip and one commit: when `entries` (non-empty) start
+   * right after the acknowledged index, moves the index and records the upload (the UPDATE takes the row's
+   * lock, as lockForUpload would) and stores the entries (the log store's INSERT); otherwise changes nothing,
+   * and says so. A concurrent upload of the same clinic waits on the row, then finds the index moved.
+   */
+  async recordContinuingUpload(clinicId: string, entries: readonly StoredEntry[], upload: UploadRecord): Promise<boolean> {
+    const rows: { moved: string }[] = await this.dataSource.query(
+      `WITH moved AS (
+         UPDATE clinic_sync_states SET acknowledged_index = $2, leader_device_id = $3, leader_commit_index = $4, last_upload_at = now()
+         WHERE clinic_id = $1 AND acknowledged_index = $5
+         RETURNING clinic_id
+       ), stored AS (${insertEntriesSql('moved.clinic_id', 6, 'moved, ')})
+       SELECT count(*) AS moved FROM moved`,
+      [clinicId, upload.acknowledgedIndex, upload.leaderDeviceId, upload.leaderCommitIndex, entries[0]!.index - 1, ...entryParameters(entries)],
+    );
+    return rows[0]?.moved === '1';
   }
 
   /** Under the lock taken by lockForUpload. */

@@ -63,6 +63,36 @@ describe('log ingest and chart copy repositories (PostgreSQL)', () => {
     expect(await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId))).toBe(12);
   });
 
+  it('appends a batch continuing the log in one statement, and changes nothing for one that does not', async () => {
+    const { clinicId, deviceId } = await newClinic();
+    await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId)); // the row of a clinic that uploaded
+    const state = () => dataSource.query('SELECT acknowledged_index::int AS "acknowledgedIndex", leader_device_id AS "leaderDeviceId", leader_commit_index::int AS "leaderCommitIndex" FROM clinic_sync_states WHERE clinic_id = $1', [clinicId]);
+    const batch = (fromIndex: number, count: number): StoredEntry[] =>
+      Array.from({ length: count }, (_, offset) => ({ index: fromIndex + offset, term: 1, kind: 'command' as const, data: Buffer.from([fromIndex + offset]) }));
+    const upload = (acknowledgedIndex: number) => ({ acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: acknowledgedIndex + 1 });
+
+    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(1, 3), upload(3))).toBeResolvedTo(true);
+    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(4, 2), upload(5))).toBeResolvedTo(true);
+    expect(await state()).toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6 }]);
+    expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(batch(1, 5));
+
+    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(5, 2), upload(6))).withContext('a replay of entry 5').toBeResolvedTo(false);
+    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(8, 2), upload(9))).withContext('a gap').toBeResolvedTo(false);
+    await expectAsync(syncStates.recordContinuingUpload('00000000-0000-4000-8000-000000000000', batch(1, 1), upload(1))).withContext('no such clinic').toBeResolvedTo(false);
+    expect(await state()).withContext('unchanged').toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6 }]);
+    expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(batch(1, 5));
+  });
+
+  it('lets only one of two uploads racing to continue the log from the same index store its batch', async () => {
+    const { clinicId, deviceId } = await newClinic();
+    await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId));
+    const entries = (term: number): StoredEntry[] => [{ index: 1, term, kind: 'noop' }, { index: 2, term, kind: 'noop' }];
+    const upload = { acknowledgedIndex: 2, leaderDeviceId: deviceId, leaderCommitIndex: null };
+    const outcomes = await Promise.all([syncStates.recordContinuingUpload(clinicId, entries(1), upload), syncStates.recordContinuingUpload(clinicId, entries(2), upload)]);
+    expect(outcomes.filter(Boolean).length).toBe(1);
+    expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(entries(outcomes[0] ? 1 : 2));
+  });
+
   it('records a divergence once per distinct received entry, counting repeats', async () => {
     const { clinicId, deviceId } = await newClinic();
     const stored: StoredEntry = { index: 5, term: 1, kind: 'command', data: Buffer.from('a') };
