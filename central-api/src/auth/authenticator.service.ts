@@ -5,6 +5,7 @@ import { AdminTokenService } from './admin-token.service.js';
 import { hashCredential } from './credentials.js';
 import { LastSeenRecorder } from './last-seen-recorder.js';
 import type { Principal } from './principal.js';
+import { type KnownDevice, RecentDevices } from './recent-devices.js';
 
 @Injectable()
 export class Authenticator {
@@ -14,12 +15,20 @@ export class Authenticator {
     private readonly lastSeen: LastSeenRecorder,
   ) {}
 
-  async authenticate(token: string): Promise<Principal | undefined> {
+  private readonly recentDevices = new RecentDevices();
+
+  async authenticate(token: string, nowMs = Date.now()): Promise<Principal | undefined> {
     const tokenHash = hashCredential(token);
     if (this.adminToken.isAdminTokenHash(tokenHash)) return { kind: 'admin' };
-    const device = await this.devices.findByCredentialHash(tokenHash);
+    const device = this.recentDevices.find(tokenHash, nowMs) ?? (await this.lookUp(tokenHash, nowMs));
     if (device === undefined) return undefined;
-    await this.lastSeen.record(device.id);
+    await this.lastSeen.record(device.id, nowMs);
     return { kind: 'device', deviceId: device.id, clinicId: device.clinicId };
+  }
+
+  private async lookUp(tokenHash: Buffer, nowMs: number): Promise<KnownDevice | undefined> {
+    const device = await this.devices.findByCredentialHash(tokenHash);
+    if (device !== undefined) this.recentDevices.remember(tokenHash, device, nowMs);
+    return device;
   }
 }
