@@ -76,6 +76,25 @@ export class FeedRepository {
     return rows[0] === undefined ? undefined : Number(rows[0].last_sequence);
   }
 
+  /**
+   * The clinic's last sequence and, in sequence order, at most `limit` items after `afterSequence`, in one
+   * query (a poll is one round trip); undefined when the clinic does not exist.
+   */
+  async pageAfter(clinicId: string, afterSequence: number, limit: number): Promise<{ lastSequence: number; items: FeedItemEntity[] } | undefined> {
+    const rows: ({ last_sequence: string } & Partial<FeedItemRow>)[] = await this.dataSource.query(
+      `SELECT coalesce(h.last_sequence, 0) AS last_sequence, i.*
+       FROM clinics c
+       LEFT JOIN feed_heads h ON h.clinic_id = c.id
+       LEFT JOIN LATERAL (SELECT * FROM feed_items WHERE clinic_id = c.id AND sequence > $2 ORDER BY sequence LIMIT $3) i ON true
+       WHERE c.id = $1
+       ORDER BY i.sequence`,
+      [clinicId, afterSequence, limit],
+    );
+    if (rows[0] === undefined) return undefined;
+    const items = rows.flatMap((row) => (row.sequence === undefined || row.sequence === null ? [] : [itemFromRow(row as FeedItemRow)]));
+    return { lastSequence: Number(rows[0].last_sequence), items };
+  }
+
   /** In sequence order, at most `limit`. */
   itemsAfter(clinicId: string, afterSequence: number, limit: number): Promise<FeedItemEntity[]> {
     return this.items.find({ where: { clinicId, sequence: MoreThan(afterSequence) }, order: { sequence: 'ASC' }, take: limit });

@@ -10,6 +10,7 @@ import { labResultEnvelope, registrationEnvelope, type EnvelopeBuilder } from '.
 import { type FeedKind, feedLimits } from './feed-limits.js';
 import { toFeedItemResponse } from './feed-mapping.js';
 import { FeedNotifications } from './feed-notifications.js';
+import type { FeedItemEntity } from './feed-item.entity.js';
 import { FeedRepository } from './feed.repository.js';
 
 export interface AppendedItem {
@@ -29,12 +30,18 @@ export class FeedService {
   async page(clinicId: string, query: FeedPageQuery, clientGone: AbortSignal): Promise<FeedPageResponse> {
     const afterSequence = query.after === undefined ? 0 : decodeFeedCursor(clinicId, query.after);
     if (afterSequence === undefined) throw new BadRequestException('after is not a cursor of this clinic\'s feed');
-    const lastSequence = await this.feed.lastSequence(clinicId);
-    if (lastSequence === undefined) throw new NotFoundException(`Clinic ${clinicId} does not exist`);
-    if (afterSequence > lastSequence) throw new BadRequestException('after is a cursor past the end of this clinic\'s feed');
     const limit = query.limit ?? feedLimits.pageItemsDefault;
     const waitMs = query.waitMs ?? 0;
-    if (waitMs === 0) return this.read(clinicId, afterSequence, limit);
+    if (waitMs === 0) {
+      // Most polls: the checks and the page from one query.
+      const page = await this.feed.pageAfter(clinicId, afterSequence, limit);
+      if (page === undefined) throw clinicNotFound(clinicId);
+      if (afterSequence > page.lastSequence) throw cursorPastTheEnd();
+      return toPage(clinicId, afterSequence, page.items);
+    }
+    const lastSequence = await this.feed.lastSequence(clinicId);
+    if (lastSequence === undefined) throw clinicNotFound(clinicId);
+    if (afterSequence > lastSequence) throw cursorPastTheEnd();
 
     // Subscribed before the first read: an item committed between that read and the wait still wakes us.
     const subscription = this.notifications.subscribe(clinicId);
@@ -61,9 +68,7 @@ export class FeedService {
   }
 
   private async read(clinicId: string, afterSequence: number, limit: number): Promise<FeedPageResponse> {
-    const items = await this.feed.itemsAfter(clinicId, afterSequence, limit);
-    const nextSequence = items.at(-1)?.sequence ?? afterSequence;
-    return { items: items.map(toFeedItemResponse), nextCursor: encodeFeedCursor(clinicId, nextSequence) };
+    return toPage(clinicId, afterSequence, await this.feed.itemsAfter(clinicId, afterSequence, limit));
   }
 
   private async append(clinicId: string, kind: FeedKind, subjectId: string, build: EnvelopeBuilder): Promise<AppendedItem> {
@@ -80,7 +85,20 @@ export class FeedService {
         throw new BadRequestException(`${field}${outcome.error.message}`);
       }
       case 'clinic-not-found':
-        throw new NotFoundException(`Clinic ${clinicId} does not exist`);
+        throw clinicNotFound(clinicId);
     }
   }
+}
+
+function toPage(clinicId: string, afterSequence: number, items: readonly FeedItemEntity[]): FeedPageResponse {
+  const nextSequence = items.at(-1)?.sequence ?? afterSequence;
+  return { items: items.map(toFeedItemResponse), nextCursor: encodeFeedCursor(clinicId, nextSequence) };
+}
+
+function clinicNotFound(clinicId: string): NotFoundException {
+  return new NotFoundException(`Clinic ${clinicId} does not exist`);
+}
+
+function cursorPastTheEnd(): BadRequestException {
+  return new BadRequestException('after is a cursor past the end of this clinic\'s feed');
 }

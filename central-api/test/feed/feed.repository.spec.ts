@@ -46,10 +46,22 @@ describe('feed repository (PostgreSQL)', () => {
     ]);
   });
 
+  it('reads a page with the last sequence in one query: after a cursor, in order, at most the limit', async () => {
+    const clinicId = (await clinics.insert('Paged', 'lease')).id;
+    for (let count = 0; count < 5; count++) await appendLabResult(clinicId);
+    const page = await feed.pageAfter(clinicId, 1, 3);
+    expect(page?.lastSequence).toBe(5);
+    expect(page?.items.map((item) => item.sequence)).toEqual([2, 3, 4]);
+    expect(page?.items).toEqual(await feed.itemsAfter(clinicId, 1, 3));
+    await expectAsync(feed.pageAfter(clinicId, 5, 3)).toBeResolvedTo({ lastSequence: 5, items: [] });
+  });
+
   it('gives a feed nobody appended to a last sequence of 0, and a missing clinic none', async () => {
     const clinicId = (await clinics.insert('Empty', 'merge')).id;
     await expectAsync(feed.lastSequence(clinicId)).toBeResolvedTo(0);
+    await expectAsync(feed.pageAfter(clinicId, 0, 10)).toBeResolvedTo({ lastSequence: 0, items: [] });
     await expectAsync(feed.lastSequence(randomUUID())).toBeResolvedTo(undefined);
+    await expectAsync(feed.pageAfter(randomUUID(), 0, 10)).toBeResolvedTo(undefined);
     await expectAsync(appendLabResult(randomUUID())).toBeResolvedTo({ kind: 'clinic-not-found' });
   });
 

@@ -19,18 +19,32 @@ describe('FeedService', () => {
   const stillHere = new AbortController().signal;
 
   beforeEach(() => {
-    repository = jasmine.createSpyObj<FeedRepository>('FeedRepository', ['append', 'lastSequence', 'itemsAfter']);
+    repository = jasmine.createSpyObj<FeedRepository>('FeedRepository', ['append', 'lastSequence', 'itemsAfter', 'pageAfter']);
     notifications = { subscribe: jasmine.createSpy('subscribe'), closing: false };
     service = new FeedService(repository, notifications as unknown as FeedNotifications);
   });
 
   it('refuses a malformed cursor before touching the database, and a cursor past the end after', async () => {
     await expectAsync(service.page(clinicId, { after: 'nonsense' }, stillHere)).toBeRejectedWithError(BadRequestException);
-    expect(repository.lastSequence).not.toHaveBeenCalled();
-    repository.lastSequence.and.resolveTo(2);
+    expect(repository.pageAfter).not.toHaveBeenCalled();
+    repository.pageAfter.and.resolveTo({ lastSequence: 2, items: [] });
     await expectAsync(service.page(clinicId, { after: encodeFeedCursor(clinicId, 3) }, stillHere)).toBeRejectedWithError(BadRequestException, /past the end/);
-    repository.lastSequence.and.resolveTo(undefined);
+    repository.pageAfter.and.resolveTo(undefined);
     await expectAsync(service.page(clinicId, {}, stillHere)).toBeRejectedWithError(NotFoundException);
+    repository.lastSequence.and.resolveTo(2);
+    await expectAsync(service.page(clinicId, { after: encodeFeedCursor(clinicId, 3), waitMs: 1_000 }, stillHere)).withContext('a long-poll').toBeRejectedWithError(BadRequestException, /past the end/);
+    repository.lastSequence.and.resolveTo(undefined);
+    await expectAsync(service.page(clinicId, { waitMs: 1_000 }, stillHere)).toBeRejectedWithError(NotFoundException);
+    expect(notifications.subscribe).withContext('refused before taking a long-poll slot').not.toHaveBeenCalled();
+  });
+
+  it('answers a poll without a wait from one query of the repository, with the cursor after its last item', async () => {
+    repository.pageAfter.and.resolveTo({ lastSequence: 4, items: [item] });
+    const page = await service.page(clinicId, { after: encodeFeedCursor(clinicId, 3), limit: 10 }, stillHere);
+    expect(page).toEqual({ items: [jasmine.objectContaining({ cursor: encodeFeedCursor(clinicId, 4) })], nextCursor: encodeFeedCursor(clinicId, 4) });
+    expect(repository.pageAfter).toHaveBeenCalledOnceWith(clinicId, 3, 10);
+    expect(repository.lastSequence).not.toHaveBeenCalled();
+    expect(repository.itemsAfter).not.toHaveBeenCalled();
   });
 
   it('subscribes before its first read, and reads again when notified', async () => {
