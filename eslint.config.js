@@ -71,6 +71,11 @@ export default tseslint.config(
   { files: ['central-api/**/*.ts'], rules: restrictedImports(boundaries.chartEntry, boundaries.central) },
   { files: ['leader-worker/src/**/*.ts'], ignores: chartInternals, rules: restrictedImports(boundaries.chartEntry, boundaries.chartEntryInSource, boundaries.clinicNode) },
   {
+    // Lines a reader takes in at a glance; long strings and templates (messages, SQL) are left whole.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: { 'max-len': ['error', { code: 180, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
+  {
     files: pureFolders,
     rules: {
       'no-restricted-globals': ['error', ...impureGlobals],

@@ -1,9 +1,9 @@
 // Mutation testing of the Raft core and the chart state machine: `npm run mutate` (minutes to hours, so
 // not part of `npm test`). Narrow it with `npm run mutate -- --mutate leader-worker/src/raft/raft.ts`
 // (or a glob, or `file.ts:120-140` for a line range). The score is printed; reports/mutation/ holds the
-// HTML and JSON reports. Survivors judged equivalent are listed in mutation/EQUIVALENT-MUTANTS.md.
+// HTML and JSON reports. Survivors judged equivalent are listed in leader-worker/test/mutation/EQUIVALENT-MUTANTS.md.
 //
-// The specs run from TypeScript source (mutation/register-typescript.mjs): Stryker mutates the .ts files
+// The specs run from TypeScript source (leader-worker/test/mutation/register-typescript.mjs): Stryker mutates the .ts files
 // in its sandbox, and a tsc build of the whole repository per run would cost more than the run itself.
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -11,13 +11,13 @@ export default {
   packageManager: 'npm',
   mutate: ['leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts'],
   testRunner: 'jasmine',
-  jasmineConfigFile: 'mutation/jasmine.json',
-  testRunnerNodeArgs: ['--import', './mutation/register-typescript.mjs'],
+  jasmineConfigFile: 'leader-worker/test/mutation/jasmine.json',
+  testRunnerNodeArgs: ['--import', './leader-worker/test/mutation/register-typescript.mjs'],
   checkers: ['typescript'],
-  tsconfigFile: 'mutation/tsconfig.json',
+  tsconfigFile: 'leader-worker/test/mutation/tsconfig.json',
   coverageAnalysis: 'perTest',
   // No mutants in assertion messages: they change what a crash reads like, never behaviour.
-  plugins: ['@stryker-mutator/*', './mutation/ignore-assert-messages.mjs'],
+  plugins: ['@stryker-mutator/*', './leader-worker/test/mutation/ignore-assert-messages.mjs'],
   ignorers: ['assertMessages'],
   // The machine has two cores, shared with other work.
   concurrency: 2,
@@ -26,7 +26,6 @@ export default {
     '/*',
     '!/package.json',
     '!/tsconfig.base.json',
-    '!/mutation/',
     '!/leader-worker/',
     '/leader-worker/*',
     '!/leader-worker/src/',
@@ -38,6 +37,7 @@ export default {
     '/leader-worker/test/*',
     '!/leader-worker/test/raft/',
     '!/leader-worker/test/chart/',
+    '!/leader-worker/test/mutation/',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

@@ -60,7 +60,9 @@ export class DatabaseObserver {
     this.sampling = true;
     try {
       const atMs = this.now();
-      const activity = (await this.client.query(activitySql)).rows as { backend_type: string; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string }[];
+      const activity = (await this.client.query(activitySql)).rows as {
+        backend_type: string; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string;
+      }[];
       const [counters] = (await this.client.query(countersSql)).rows as { num_timed: string; num_requested: string; wal_bytes: string; wal_fpi: string }[];
       const active = activity.filter((row) => row.backend_type === 'client backend' && row.state === 'active');
       const waits: Record<string, number> = {};

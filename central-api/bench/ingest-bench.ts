@@ -261,7 +261,10 @@ export async function runIngestBench(setup: IngestBenchSetup, log: (line: string
       caughtUp.push(entriesIn(work) / ((performance.now() - started) / 1000));
       const cpuAfter = processCpuSeconds(api.child.pid);
       if (cpuBefore !== undefined && cpuAfter !== undefined) apiCpuMicrosecondsPerEntry.push(((cpuAfter - cpuBefore) * 1e6) / entriesIn(work));
-      appliedFirst.push(await uploadAppliedRound(api, appliedFirstClinics.map((clinic) => ({ clinic, batches: Array.from({ length: setup.batchesPerRound }, () => clinic.log.nextBatch(setup.batchSize)) }))));
+      const roundBatches = appliedFirstClinics.map((clinic) => ({
+        clinic, batches: Array.from({ length: setup.batchesPerRound }, () => clinic.log.nextBatch(setup.batchSize)),
+      }));
+      appliedFirst.push(await uploadAppliedRound(api, roundBatches));
       direct.push(await insertRound(pool, work.map(({ batches }, position) => ({ clinicId: baselineClinicIds[position]!, batches }))));
       applyOnly.push(applyRound(machines, work));
       log(`round ${round}: API ${Math.round(viaApi[round - 1]!)} entries/s stored, ${Math.round(caughtUp[round - 1]!)} entries/s stored and applied to the chart copies (API process CPU ${Math.round(apiCpuMicrosecondsPerEntry[round - 1] ?? Number.NaN)} µs an entry for both); applied before the next batch ${Math.round(appliedFirst[round - 1]!)} entries/s; direct INSERT ${Math.round(direct[round - 1]!)} entries/s; state machine alone ${Math.round(applyOnly[round - 1]!)} entries/s`);

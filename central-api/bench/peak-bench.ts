@@ -133,7 +133,9 @@ interface LoadClients {
   readonly database: DatabaseObserver | undefined;
 }
 
-async function runLoad(setup: PeakBenchSetup, clinics: readonly PeakClinic[], clients: LoadClients, adminToken: string, api: ApiProcess, log: (line: string) => void): Promise<LoadRun> {
+async function runLoad(
+  setup: PeakBenchSetup, clinics: readonly PeakClinic[], clients: LoadClients, adminToken: string, api: ApiProcess, log: (line: string) => void,
+): Promise<LoadRun> {
   const client = clients.load;
   // Read while the API is idle, before the load and after it drained: an overloaded API answers no reading.
   const metricsBefore = await readApiMetrics(clients.metrics);

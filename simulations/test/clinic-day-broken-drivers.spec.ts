@@ -171,7 +171,9 @@ const crashAfterPending: ClinicFaultProfile = {
 const shortSession: ClinicDaySettings = { ...defaultClinicDaySettings, timings: { ...clinicDayTimings, sessionMs: 5 * 60_000 } };
 
 /** The first seed in 1..seedsMax whose violation is one of `expected`, or null. */
-async function firstCaught(storageFactory: DeviceStorageFactory, seedsMax: number, expected: readonly string[], profile = crashAfterPending): Promise<{ seed: number; violation: Violation } | null> {
+async function firstCaught(
+  storageFactory: DeviceStorageFactory, seedsMax: number, expected: readonly string[], profile = crashAfterPending,
+): Promise<{ seed: number; violation: Violation } | null> {
   for (let seed = 1; seed <= seedsMax; seed++) {
     const result = await runClinicDay({ seed, deviceCount: 5, profile, trace: false, settings: shortSession, storageFactory });
     if (result.violation !== null && expected.includes(result.violation.invariant)) return { seed, violation: result.violation };

@@ -1,8 +1,9 @@
 // The answers a route may give because of how the API is built rather than what the route does: the global
 // guard (401, 403), validation pipe and request-shape check (400), JSON body parser (413, 415, for routes
-// that take a body), Node's HTTP parser (431) and error filter (500, 503 when out of database connections). They are set up once for every route (configure-http.ts), so they are documented
-// once here, for every operation of the OpenAPI document; a route's own answers (404, 409, ...) stay on its
-// controller, and win where both name a status.
+// that take a body), Node's HTTP parser (431) and error filter (500, 503 when out of database connections).
+// They are set up once for every route (configure-http.ts), so they are documented once here, for every
+// operation of the OpenAPI document; a route's own answers (404, 409, ...) stay on its controller, and win
+// where both name a status.
 import { maxHeaderSize } from 'node:http';
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 import { httpLimits } from './http-limits.js';

@@ -29,7 +29,8 @@ interface Process {
 /** Projections only when a read asks (the quiet and idle timers and the sweep never fire within a spec, no lag is too long). */
 const readsOnly = { projectionQuietMs: 600_000, projectionIdleMs: 600_000, trailingSweepIntervalMs: 600_000, projectionLagEntriesMax: 1_000_000 };
 const smallSettings: ChartCopySettings = {
-  ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntriesMin: 100, snapshotIntervalEntriesMax: 100, snapshotsKeptPerClinic: 2, catchUpPageEntries: 30, clinicsCachedMax: 2,
+  ...defaultChartCopySettings, ...readsOnly, snapshotIntervalEntriesMin: 100, snapshotIntervalEntriesMax: 100, snapshotsKeptPerClinic: 2,
+  catchUpPageEntries: 30, clinicsCachedMax: 2,
   projectionEntriesPerTransactionMax: 100,
 };
 
@@ -65,7 +66,10 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
       .compile();
     module.useLogger(['error']);
     await module.init();
-    const apiProcess = { ingest: module.get(IngestService), copy: module.get(ChartCopyService), dataSource: module.get(DataSource), syncStates: module.get(SyncStatesRepository), close: () => module.close() };
+    const apiProcess = {
+      ingest: module.get(IngestService), copy: module.get(ChartCopyService), dataSource: module.get(DataSource), syncStates: module.get(SyncStatesRepository),
+      close: () => module.close(),
+    };
     processes.push(apiProcess);
     return apiProcess;
   }
@@ -237,7 +241,8 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     await uploadAll(apiProcess, clinicId, deviceId, log.slice(0, 50), 25);
     expect((await storedLog(apiProcess.dataSource, clinicId)).appliedIndex).withContext('50 behind: within the bound').toBe(0);
     await uploadAll(apiProcess, clinicId, deviceId, log.slice(50, 51), 1);
-    expect(await storedLog(apiProcess.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 51, appliedIndex: 51, stateHash: hashOf(clinicId, log.slice(0, 51)) }));
+    expect(await storedLog(apiProcess.dataSource, clinicId))
+      .toEqual(jasmine.objectContaining({ acknowledgedIndex: 51, appliedIndex: 51, stateHash: hashOf(clinicId, log.slice(0, 51)) }));
   });
 
   it('leaves the copy behind, never wrong, when a process stops between an upload and its projection', async () => {
@@ -250,7 +255,8 @@ describe('the chart copy (PostgreSQL, several processes)', () => {
     await stopping.close();
     processes.splice(processes.indexOf(stopping), 1); // stopped here already
     const next = await startProcess();
-    expect(await storedLog(next.dataSource, clinicId)).toEqual(jasmine.objectContaining({ acknowledgedIndex: 70, appliedIndex: 30, stateHash: hashOf(clinicId, log.slice(0, 30)) }));
+    expect(await storedLog(next.dataSource, clinicId))
+      .toEqual(jasmine.objectContaining({ acknowledgedIndex: 70, appliedIndex: 30, stateHash: hashOf(clinicId, log.slice(0, 30)) }));
     expect(await readCopy(next, clinicId)).toEqual({ hash: hashOf(clinicId, log), patients: 20, appliedIndex: 70 });
   });
 

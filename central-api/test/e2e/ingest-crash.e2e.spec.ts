@@ -145,7 +145,9 @@ describe('an API process killed with SIGKILL in the middle of an upload', () => 
     applyEntries(device, log.slice(0, acknowledged));
     const read = await call(running.baseUrl, 'GET', `/api/clinics/${clinicId}/patients?query=a`, { token: adminToken });
     expect(read.body).withContext('a read catches the copy up first').toEqual(jasmine.objectContaining({ appliedIndex: acknowledged }));
-    expect(await stored(clinicId)).toEqual({ acknowledgedIndex: acknowledged, entries: acknowledged, appliedIndex: acknowledged, stateHash: device.stateHash(), recomputedHash: device.stateHash() });
+    expect(await stored(clinicId)).toEqual({
+      acknowledgedIndex: acknowledged, entries: acknowledged, appliedIndex: acknowledged, stateHash: device.stateHash(), recomputedHash: device.stateHash(),
+    });
     await killHard(running);
   }, 4 * limits.startTimeoutMs);
 });

@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import { httpLimits } from '../../src/http/http-limits.js';
 
-const edgeNumbers = [0, -0, -1, 1, 0.5, -0.5, 1e21, 2 ** 31, 2 ** 32 + 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 63), Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE];
+const edgeNumbers = [
+  0, -0, -1, 1, 0.5, -0.5, 1e21, 2 ** 31, 2 ** 32 + 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 63), Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, -Number.MAX_VALUE,
+  Number.MIN_VALUE,
+];
 
 const numberLikeStrings = ['', ' ', '1', '-1', '1.0', '1e3', '1e400', '0x1F', '1_000', '٣', '-0', 'NaN', 'Infinity', '-Infinity', 'null', 'undefined', 'true', '[]', '{}'];
 

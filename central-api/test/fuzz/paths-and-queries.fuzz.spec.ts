@@ -54,7 +54,9 @@ function mutatedQuery(valid: QueryPairs, knownNames: readonly string[]): fc.Arbi
   ];
   if (positions.length > 0) {
     changes.push(
-      fc.tuple(fc.constantFrom(...positions), hostileUrlString).map(([at, value]) => ({ query: valid.map((pair, position) => (position === at ? [pair[0], value] as const : pair)), mustBeRefused: false })),
+      fc.tuple(fc.constantFrom(...positions), hostileUrlString).map(([at, value]) => ({
+        query: valid.map((pair, position) => (position === at ? [pair[0], value] as const : pair)), mustBeRefused: false,
+      })),
       fc.tuple(fc.constantFrom(...positions), hostileUrlString).map(([at, value]) => ({ query: [...valid, [valid[at]![0], value] as const], mustBeRefused: false })),
       fc.constantFrom(...positions).map((at) => ({ query: valid.filter((_pair, position) => position !== at), mustBeRefused: false })),
     );
@@ -125,7 +127,8 @@ describe('fuzzing the paths, queries and methods of every route', () => {
 
   it('answers other methods on every route, and paths no route has, with a JSON 4xx', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND');
-    const known = fc.tuple(method, fc.constantFrom(...routes.map(routeName))).map(([verb, name]) => ({ method: verb, path: routeRequest(world, routesByName.get(name)!).path, route: name }));
+    const known = fc.tuple(method, fc.constantFrom(...routes.map(routeName)))
+      .map(([verb, name]) => ({ method: verb, path: routeRequest(world, routesByName.get(name)!).path, route: name }));
     const unknown = fc
       .tuple(method, fc.constantFrom('', '/api', '/health', '/metrics'), fc.webPath())
       .map(([verb, prefix, path]) => ({ method: verb, path: `${prefix}${path.startsWith('/') ? path : `/${path}`}`, route: undefined as string | undefined }))

@@ -32,7 +32,11 @@ interface RawBody {
 
 function rawBody(valid: string, bytes: fc.Arbitrary<{ bytes: string | Buffer; isValid: boolean; encoding?: string }>): fc.Arbitrary<RawBody> {
   // Half say JSON, so that the bytes themselves get tried too (any other type is refused before they are read).
-  const contentType = fc.oneof({ arbitrary: fc.constantFrom(...jsonContentTypes), weight: 3 }, { arbitrary: fc.constantFrom(...otherContentTypes), weight: 2 }, { arbitrary: headerValue(30), weight: 1 });
+  const contentType = fc.oneof(
+    { arbitrary: fc.constantFrom(...jsonContentTypes), weight: 3 },
+    { arbitrary: fc.constantFrom(...otherContentTypes), weight: 2 },
+    { arbitrary: headerValue(30), weight: 1 },
+  );
   return fc.tuple(bytes, contentType).map(([payload, type]) => {
     const headers: Record<string, string> = { 'content-type': type, ...(payload.encoding === undefined ? {} : { 'content-encoding': payload.encoding }) };
     const shown = typeof payload.bytes === 'string' ? payload.bytes.slice(0, 200) : `<${payload.bytes.length} bytes>`;

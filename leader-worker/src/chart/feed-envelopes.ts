@@ -86,7 +86,10 @@ export function registrationEnvelope(request: RegistrationFromCentral): Envelope
  * Another clinic's write, as this clinic imports it: the command, author and clinical time as written there, a
  * visit marked as that clinic's (so it stays out of this clinic's queues), under the feed's identity.
  */
-export function chartChangeEnvelope(written: { readonly recordedAt: unknown; readonly author: unknown; readonly command: Record<string, unknown> }, originClinicId: string): EnvelopeBuilder {
+export function chartChangeEnvelope(
+  written: { readonly recordedAt: unknown; readonly author: unknown; readonly command: Record<string, unknown> },
+  originClinicId: string,
+): EnvelopeBuilder {
   const command = written.command.type === 'openVisit' && written.command.clinicId === undefined ? { ...written.command, clinicId: originClinicId } : written.command;
   return (sequence) => validated({ sequence, recordedAt: written.recordedAt, author: written.author, command });
 }

@@ -146,7 +146,9 @@ describe('transport: MessagePortTransport and MessagePortBridge', () => {
   afterEach(() => opened.splice(0).forEach((each) => each.close()));
 
   function bridge(transport: PeerTransport, port: FramePort, timers = new ManualTimers(), onWorkerGone?: (reason: WorkerGoneReason) => void): MessagePortBridge {
-    const created = new MessagePortBridge({ port, transport, timers, limits: { checkIntervalMs: 1000, workerSilenceMsMax: 3000 }, ...(onWorkerGone === undefined ? {} : { onWorkerGone }) });
+    const created = new MessagePortBridge({
+      port, transport, timers, limits: { checkIntervalMs: 1000, workerSilenceMsMax: 3000 }, ...(onWorkerGone === undefined ? {} : { onWorkerGone }),
+    });
     opened.push(created);
     return created;
   }

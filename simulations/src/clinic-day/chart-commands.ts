@@ -106,7 +106,10 @@ export class ChartCommands {
 
   recordVitals(profile: PatientProfile, visitId: string): RecordVitals {
     const measurements = profile.child
-      ? { temperatureCelsius: this.decimal(36.2, 39.8), pulseBpm: this.integer(80, 140), respiratoryRatePerMinute: this.integer(20, 40), weightKg: this.decimal(8, 35), muacMm: this.integer(115, 170) }
+      ? {
+        temperatureCelsius: this.decimal(36.2, 39.8), pulseBpm: this.integer(80, 140), respiratoryRatePerMinute: this.integer(20, 40),
+        weightKg: this.decimal(8, 35), muacMm: this.integer(115, 170),
+      }
       : this.adultVitals();
     return { type: 'recordVitals', vitalsId: this.id('vitals'), patientId: profile.patientId, visitId, measurements };
   }
@@ -115,7 +118,10 @@ export class ChartCommands {
     const systolicMmHg = this.integer(100, 170);
     // Diastolic below systolic, as the chart requires: a pulse pressure of 25 to 60 mmHg.
     const diastolicMmHg = systolicMmHg - this.integer(25, 60);
-    return { systolicMmHg, diastolicMmHg, pulseBpm: this.integer(55, 110), temperatureCelsius: this.decimal(36, 39.5), spo2Percent: this.integer(92, 100), weightKg: this.decimal(45, 95) };
+    return {
+      systolicMmHg, diastolicMmHg, pulseBpm: this.integer(55, 110), temperatureCelsius: this.decimal(36, 39.5), spo2Percent: this.integer(92, 100),
+      weightKg: this.decimal(45, 95),
+    };
   }
 
   recordAllergy(patientId: string): RecordAllergy {

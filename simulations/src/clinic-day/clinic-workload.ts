@@ -374,7 +374,9 @@ export class ClinicWorkload {
     return desk.device.node!.pendingWrites().some((item) => identityKey(item) === key);
   }
 
-  private outcome(desk: Desk, attempt: { readonly identity: CommandIdentity; readonly proposedAtMs: number; readonly incarnation: number }, outcome: ProposalOutcome<ApplyResult>): void {
+  private outcome(
+    desk: Desk, attempt: { readonly identity: CommandIdentity; readonly proposedAtMs: number; readonly incarnation: number }, outcome: ProposalOutcome<ApplyResult>,
+  ): void {
     const { device } = desk;
     const active = desk.active!;
     const progress = active.progress;

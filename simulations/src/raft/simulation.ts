@@ -215,7 +215,10 @@ class RaftSimulation implements NodeObserver, ChurnHost, AvailabilityHost {
       // last observation of this process is its status now (asking the core again costs every event).
       const observed = this.cluster.observation(node.id);
       const status = observed !== undefined && observed.incarnation === node.incarnation ? observed.status : node.status();
-      return { id: node.id, incarnation: node.incarnation, participating: node.isUp, role: status.role, term: status.term, leaderId: status.leaderId, voters: status.membership.voters };
+      return {
+        id: node.id, incarnation: node.incarnation, participating: node.isUp, role: status.role, term: status.term, leaderId: status.leaderId,
+        voters: status.membership.voters,
+      };
     });
   }
 

@@ -11,5 +11,8 @@ import { PatientHorizons1790000004000 } from './1790000004000-patient-horizons.j
 import { PatientWrites1790000004001 } from './1790000004001-patient-writes.js';
 import { OpsResolutions1790000004002 } from './1790000004002-ops-resolutions.js';
 
-export const migrations = [ClinicsAndDevices1764028800000, AdminCredential1764028800001, LogIngest1790000001000, ChartCopies1790000001001, ChartLeases1790000002000, DownstreamFeed1790000002001, SignalingSecret1790000002002,
-  LeaseFencingConflicts1790000003500, PatientHorizons1790000004000, PatientWrites1790000004001, OpsResolutions1790000004002];
+export const migrations = [
+  ClinicsAndDevices1764028800000, AdminCredential1764028800001, LogIngest1790000001000, ChartCopies1790000001001, ChartLeases1790000002000,
+  DownstreamFeed1790000002001, SignalingSecret1790000002002, LeaseFencingConflicts1790000003500, PatientHorizons1790000004000,
+  PatientWrites1790000004001, OpsResolutions1790000004002,
+];
