@@ -5,6 +5,7 @@ import type { LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { generateCredential } from '../../src/auth/credentials.js';
 import { createCentralApp } from '../../src/central-app.js';
+import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from './test-postgres.js';
 
 export interface TestApp {
   readonly app: NestExpressApplication;
@@ -56,4 +57,25 @@ export async function clinicWithDevice(app: TestApp, clinicName = 'Kisoro'): Pro
   const device = await call(app.baseUrl, 'POST', `/api/clinics/${clinicId}/devices`, { token: app.adminToken, json: { name: 'Nurse tablet' } });
   const { deviceId, credential } = device.body as { deviceId: string; credential: string };
   return { clinicId, deviceId, credential };
+}
+
+/**
+ * A suite's own database and central API, started before its specs and stopped after them. Call it in the
+ * suite's describe(); the returned function gives the running API inside specs.
+ */
+export function testAppPerSuite(): () => TestApp {
+  let database: TestDatabase | undefined;
+  let api: TestApp | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startTestApp(database.url);
+  }, testPostgresStartTimeoutMs);
+  afterAll(async () => {
+    await api?.close();
+    await database?.drop();
+  });
+  return () => {
+    if (api === undefined) throw new Error('the suite\'s central API is not started');
+    return api;
+  };
 }

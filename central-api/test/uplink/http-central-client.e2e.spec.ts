@@ -5,24 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { describeCentralClientContract, clinicLog } from '../../../leader-worker/test/uplink/central-client-contract.js';
 import { answerOf, HttpCentralClient } from '../../../leader-worker/src/uplink/http-central-client.js';
 import { nextUploadBatch } from '../../../leader-worker/src/uplink/upload-batch.js';
-import { clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
+import { clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
 
 describe('the uplink\'s HTTP client and the real central API', () => {
-  let database: TestDatabase;
-  let api: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    api = await startTestApp(database.url);
-  }, testPostgresStartTimeoutMs);
-
-  afterAll(async () => {
-    await api.close();
-    await database.drop();
-  });
+  const central = testAppPerSuite();
 
   describeCentralClientContract('HttpCentralClient', async () => {
+    const api = central();
     const { clinicId, credential } = await clinicWithDevice(api);
     // The link to central: cutLink() points it where nothing listens.
     let apiUrl = `${api.baseUrl}/api`;
@@ -39,6 +28,7 @@ describe('the uplink\'s HTTP client and the real central API', () => {
   });
 
   it('sends uploads gzip-compressed, and central takes them', async () => {
+    const api = central();
     const { clinicId, credential } = await clinicWithDevice(api);
     const sent: { encoding: string | null; bytes: number }[] = [];
     const recording: typeof fetch = async (input, init) => {

@@ -5,24 +5,13 @@ import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
 import { ClinicWorkerService } from '../../../leader-worker/src/worker/clinic-worker-service.js';
 import { eventually, fastTiming, registration } from '../../../leader-worker/test/worker/clinic-worker-kit.js';
 import { acknowledgedIndex } from '../support/log-upload.js';
-import { call, clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
+import { call, clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
 
 describe('a clinic device uploading to the real central API', () => {
-  let database: TestDatabase;
-  let api: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    api = await startTestApp(database.url);
-  }, testPostgresStartTimeoutMs);
-
-  afterAll(async () => {
-    await api.close();
-    await database.drop();
-  });
+  const central = testAppPerSuite();
 
   it('uploads what the clinic commits, until central\'s copy holds every patient registered', async () => {
+    const api = central();
     const { clinicId, deviceId, credential } = await clinicWithDevice(api);
     const device = new ClinicWorkerService({
       scheduler: realScheduler,
