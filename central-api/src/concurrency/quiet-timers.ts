@@ -50,11 +50,18 @@ export class QuietTimers {
     state.timer.unref();
   }
 
-  /** Cancels every run owed, refuses new ones, and waits for the runs already started. */
+  /**
+   * Cancels every run owed, refuses new ones, and waits for the runs already started. Activities under way
+   * (an upload still answering while the process shuts down) keep their count, so their end() is no error.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const state of this.keys.values()) clearTimeout(state.timer);
-    this.keys.clear();
+    for (const [key, state] of this.keys) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+      state.owed = false;
+      if (state.active === 0) this.keys.delete(key);
+    }
     await Promise.all([...this.running]);
   }
 }

@@ -196,6 +196,17 @@ describe('QuietTimers', () => {
     expect(ran).toEqual(['a']);
     expect(() => timers.end('d', true)).toThrowError(/without begin/);
   });
+
+  it('lets an activity begun before close end after it (an upload answering during shutdown), with no run', async () => {
+    const ran: string[] = [];
+    const timers = new QuietTimers(5, async (key) => void ran.push(key));
+    timers.begin('a');
+    await timers.close();
+    expect(() => timers.end('a', true)).not.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).toEqual([]);
+    expect(() => timers.end('a', true)).withContext('ended once already').toThrowError(/without begin/);
+  });
 });
 
 describe('StoredTails', () => {
