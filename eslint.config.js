@@ -7,9 +7,10 @@ import globals from 'globals';
 /** Folders whose code must stay deterministic and free of I/O. */
 const pureFolders = [
   'leader-worker/src/raft/**/*.ts', 'leader-worker/src/chart/**/*.ts', 'leader-worker/src/invariants/**/*.ts', 'leader-worker/src/statistics/**/*.ts',
-  // The uplink's decisions and encodings (its I/O edge is in *-client.ts and *-driver.ts beside them).
+  // The decisions and encodings of the link to central: uplink, feed import, lease keeper (their I/O edges sit beside them).
   'leader-worker/src/uplink/central-protocol.ts', 'leader-worker/src/uplink/base64.ts', 'leader-worker/src/uplink/upload-batch.ts',
-  'leader-worker/src/uplink/retry-backoff.ts', 'leader-worker/src/uplink/uplink-decisions.ts',
+  'leader-worker/src/uplink/retry-backoff.ts', 'leader-worker/src/uplink/uplink-decisions.ts', 'leader-worker/src/feed-import/feed-import-decisions.ts',
+  'leader-worker/src/chart-leases/lease-keeper-decisions.ts',
 ];
 
 /**

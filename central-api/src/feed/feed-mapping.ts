@@ -6,6 +6,7 @@ import type { FeedItemEntity } from './feed-item.entity.js';
 export function toFeedItemResponse(item: FeedItemEntity): FeedItemResponse {
   return {
     cursor: encodeFeedCursor(item.clinicId, item.sequence),
+    sequence: item.sequence,
     kind: item.kind,
     payload: item.payload,
     createdAt: item.createdAt.toISOString(),

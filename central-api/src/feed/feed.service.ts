@@ -28,7 +28,8 @@ export class FeedService {
 
   /** With `waitMs`, an empty page waits (up to then) for the next item of the clinic, from any API process. */
   async page(clinicId: string, query: FeedPageQuery, clientGone: AbortSignal): Promise<FeedPageResponse> {
-    const afterSequence = query.after === undefined ? 0 : decodeFeedCursor(clinicId, query.after);
+    if (query.after !== undefined && query.afterSequence !== undefined) throw new BadRequestException('give after or afterSequence, not both');
+    const afterSequence = query.after === undefined ? (query.afterSequence ?? 0) : decodeFeedCursor(clinicId, query.after);
     if (afterSequence === undefined) throw new BadRequestException('after is not a cursor of this clinic\'s feed');
     const limit = query.limit ?? feedLimits.pageItemsDefault;
     const waitMs = query.waitMs ?? 0;
@@ -100,5 +101,5 @@ function clinicNotFound(clinicId: string): NotFoundException {
 }
 
 function cursorPastTheEnd(): BadRequestException {
-  return new BadRequestException('after is a cursor past the end of this clinic\'s feed');
+  return new BadRequestException('after (or afterSequence) is past the end of this clinic\'s feed');
 }

@@ -81,9 +81,9 @@ export class LeasesService {
   }
 }
 
-/** 409 with `heldBy` and `expiresAt` beside the usual error fields. */
+/** 409 with `heldBy`, `expiresAt` and `epoch` beside the usual error fields: what a clinic writes into its log to show the chart read-only. */
 function heldByAnother(holder: ChartLeaseEntity, message: string): ConflictException {
-  return new ConflictException({ message, heldBy: holder.clinicId, expiresAt: holder.expiresAt.toISOString() });
+  return new ConflictException({ message, heldBy: holder.clinicId, expiresAt: holder.expiresAt.toISOString(), epoch: holder.epoch });
 }
 
 function leaseNotFound(leaseId: string): NotFoundException {

@@ -2,8 +2,9 @@
 // mirror the clinic's `Entry` (leader-worker/src/raft/types.ts): a noop, a command's bytes, or a membership change.
 import { createHash } from 'node:crypto';
 import type { MembershipChange } from '../../../leader-worker/src/raft/types.js';
+import { uploadedEntryKinds } from '../../../leader-worker/src/uplink/central-protocol.js';
 
-export const entryKinds = ['noop', 'command', 'membership'] as const;
+export const entryKinds = uploadedEntryKinds;
 export type EntryKind = (typeof entryKinds)[number];
 
 export const membershipChangeTypes = ['addLearner', 'addVoter', 'removeNode'] as const satisfies readonly MembershipChange['type'][];

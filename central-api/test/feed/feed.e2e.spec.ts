@@ -9,6 +9,7 @@ import { labResultBody, registrationBody } from './feed-test-support.js';
 
 interface FeedItem {
   cursor: string;
+  sequence: number;
   kind: string;
   payload: { clientId: string; sequence: number; recordedAt: number; author: unknown; command: Record<string, unknown> };
   createdAt: string;
@@ -113,6 +114,20 @@ describe('the downstream feed over HTTP', () => {
     expect(rest.items.map((item) => item.payload.sequence)).toEqual([4, 5]);
     const end = await readPage(api, clinic, `after=${rest.nextCursor}`);
     expect(end).toEqual({ items: [], nextCursor: rest.nextCursor });
+  });
+
+  it('pages after a sequence (what a clinic\'s leader knows from its log), each item saying its own', async () => {
+    const clinic = await clinicWithDevice(api);
+    for (let index = 0; index < 4; index++) await post(api, clinic, 'registrations', registrationBody());
+    const page = await readPage(other, clinic, 'afterSequence=2');
+    expect(page.items.map((item) => [item.sequence, item.payload.sequence])).toEqual([[3, 3], [4, 4]]);
+    expect((await readPage(api, clinic, `after=${page.nextCursor}`)).items).toEqual([]);
+    expect((await readPage(api, clinic, 'afterSequence=0&limit=1')).items.map((item) => item.sequence)).toEqual([1]);
+    expect((await readPage(api, clinic, 'afterSequence=4')).items).toEqual([]);
+    for (const query of ['afterSequence=5', 'afterSequence=-1', 'afterSequence=1.5', 'afterSequence=two', `afterSequence=1&after=${page.nextCursor}`]) {
+      const refused = await read(api, clinic, query);
+      expect(refused.status).withContext(query).toBe(400);
+    }
   });
 
   it('gives an empty feed a nextCursor that is the start', async () => {

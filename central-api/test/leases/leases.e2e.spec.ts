@@ -56,7 +56,7 @@ describe('chart leases over HTTP', () => {
 
     const refused = await acquire(rubanda, patientId);
     expect(refused.status).toBe(409);
-    expect(refused.body).toEqual({ statusCode: 409, error: 'Conflict', message: jasmine.stringMatching(/leased to clinic/), heldBy: kisoro.clinicId, expiresAt: grant.expiresAt });
+    expect(refused.body).toEqual({ statusCode: 409, error: 'Conflict', message: jasmine.stringMatching(/leased to clinic/), heldBy: kisoro.clinicId, expiresAt: grant.expiresAt, epoch: grant.epoch });
   });
 
   it('answers the holder acquiring again with its same lease, extended (200): idempotent, no new epoch', async () => {

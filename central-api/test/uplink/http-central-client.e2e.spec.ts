@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { describeCentralClientContract, clinicLog } from '../../../leader-worker/test/uplink/central-client-contract.js';
 import { answerOf, HttpCentralClient } from '../../../leader-worker/src/uplink/http-central-client.js';
 import { nextUploadBatch } from '../../../leader-worker/src/uplink/upload-batch.js';
-import { clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
+import { call, clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
+import { registrationBody } from '../feed/feed-test-support.js';
 
 describe('the uplink\'s HTTP client and the real central API', () => {
   const central = testAppPerSuite();
@@ -13,12 +14,18 @@ describe('the uplink\'s HTTP client and the real central API', () => {
   describeCentralClientContract('HttpCentralClient', async () => {
     const api = central();
     const { clinicId, credential } = await clinicWithDevice(api);
+    const other = await clinicWithDevice(api, 'Rubanda');
     // The link to central: cutLink() points it where nothing listens.
     let apiUrl = `${api.baseUrl}/api`;
     const throughLink = (input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace(`${api.baseUrl}/api`, apiUrl), init);
     return {
       client: new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential, fetch: throughLink, requestTimeoutMs: 2_000 }),
       impostor: new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential: `${credential}x` }),
+      otherClinic: { clinicId: other.clinicId, client: new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId: other.clinicId, credential: other.credential }) },
+      appendRegistration: async (family) => {
+        const answer = await call(api.baseUrl, 'POST', `/api/clinics/${clinicId}/feed/registrations`, { token: api.adminToken, json: registrationBody({ name: { given: 'Amina', family } }) });
+        if (answer.status !== 201) throw new Error(`central refused a registration: ${answer.status} ${JSON.stringify(answer.body)}`);
+      },
       cutLink: async () => {
         // Nothing listens there: the connection is refused, as when the router or the service is down.
         apiUrl = 'http://127.0.0.1:9/api';

@@ -32,8 +32,8 @@ describe('a clinic device uploading to the real central API', () => {
       }
       const committed = device.status()!.commitIndex;
       await eventually('central to hold the whole log', async () => (await acknowledgedIndex(api, clinicId, credential)) >= committed, 10_000);
-      await eventually('the uplink to see it', () => device.uplinkStatus()?.notUploaded === 0, 10_000);
-      expect(device.uplinkStatus()).toEqual({ notUploaded: 0, refusal: null, stuck: null });
+      await eventually('the uplink to see it', () => device.centralLinkStatus()?.upload.notUploaded === 0, 10_000);
+      expect(device.centralLinkStatus()?.upload).toEqual({ notUploaded: 0, refusal: null, stuck: null });
       const found = await call(api.baseUrl, 'GET', `/api/clinics/${clinicId}/patients?query=nakato`, { token: credential });
       expect(found.status).toBe(200);
       expect(JSON.stringify(found.body)).toContain('Nakato');
@@ -47,6 +47,6 @@ describe('a clinic device uploading to the real central API', () => {
     const base = { clinicId: 'c1', deviceId: 'd1', voters: ['d1'], transport: { kind: 'broadcast-channel' } } as const;
     expect(await device.start({ ...base, central: { apiUrl: 'ftp://x', credential: 'k' } })).toEqual(jasmine.objectContaining({ reason: 'invalidConfig', message: jasmine.stringMatching(/apiUrl/) }));
     expect(await device.start({ ...base, central: { apiUrl: 'http://x/api', credential: '' } })).toEqual(jasmine.objectContaining({ reason: 'invalidConfig', message: jasmine.stringMatching(/credential/) }));
-    expect(device.uplinkStatus()).toBeNull();
+    expect(device.centralLinkStatus()).toBeNull();
   });
 });

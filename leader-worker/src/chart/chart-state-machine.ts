@@ -16,6 +16,7 @@ import { openChart, openConflicts, searchPatients, stationQueue } from './chart-
 import { ChartStore } from './chart-store.js';
 import { handleCommand } from './command-handlers.js';
 import { DuplicateWindow } from './duplicate-window.js';
+import { feedClientId } from './feed-envelopes.js';
 import { identityPattern } from './field-validators.js';
 import type { ApplyContext } from './handler-context.js';
 import { checkStoreInvariants } from './invariants.js';
@@ -133,6 +134,11 @@ export class ChartStateMachine {
    * How far central holds this clinic's log, as last recorded in it: devices compact no further, and a new
    * leader's uplink knows where the last one stopped.
    */
+  /** How far the clinic log decided central's feed: every item up to this sequence has applied or been refused. */
+  feedDecidedThrough(): number {
+    return this.duplicates.decidedThrough(feedClientId);
+  }
+
   centralAcknowledgedIndex(): number {
     return this.store.centralAcknowledgedIndex;
   }

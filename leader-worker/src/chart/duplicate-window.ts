@@ -63,6 +63,19 @@ export class DuplicateWindow {
     }
   }
 
+  /**
+   * The highest s such that every sequence <= s of this client has an outcome (0: none). Below the floor all
+   * have one by the proposer contract; above it, the outcomes kept say. A proposer that resumes (the feed's
+   * importing leader after a change of leader) starts after this one.
+   */
+  decidedThrough(clientId: string): number {
+    const client = this.clients.get(clientId);
+    if (client === undefined) return 0;
+    let through = client.floor;
+    while (client.outcomes.has(through + 1)) through++;
+    return through;
+  }
+
   toData(): DuplicateWindowData {
     return {
       clients: [...this.clients].map(([clientId, client]) => ({

@@ -43,3 +43,65 @@ export interface LogAcknowledgement {
   /** The highest index up to which central holds every entry of the clinic's log (0: none). */
   readonly acknowledgedIndex: number;
 }
+
+/** Bounds of the downstream feed as both sides keep them: central refuses past them, the clinic never asks past them. */
+export const centralFeedLimits = {
+  /** Items one page returns at most; a clinic coming back after days offline pages through the rest. */
+  pageItemsMax: 500,
+  /** The longest a long-poll waits for an item; under the usual 30 s idle timeouts of proxies and routers. */
+  longPollWaitMsMax: 25_000,
+} as const;
+
+export const feedItemKinds = ['labResult', 'centralRegistration', 'chartChange'] as const;
+/**
+ * labResult: a result from an outside lab (recordLabResult); centralRegistration: a patient registered at central
+ * for the clinic (registerPatient); chartChange: what another clinic wrote to a chart this clinic holds.
+ */
+export type FeedItemKind = (typeof feedItemKinds)[number];
+
+/** The query of GET /api/clinics/:clinicId/feed. */
+export interface FeedPageQueryParameters {
+  /** A cursor from an earlier answer; or, instead, `afterSequence`. Omitted both: from the start. */
+  readonly after?: string;
+  /**
+   * The sequence after which to read: what a clinic's leader asks with, from the state machine's record of
+   * the feed items already decided (a new leader has no cursor, but every device knows how far the log got).
+   */
+  readonly afterSequence?: number;
+  readonly limit?: number;
+  /** Long-poll: when nothing follows, wait up to this long for an item. */
+  readonly waitMs?: number;
+}
+
+/** One item of a clinic's feed. */
+export interface FeedItem {
+  readonly cursor: string;
+  /** The item's position in the clinic's feed, from 1: the payload's sequence too. */
+  readonly sequence: number;
+  readonly kind: FeedItemKind;
+  /** A chart command envelope { clientId: 'central-feed', sequence, recordedAt, author, command }, proposed as it is. */
+  readonly payload: unknown;
+  readonly createdAt: string;
+}
+
+/** What GET /api/clinics/:clinicId/feed answers. */
+export interface FeedPage {
+  readonly items: readonly FeedItem[];
+  readonly nextCursor: string;
+}
+
+/** What POST /api/clinics/:clinicId/leases answers with 201 (a new grant) or 200 (the clinic's lease, extended). */
+export interface LeaseGrant {
+  readonly leaseId: string;
+  /** The fencing epoch: grows with every grant of the patient's chart, whichever clinic it goes to. */
+  readonly epoch: number;
+  /** By central's clock (ISO 8601). */
+  readonly expiresAt: string;
+}
+
+/** The 409 of an acquire: another clinic holds the chart. */
+export interface LeaseHeldElsewhere {
+  readonly heldBy: string;
+  readonly expiresAt: string;
+  readonly epoch: number;
+}

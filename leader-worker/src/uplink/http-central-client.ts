@@ -4,7 +4,9 @@
 // answer, never a rejection: the link drops at any moment, and that is an answer too.
 import { assert } from '../invariants/assert.js';
 import type { CentralClient } from './central-client.js';
-import type { UploadLogBody } from './central-protocol.js';
+import type { FeedAnswer } from '../feed-import/feed-import-decisions.js';
+import type { AcquireAnswer, ReleaseAnswer } from '../chart-leases/lease-keeper-decisions.js';
+import { feedItemKinds, type FeedItem, type UploadLogBody } from './central-protocol.js';
 import type { CentralAnswer } from './uplink-decisions.js';
 
 export interface HttpCentralClientOptions {
@@ -23,57 +25,129 @@ export interface HttpCentralClientOptions {
 
 /** Long enough for a batch over a slow 3G link at the peak; short enough that a silent link is noticed. */
 export const defaultRequestTimeoutMs = 30_000;
+/** A long-poll is given its wait and this much more before it counts as a dead link. */
+const longPollMarginMs = 10_000;
 /** Longest refusal message kept from central's answer (it is shown to ops and on the status panel). */
 const refusalMessageCharactersMax = 500;
 
 export class HttpCentralClient implements CentralClient {
   private readonly fetch: typeof fetch;
-  private readonly logUrl: string;
+  private readonly apiUrl: string;
+  private readonly clinicUrl: string;
 
   constructor(private readonly options: HttpCentralClientOptions) {
     assert(/^https?:\/\//.test(options.apiUrl), `apiUrl must be an http(s) URL, not ${options.apiUrl}`);
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.logUrl = `${options.apiUrl.replace(/\/+$/, '')}/clinics/${encodeURIComponent(options.clinicId)}/log`;
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.clinicUrl = `${this.apiUrl}/clinics/${encodeURIComponent(options.clinicId)}`;
   }
 
   acknowledgedIndex(): Promise<CentralAnswer> {
-    return this.request(`${this.logUrl}/ack`, { method: 'GET' });
+    return this.request(`${this.clinicUrl}/log/ack`, { method: 'GET' });
   }
 
   async upload(body: UploadLogBody): Promise<CentralAnswer> {
     const json = JSON.stringify(body);
     if (this.options.compressUploads === false) {
-      return this.request(this.logUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+      return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
     }
     const gzipped = await gzip(json);
-    return this.request(this.logUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipped });
+    return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipped });
+  }
+
+  async readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }): Promise<FeedAnswer> {
+    const url = `${this.clinicUrl}/feed?afterSequence=${query.afterSequence}&limit=${query.limit}&waitMs=${query.waitMs}`;
+    const timeoutMs = Math.max(this.options.requestTimeoutMs ?? defaultRequestTimeoutMs, query.waitMs + longPollMarginMs);
+    const answered = await this.exchange(url, { method: 'GET' }, timeoutMs);
+    if (answered === null) return { type: 'unavailable' };
+    const { status, body, retryAfter } = answered;
+    if (status === 200) {
+      const items = fieldsOf(body)['items'];
+      // A 200 that is not a page (a captive portal, a proxy) is refused, for a person to see.
+      return Array.isArray(items) && items.every(isFeedItem) ? { type: 'items', items } : { type: 'refused', status, message: 'central answered the feed with something that is not a page of items' };
+    }
+    return failureOf(status, fieldsOf(body), retryAfter);
+  }
+
+  async acquireLease(patientId: string): Promise<AcquireAnswer> {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId }) };
+    const answered = await this.exchange(`${this.clinicUrl}/leases`, init);
+    if (answered === null) return { type: 'unavailable' };
+    const { status, body, retryAfter } = answered;
+    const fields = fieldsOf(body);
+    const expiresAtMs = typeof fields['expiresAt'] === 'string' ? Date.parse(fields['expiresAt']) : Number.NaN;
+    const epoch = fields['epoch'];
+    const wellFormed = isIndex(epoch) && epoch >= 1 && Number.isSafeInteger(expiresAtMs);
+    if ((status === 200 || status === 201) && wellFormed && typeof fields['leaseId'] === 'string') {
+      return { type: 'granted', leaseId: fields['leaseId'], epoch, expiresAtMs };
+    }
+    if (status === 409 && wellFormed && typeof fields['heldBy'] === 'string') return { type: 'heldElsewhere', holderClinicId: fields['heldBy'], epoch, expiresAtMs };
+    return failureOf(status, fields, retryAfter);
+  }
+
+  async releaseLease(leaseId: string): Promise<ReleaseAnswer> {
+    const url = `${this.apiUrl}/leases/${encodeURIComponent(leaseId)}`;
+    const answered = await this.exchange(url, { method: 'DELETE' });
+    if (answered === null) return { type: 'unavailable' };
+    if (answered.status === 204) return { type: 'released' };
+    // No such lease: nothing of the clinic's is held under it (central forgot it, or never had it).
+    if (answered.status === 404) return { type: 'gone' };
+    return failureOf(answered.status, fieldsOf(answered.body), answered.retryAfter);
   }
 
   private async request(url: string, init: RequestInit): Promise<CentralAnswer> {
-    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.options.credential}`, accept: 'application/json' };
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? defaultRequestTimeoutMs);
-    let response: Response;
-    let answer: unknown;
-    try {
-      response = await this.fetch(url, { ...init, headers, signal: timeout });
-      answer = await response.json().catch(() => null);
-    } catch {
-      // No answer (offline, DNS, reset, timeout): the link, not central, decides; try again later.
-      return { type: 'unavailable' };
-    }
-    return answerOf(response.status, answer, retryAfterMs(response.headers.get('retry-after')));
+    const answered = await this.exchange(url, init);
+    return answered === null ? { type: 'unavailable' } : answerOf(answered.status, answered.body, answered.retryAfter);
   }
+
+  /** One request with the credential; null when no answer came (offline, DNS, reset, timeout). */
+  private async exchange(url: string, init: RequestInit, timeoutMs = this.options.requestTimeoutMs ?? defaultRequestTimeoutMs): Promise<Exchanged | null> {
+    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.options.credential}`, accept: 'application/json' };
+    try {
+      const response = await this.fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const body: unknown = await response.json().catch(() => null);
+      return { status: response.status, body, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
+    } catch {
+      // No answer: the link, not central, decides; try again later.
+      return null;
+    }
+  }
+}
+
+/** The shape of one feed item; whether its payload is a command this device takes is the import's to decide. */
+function isFeedItem(value: unknown): value is FeedItem {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Record<string, unknown>;
+  return typeof item['cursor'] === 'string' && isIndex(item['sequence']) && (feedItemKinds as readonly unknown[]).includes(item['kind'])
+    && typeof item['createdAt'] === 'string' && 'payload' in item;
 }
 
 /** A response as the uplink's decisions take it. */
 export function answerOf(status: number, body: unknown, retryAfter: number | undefined): CentralAnswer {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const fields = fieldsOf(body);
   if (status === 200 && isIndex(fields['acknowledgedIndex'])) return { type: 'acknowledged', acknowledgedIndex: fields['acknowledgedIndex'] };
   if (status === 409 && isIndex(fields['expectedIndex']) && fields['expectedIndex'] >= 1) return { type: 'gap', expectedIndex: fields['expectedIndex'] };
+  // A 200 without an index is a proxy or a captive portal answering for central: refused, for a person to see.
+  return failureOf(status, fields, retryAfter);
+}
+
+interface Exchanged {
+  readonly status: number;
+  readonly body: unknown;
+  readonly retryAfter: number | undefined;
+}
+
+type Failure = { readonly type: 'unavailable'; readonly retryAfterMs?: number } | { readonly type: 'refused'; readonly status: number; readonly message: string };
+
+/** Any answer that is not a success: 429 and 5xx to retry later, the rest refused for a person to see. */
+function failureOf(status: number, fields: Record<string, unknown>, retryAfter: number | undefined): Failure {
   if (status === 429 || status >= 500) return retryAfter === undefined ? { type: 'unavailable' } : { type: 'unavailable', retryAfterMs: retryAfter };
   const message = typeof fields['message'] === 'string' ? fields['message'] : `central answered ${status}`;
-  // A 200 without an index is a proxy or a captive portal answering for central: refused, for a person to see.
   return { type: 'refused', status, message: message.slice(0, refusalMessageCharactersMax) };
+}
+
+function fieldsOf(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
 
 function isIndex(value: unknown): value is number {

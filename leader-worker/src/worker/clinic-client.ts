@@ -7,9 +7,8 @@ import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type { CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { ClinicNodeStatus } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
-import type { UplinkStatus } from '../uplink/uplink-driver.js';
 import type {
-  ChartProposalOutcome, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite, StartOutcome,
+  CentralLinkStatus, ChartProposalOutcome, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite, StartOutcome,
 } from './clinic-worker-api.js';
 
 export interface ClinicClientLimits {
@@ -121,9 +120,9 @@ export class ClinicClient {
     return this.call<ClinicNodeStatus | null>('status', 'callTimeoutMs', () => this.remote.status());
   }
 
-  /** The link to central as this device sees it (entries not yet uploaded, a refusal); null without one. */
-  uplinkStatus(): Promise<UplinkStatus | null> {
-    return this.call<UplinkStatus | null>('uplinkStatus', 'callTimeoutMs', () => this.remote.uplinkStatus());
+  /** The link to central as this device sees it (entries not yet uploaded, feed items taken, a refusal); null without one. */
+  centralLinkStatus(): Promise<CentralLinkStatus | null> {
+    return this.call<CentralLinkStatus | null>('centralLinkStatus', 'callTimeoutMs', () => this.remote.centralLinkStatus());
   }
 
   /** Resolves with the function that ends the subscription. */

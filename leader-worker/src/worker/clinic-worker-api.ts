@@ -5,6 +5,8 @@
 import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
+import type { FeedImportStatus } from '../feed-import/feed-importer.js';
+import type { LeaseKeeperStatus } from '../chart-leases/lease-keeper.js';
 import type { UplinkStatus } from '../uplink/uplink-driver.js';
 
 /** How this device's node reaches the others. */
@@ -38,6 +40,12 @@ export interface CentralLink {
   /** The API's base URL with its prefix, e.g. 'https://central.example.org/api'. */
   readonly apiUrl: string;
   readonly credential: string;
+  /**
+   * 'lease' (the default): the leader takes a chart's lease from central at check-in, so other clinics see it
+   * read-only during the visit. 'merge': the clinic never locks charts; concurrent writes merge at central.
+   * The same as the clinic's chartPolicy at central.
+   */
+  readonly chartPolicy?: 'lease' | 'merge';
 }
 
 export type StartFailureReason =
@@ -77,6 +85,16 @@ export type ClinicEventListener = (event: ClinicEvent) => void | Promise<void>;
  * The Worker's control API. Queries and status answer from this device's applied state; they throw (the call
  * rejects) only on a caller's bug: a call before `start`, or an argument out of range.
  */
+/** Both directions of the link to central, for the status panel and ops. */
+export interface CentralLinkStatus {
+  /** The clinic's log going up: how much central does not hold yet. */
+  readonly upload: UplinkStatus;
+  /** Central's feed coming down: how far the clinic log has taken it. */
+  readonly feed: FeedImportStatus;
+  /** Chart leases taken at check-in; null for a clinic in merge mode. */
+  readonly leases: LeaseKeeperStatus | null;
+}
+
 export interface ClinicWorkerApi {
   start(config: ClinicWorkerConfig): Promise<StartOutcome>;
   propose(command: CommandEnvelope): Promise<ChartProposalOutcome>;
@@ -88,7 +106,7 @@ export interface ClinicWorkerApi {
   /** Null before `start` and after `stop`. */
   status(): ClinicNodeStatus | null;
   /** The link to central as this device sees it; null without one (not configured, or not started). */
-  uplinkStatus(): UplinkStatus | null;
+  centralLinkStatus(): CentralLinkStatus | null;
   /** Returns a subscription id for `unsubscribe`. Subscribing before `start` is fine. */
   subscribe(listener: ClinicEventListener): number;
   unsubscribe(subscriptionId: number): void;

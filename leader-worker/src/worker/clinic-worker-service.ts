@@ -19,11 +19,15 @@ import { BroadcastChannelTransport } from '../transport/broadcast-channel-transp
 import { MessagePortTransport } from '../transport/message-port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import { HttpCentralClient } from '../uplink/http-central-client.js';
-import { Uplink, type UplinkStatus } from '../uplink/uplink-driver.js';
+import { Uplink } from '../uplink/uplink-driver.js';
+import { FeedImporter } from '../feed-import/feed-importer.js';
+import { clinicNodeFeedImportView } from '../node/feed-import-view.js';
+import { LeaseKeeper } from '../chart-leases/lease-keeper.js';
+import { clinicNodeLeaseKeeperView } from '../node/lease-keeper-view.js';
 import { clinicNodeUplinkView } from '../node/uplink-view.js';
 import type { LockDevice } from './device-lock.js';
 import type {
-  CentralLink, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
+  CentralLink, CentralLinkStatus, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
   StartFailureReason, StartOutcome,
 } from './clinic-worker-api.js';
 
@@ -39,9 +43,17 @@ export interface ClinicWorkerDependencies {
 const votersMax = 64;
 const hourMs = 3_600_000;
 
+/** The leader's two halves of the link to central; each acts only while its device leads. */
+interface CentralLinkParts {
+  readonly uplink: Uplink;
+  readonly feedImport: FeedImporter;
+  /** Null in merge mode. */
+  readonly leaseKeeper: LeaseKeeper | null;
+}
+
 interface Running {
   readonly node: ClinicNode<ApplyResult>;
-  readonly uplink: Uplink | null;
+  readonly central: CentralLinkParts | null;
   readonly releaseDevice: () => void;
   readonly stopListening: () => void;
 }
@@ -110,8 +122,9 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     return this.running?.node.status() ?? null;
   }
 
-  uplinkStatus(): UplinkStatus | null {
-    return this.running?.uplink?.status() ?? null;
+  centralLinkStatus(): CentralLinkStatus | null {
+    const central = this.running?.central;
+    return central === undefined || central === null ? null : { upload: central.uplink.status(), feed: central.feedImport.status(), leases: central.leaseKeeper?.status() ?? null };
   }
 
   subscribe(listener: ClinicEventListener): number {
@@ -136,7 +149,9 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     if (running === null) return;
     this.running = null;
     running.stopListening();
-    running.uplink?.stop();
+    running.central?.uplink.stop();
+    running.central?.feedImport.stop();
+    running.central?.leaseKeeper?.stop();
     try {
       await running.node.stop();
     } finally {
@@ -180,10 +195,10 @@ export class ClinicWorkerService implements ClinicWorkerApi {
         ...compactionBound,
       });
       started = node;
-      const uplink = config.central === undefined ? null : this.startUplink(config.clinicId, config.central, node);
+      const central = config.central === undefined ? null : this.startCentralLink(config.clinicId, config.central, node);
       const stopApplied = node.onApplied((event) => this.emit({ type: 'applied', event }));
       const stopStatus = node.onStatus((status) => this.emitStatus(status));
-      this.running = { node, uplink, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
+      this.running = { node, central, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
       const status = node.status();
       this.emitStatus(status);
       return { type: 'started', status };
@@ -195,12 +210,18 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     }
   }
 
-  private startUplink(clinicId: string, central: CentralLink, node: ClinicNode<ApplyResult>): Uplink {
+  private startCentralLink(clinicId: string, central: CentralLink, node: ClinicNode<ApplyResult>): CentralLinkParts {
+    const { scheduler, createRandom } = this.dependencies;
     const client = new HttpCentralClient({ apiUrl: central.apiUrl, clinicId, credential: central.credential });
-    const view = clinicNodeUplinkView(node, () => chartOf(node), this.dependencies.scheduler);
-    const uplink = new Uplink(view, client, this.dependencies.scheduler, this.dependencies.createRandom());
+    const uplink = new Uplink(clinicNodeUplinkView(node, () => chartOf(node), scheduler), client, scheduler, createRandom());
+    const feedImport = new FeedImporter(clinicNodeFeedImportView(node, () => chartOf(node)), client, scheduler, createRandom());
+    const leaseKeeper = central.chartPolicy === 'merge'
+      ? null
+      : new LeaseKeeper(clinicId, clinicNodeLeaseKeeperView(node, () => chartOf(node), scheduler), client, scheduler, createRandom());
     uplink.start();
-    return uplink;
+    feedImport.start();
+    leaseKeeper?.start();
+    return { uplink, feedImport, leaseKeeper };
   }
 
   private openTransport(config: ClinicWorkerConfig): PeerTransport {
@@ -284,6 +305,7 @@ function centralLinkProblem(central: CentralLink | undefined): string | null {
   if (central === undefined) return null;
   if (typeof central !== 'object' || central === null) return 'central is { apiUrl, credential }';
   if (typeof central.apiUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(central.apiUrl)) return 'central.apiUrl is an http(s) URL';
+  if (central.chartPolicy !== undefined && central.chartPolicy !== 'lease' && central.chartPolicy !== 'merge') return "central.chartPolicy is 'lease' or 'merge'";
   if (typeof central.credential !== 'string' || central.credential.length === 0 || central.credential.length > credentialLengthMax) {
     return `central.credential is 1 to ${credentialLengthMax} characters`;
   }

@@ -5,7 +5,7 @@ import type { ChartStateMachine } from '../../src/chart/index.js';
 import { chartStateMachines } from '../../src/node/chart-replica.js';
 import { clinicNodeUplinkView } from '../../src/node/uplink-view.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
-import type { CentralClient } from '../../src/uplink/central-client.js';
+import { UploadOnlyCentral } from '../uplink/upload-only-central.js';
 import type { UploadLogBody } from '../../src/uplink/central-protocol.js';
 import type { CentralAnswer } from '../../src/uplink/uplink-decisions.js';
 import { Uplink } from '../../src/uplink/uplink-driver.js';
@@ -13,7 +13,7 @@ import { registerPatient, uuid } from '../chart/chart-harness.js';
 import { ClinicHarness } from './clinic-harness.js';
 
 /** Central holding what it was sent, as the real one does for a well-behaved leader. */
-class HoldingCentral implements CentralClient {
+class HoldingCentral extends UploadOnlyCentral {
   readonly received: number[] = [];
   acknowledgedIndex(): Promise<CentralAnswer> {
     return Promise.resolve({ type: 'acknowledged', acknowledgedIndex: this.received.length });
@@ -22,8 +22,7 @@ class HoldingCentral implements CentralClient {
     if (body.fromIndex > this.received.length + 1) return Promise.resolve({ type: 'gap', expectedIndex: this.received.length + 1 });
     for (const entry of body.entries) if (entry.index === this.received.length + 1) this.received.push(entry.index);
     return Promise.resolve({ type: 'acknowledged', acknowledgedIndex: this.received.length });
-  }
-}
+  }}
 
 const ids = ['tablet-1', 'tablet-2', 'desktop-1'];
 

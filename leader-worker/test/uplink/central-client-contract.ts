@@ -11,6 +11,10 @@ export interface CentralClientFixture {
   readonly client: CentralClient;
   /** A client of the same clinic with a credential central never issued. */
   readonly impostor: CentralClient;
+  /** A device of another clinic, which asks for the same patients' charts. */
+  readonly otherClinic: { readonly clinicId: string; readonly client: CentralClient };
+  /** Central (its records office) sends the clinic a patient registered there: the next item of the clinic's feed. */
+  appendRegistration(familyName: string): Promise<void>;
   /** Makes central unreachable for `client` from now on (the link or the service gone). */
   cutLink(): Promise<void>;
   close(): Promise<void>;
@@ -73,7 +77,52 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
       expect(await central.client.acknowledgedIndex()).toEqual({ type: 'acknowledged', acknowledgedIndex: 10 });
     }, timeoutMs);
 
+    it('reads the feed after a sequence, in order, each item an envelope under its own sequence', async () => {
+      expect(await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({ type: 'items', items: [] });
+      for (const family of ['Okello', 'Nakato', 'Phiri']) await central.appendRegistration(family);
+      const all = await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 });
+      expect(all.type === 'items' ? all.items.map((item) => [item.sequence, item.kind, (item.payload as { sequence: number }).sequence]) : all).toEqual([
+        [1, 'centralRegistration', 1], [2, 'centralRegistration', 2], [3, 'centralRegistration', 3],
+      ]);
+      const after = await central.client.readFeed({ afterSequence: 1, limit: 1, waitMs: 0 });
+      expect(after.type === 'items' ? after.items.map((item) => item.sequence) : after).toEqual([2]);
+    }, timeoutMs);
+
+    it('holds a long-poll open until the next item arrives, and answers it at once', async () => {
+      await central.appendRegistration('Okello');
+      const waiting = central.client.readFeed({ afterSequence: 1, limit: 10, waitMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await central.appendRegistration('Nakato');
+      const answer = await waiting;
+      expect(answer.type === 'items' ? answer.items.map((item) => item.sequence) : answer).toEqual([2]);
+      const empty = await central.client.readFeed({ afterSequence: 2, limit: 10, waitMs: 100 });
+      expect(empty).withContext('a wait that ends without an item').toEqual({ type: 'items', items: [] });
+    }, timeoutMs);
+
+    it('refuses to read the feed past its end', async () => {
+      expect(await central.client.readFeed({ afterSequence: 5, limit: 10, waitMs: 0 })).toEqual(jasmine.objectContaining({ type: 'refused', status: 400 }));
+    }, timeoutMs);
+
+    it('leases a chart to one clinic at a time: extended for its holder, held elsewhere for the others, released', async () => {
+      const patientId = '4d3c2b1a-0000-4000-8000-00000000a001';
+      const granted = await central.client.acquireLease(patientId);
+      expect(granted).toEqual({ type: 'granted', leaseId: jasmine.any(String), epoch: jasmine.any(Number), expiresAtMs: jasmine.any(Number) });
+      if (granted.type !== 'granted') return;
+      const again = await central.client.acquireLease(patientId);
+      expect(again).withContext('the holder asks again: its own lease, extended').toEqual(jasmine.objectContaining({ type: 'granted', leaseId: granted.leaseId, epoch: granted.epoch }));
+      expect(again.type === 'granted' && again.expiresAtMs >= granted.expiresAtMs).toBeTrue();
+      const elsewhere = await central.otherClinic.client.acquireLease(patientId);
+      expect(elsewhere).toEqual({ type: 'heldElsewhere', holderClinicId: jasmine.any(String), epoch: granted.epoch, expiresAtMs: jasmine.any(Number) });
+      expect(await central.client.releaseLease(granted.leaseId)).toEqual({ type: 'released' });
+      expect(await central.client.releaseLease(granted.leaseId)).withContext('released again').toEqual({ type: 'released' });
+      const next = await central.otherClinic.client.acquireLease(patientId);
+      expect(next).withContext('free again: the next epoch').toEqual(jasmine.objectContaining({ type: 'granted', epoch: granted.epoch + 1 }));
+      expect(await central.client.releaseLease('00000000-0000-4000-8000-000000000000')).withContext('no such lease').toEqual({ type: 'gone' });
+    }, timeoutMs);
+
     it('refuses a credential it never issued', async () => {
+      expect(await central.impostor.acquireLease('4d3c2b1a-0000-4000-8000-00000000a002')).toEqual(jasmine.objectContaining({ type: 'refused', status: 401 }));
+      expect(await central.impostor.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual(jasmine.objectContaining({ type: 'refused', status: 401 }));
       expect(await central.impostor.acknowledgedIndex()).toEqual(jasmine.objectContaining({ type: 'refused', status: 401 }));
       expect(await central.impostor.upload(batchOf(clinicLog(1, 3), 3))).toEqual(jasmine.objectContaining({ type: 'refused', status: 401 }));
     }, timeoutMs);
@@ -82,6 +131,9 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
       await central.cutLink();
       expect(await central.client.acknowledgedIndex()).toEqual({ type: 'unavailable' });
       expect(await central.client.upload(batchOf(clinicLog(1, 3), 3))).toEqual({ type: 'unavailable' });
+      expect(await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({ type: 'unavailable' });
+      expect(await central.client.acquireLease('4d3c2b1a-0000-4000-8000-00000000a003')).toEqual({ type: 'unavailable' });
+      expect(await central.client.releaseLease('00000000-0000-4000-8000-000000000000')).toEqual({ type: 'unavailable' });
     }, timeoutMs);
   });
 }

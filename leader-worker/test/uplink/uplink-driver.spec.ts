@@ -3,7 +3,7 @@
 import type { Scheduler } from '../../src/node/scheduler.js';
 import { SeededRandom } from '../../src/raft/seeded-random.js';
 import type { Entry, Role } from '../../src/raft/types.js';
-import type { CentralClient } from '../../src/uplink/central-client.js';
+import { UploadOnlyCentral } from './upload-only-central.js';
 import type { UploadLogBody } from '../../src/uplink/central-protocol.js';
 import type { CentralAnswer } from '../../src/uplink/uplink-decisions.js';
 import { Uplink, type UplinkNodeView } from '../../src/uplink/uplink-driver.js';
@@ -66,7 +66,7 @@ class FakeNode implements UplinkNodeView {
 }
 
 /** Central as scripted: each call takes the next answer (or acknowledges what it was sent). */
-class ScriptedCentral implements CentralClient {
+class ScriptedCentral extends UploadOnlyCentral {
   readonly uploads: UploadLogBody[] = [];
   acknowledgementAsks = 0;
   held = 0;
@@ -82,8 +82,7 @@ class ScriptedCentral implements CentralClient {
     if (scripted !== undefined) return Promise.resolve(scripted);
     this.held = Math.max(this.held, body.fromIndex + body.entries.length - 1);
     return Promise.resolve({ type: 'acknowledged', acknowledgedIndex: this.held });
-  }
-}
+  }}
 
 async function settle(): Promise<void> {
   for (let turn = 0; turn < 20; turn++) await Promise.resolve();

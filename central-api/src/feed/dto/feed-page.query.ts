@@ -3,13 +3,25 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { feedLimits } from '../feed-limits.js';
+import type { FeedPageQueryParameters } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
-export class FeedPageQuery {
+export class FeedPageQuery implements FeedPageQueryParameters {
   @ApiPropertyOptional({ description: 'a cursor from an earlier answer (nextCursor or an item\'s cursor); omitted: from the start' })
   @IsOptional()
   @IsString()
   @MaxLength(feedLimits.cursorCharactersMax)
   after?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    description: "instead of `after`: read the items after this sequence (a clinic's leader asks with what its log already decided)",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  afterSequence?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: feedLimits.pageItemsMax, default: feedLimits.pageItemsDefault })
   @IsOptional()

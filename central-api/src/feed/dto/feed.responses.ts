@@ -1,10 +1,14 @@
 // What the feed routes answer. Built field by field (feed-mapping.ts), never rows themselves.
 import { ApiProperty } from '@nestjs/swagger';
 import { type FeedKind, feedKinds } from '../feed-limits.js';
+import type { FeedItem, FeedPage } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
-export class FeedItemResponse {
+export class FeedItemResponse implements FeedItem {
   @ApiProperty({ description: 'opaque; pass it as `after` to read what follows this item' })
   cursor!: string;
+
+  @ApiProperty({ minimum: 1, description: "the item's position in the clinic's feed, from 1 (the payload's sequence too); pass it as `afterSequence` to read what follows" })
+  sequence!: number;
 
   @ApiProperty({ enum: feedKinds })
   kind!: FeedKind;
@@ -21,7 +25,7 @@ export class FeedItemResponse {
   createdAt!: string;
 }
 
-export class FeedPageResponse {
+export class FeedPageResponse implements FeedPage {
   @ApiProperty({ type: [FeedItemResponse] })
   items!: FeedItemResponse[];
 

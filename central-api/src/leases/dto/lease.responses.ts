@@ -1,8 +1,9 @@
 // What the lease routes answer. Built field by field (lease-mapping.ts), never rows themselves.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorResponse } from '../../http/dto/error.response.js';
+import type { LeaseGrant, LeaseHeldElsewhere } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
-export class LeaseGrantResponse {
+export class LeaseGrantResponse implements LeaseGrant {
   @ApiProperty({ format: 'uuid' })
   leaseId!: string;
 
@@ -14,12 +15,15 @@ export class LeaseGrantResponse {
 }
 
 /** The 409 of an acquire: who holds the chart, until when. */
-export class LeaseHeldResponse extends ErrorResponse {
+export class LeaseHeldResponse extends ErrorResponse implements LeaseHeldElsewhere {
   @ApiProperty({ format: 'uuid', description: 'the clinic holding the chart' })
   heldBy!: string;
 
   @ApiProperty({ format: 'date-time' })
   expiresAt!: string;
+
+  @ApiProperty({ description: "the holder's fencing epoch: the asking clinic records the grant in its log, and shows the chart read-only" })
+  epoch!: number;
 }
 
 /** The 409 of a renewal: the lease was released or superseded; who holds the chart now, when someone does. */

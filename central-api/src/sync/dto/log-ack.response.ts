@@ -1,7 +1,8 @@
 // What the log routes answer: how far central holds the clinic's log.
 import { ApiProperty } from '@nestjs/swagger';
+import type { LogAcknowledgement } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
-export class LogAckResponse {
+export class LogAckResponse implements LogAcknowledgement {
   @ApiProperty({ minimum: 0, description: 'the highest index up to which central holds every entry (0: none)' })
   acknowledgedIndex!: number;
 }

@@ -1,11 +1,13 @@
-// The body of POST /api/clinics/:clinicId/log: committed entries, contiguous from `fromIndex`.
+// The body of POST /api/clinics/:clinicId/log: committed entries, contiguous from `fromIndex`. The classes
+// implement the clinic's protocol types (uplink/central-protocol.ts): a field one side changes alone fails to compile.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { entryKinds, type EntryKind, membershipChangeTypes, type MembershipChangeType } from '../../log-store/log-entry.js';
 import { ingestLimits } from '../sync-limits.js';
 import { IsLogEntryList } from './log-entries.validator.js';
+import type { UploadedEntry, UploadLogBody } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
-export class MembershipChangeBody {
+export class MembershipChangeBody implements NonNullable<UploadedEntry['change']> {
   @ApiProperty({ enum: membershipChangeTypes })
   type!: MembershipChangeType;
 
@@ -14,7 +16,7 @@ export class MembershipChangeBody {
 }
 
 /** One entry as uploaded (validated as a whole by IsLogEntryList; this class documents the shape). */
-export class LogEntryBody {
+export class LogEntryBody implements UploadedEntry {
   @ApiProperty({ minimum: 1 })
   index!: number;
 
@@ -31,7 +33,7 @@ export class LogEntryBody {
   change?: MembershipChangeBody;
 }
 
-export class UploadLogRequest {
+export class UploadLogRequest implements UploadLogBody {
   @ApiProperty({ minimum: 1, description: 'the index of entries[0]; at most the acknowledged index + 1' })
   @IsInt()
   @Min(1)
