@@ -5,9 +5,7 @@
 import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
-import type { FeedImportStatus } from '../feed-import/feed-importer.js';
-import type { LeaseKeeperStatus } from '../chart-leases/lease-keeper.js';
-import type { UplinkStatus } from '../uplink/uplink-driver.js';
+import type { CentralLinkStatus } from '../node/central-link.js';
 
 /** How this device's node reaches the others. */
 export type TransportChoice =
@@ -33,10 +31,10 @@ export interface ClinicWorkerConfig {
    * it uploads the committed log, and no device compacts past what central holds. Absent: a clinic on its
    * own (the log is compacted freely).
    */
-  readonly central?: CentralLink;
+  readonly central?: CentralLinkConfig;
 }
 
-export interface CentralLink {
+export interface CentralLinkConfig {
   /** The API's base URL with its prefix, e.g. 'https://central.example.org/api'. */
   readonly apiUrl: string;
   readonly credential: string;
@@ -85,15 +83,7 @@ export type ClinicEventListener = (event: ClinicEvent) => void | Promise<void>;
  * The Worker's control API. Queries and status answer from this device's applied state; they throw (the call
  * rejects) only on a caller's bug: a call before `start`, or an argument out of range.
  */
-/** Both directions of the link to central, for the status panel and ops. */
-export interface CentralLinkStatus {
-  /** The clinic's log going up: how much central does not hold yet. */
-  readonly upload: UplinkStatus;
-  /** Central's feed coming down: how far the clinic log has taken it. */
-  readonly feed: FeedImportStatus;
-  /** Chart leases taken at check-in; null for a clinic in merge mode. */
-  readonly leases: LeaseKeeperStatus | null;
-}
+export type { CentralLinkStatus } from '../node/central-link.js';
 
 export interface ClinicWorkerApi {
   start(config: ClinicWorkerConfig): Promise<StartOutcome>;

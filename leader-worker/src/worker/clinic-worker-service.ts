@@ -19,15 +19,10 @@ import { BroadcastChannelTransport } from '../transport/broadcast-channel-transp
 import { MessagePortTransport } from '../transport/message-port-transport.js';
 import type { PeerTransport } from '../transport/peer-transport.js';
 import { HttpCentralClient } from '../uplink/http-central-client.js';
-import { Uplink } from '../uplink/uplink-driver.js';
-import { FeedImporter } from '../feed-import/feed-importer.js';
-import { clinicNodeFeedImportView } from '../node/feed-import-view.js';
-import { LeaseKeeper } from '../chart-leases/lease-keeper.js';
-import { clinicNodeLeaseKeeperView } from '../node/lease-keeper-view.js';
-import { clinicNodeUplinkView } from '../node/uplink-view.js';
+import { CentralLink, chartOf } from '../node/central-link.js';
 import type { LockDevice } from './device-lock.js';
 import type {
-  CentralLink, CentralLinkStatus, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
+  CentralLinkConfig, CentralLinkStatus, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
   StartFailureReason, StartOutcome,
 } from './clinic-worker-api.js';
 
@@ -43,17 +38,9 @@ export interface ClinicWorkerDependencies {
 const votersMax = 64;
 const hourMs = 3_600_000;
 
-/** The leader's two halves of the link to central; each acts only while its device leads. */
-interface CentralLinkParts {
-  readonly uplink: Uplink;
-  readonly feedImport: FeedImporter;
-  /** Null in merge mode. */
-  readonly leaseKeeper: LeaseKeeper | null;
-}
-
 interface Running {
   readonly node: ClinicNode<ApplyResult>;
-  readonly central: CentralLinkParts | null;
+  readonly central: CentralLink | null;
   readonly releaseDevice: () => void;
   readonly stopListening: () => void;
 }
@@ -123,8 +110,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
   }
 
   centralLinkStatus(): CentralLinkStatus | null {
-    const central = this.running?.central;
-    return central === undefined || central === null ? null : { upload: central.uplink.status(), feed: central.feedImport.status(), leases: central.leaseKeeper?.status() ?? null };
+    return this.running?.central?.status() ?? null;
   }
 
   subscribe(listener: ClinicEventListener): number {
@@ -149,9 +135,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     if (running === null) return;
     this.running = null;
     running.stopListening();
-    running.central?.uplink.stop();
-    running.central?.feedImport.stop();
-    running.central?.leaseKeeper?.stop();
+    running.central?.stop();
     try {
       await running.node.stop();
     } finally {
@@ -210,18 +194,10 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     }
   }
 
-  private startCentralLink(clinicId: string, central: CentralLink, node: ClinicNode<ApplyResult>): CentralLinkParts {
-    const { scheduler, createRandom } = this.dependencies;
+  private startCentralLink(clinicId: string, central: CentralLinkConfig, node: ClinicNode<ApplyResult>): CentralLink {
     const client = new HttpCentralClient({ apiUrl: central.apiUrl, clinicId, credential: central.credential });
-    const uplink = new Uplink(clinicNodeUplinkView(node, () => chartOf(node), scheduler), client, scheduler, createRandom());
-    const feedImport = new FeedImporter(clinicNodeFeedImportView(node, () => chartOf(node)), client, scheduler, createRandom());
-    const leaseKeeper = central.chartPolicy === 'merge'
-      ? null
-      : new LeaseKeeper(clinicId, clinicNodeLeaseKeeperView(node, () => chartOf(node), scheduler), client, scheduler, createRandom());
-    uplink.start();
-    feedImport.start();
-    leaseKeeper?.start();
-    return { uplink, feedImport, leaseKeeper };
+    const { scheduler, createRandom } = this.dependencies;
+    return CentralLink.start({ clinicId, node, central: client, scheduler, createRandom, chartPolicy: central.chartPolicy ?? 'lease' });
   }
 
   private openTransport(config: ClinicWorkerConfig): PeerTransport {
@@ -301,7 +277,7 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
 /** Longest credential accepted in the config (central issues far shorter ones). */
 const credentialLengthMax = 512;
 
-function centralLinkProblem(central: CentralLink | undefined): string | null {
+function centralLinkProblem(central: CentralLinkConfig | undefined): string | null {
   if (central === undefined) return null;
   if (typeof central !== 'object' || central === null) return 'central is { apiUrl, credential }';
   if (typeof central.apiUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(central.apiUrl)) return 'central.apiUrl is an http(s) URL';
@@ -312,8 +288,3 @@ function centralLinkProblem(central: CentralLink | undefined): string | null {
   return null;
 }
 
-function chartOf(node: ClinicNode<ApplyResult>): ChartStateMachine {
-  const state = node.state;
-  if (!(state instanceof ChartStateMachine)) throw new Error('the clinic node does not hold a chart state machine');
-  return state;
-}

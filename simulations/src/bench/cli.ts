@@ -13,6 +13,7 @@ const benchmarks: Record<string, (args: string[]) => Record<string, unknown> | P
   'chart-browser': chartBrowserBenchmark,
   ingest: ingestBenchmark,
   peak: peakBenchmark,
+  uplink: uplinkBenchmark,
 };
 
 const nodeRuntime: BenchRuntime = { name: `node ${process.versions.node}`, now: () => performance.now() };
@@ -64,6 +65,12 @@ async function ingestBenchmark(args: string[]): Promise<Record<string, unknown>>
 async function peakBenchmark(args: string[]): Promise<Record<string, unknown>> {
   const { runPeakBenchmark } = await import('../../../central-api/bench/peak-bench.js');
   return runPeakBenchmark(args);
+}
+
+/** A clinic device and the central API joined: lab results reaching the chart, the uplink trailing commits (central-api/bench/uplink-bench.ts). */
+async function uplinkBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const { runUplinkBenchmark } = await import('../../../central-api/bench/uplink-bench.js');
+  return runUplinkBenchmark(args);
 }
 
 function raftBenchmark(args: string[]): Record<string, unknown> {
