@@ -1,4 +1,5 @@
 // The HTTP conventions of the API, applied the same way by `npm start` and by the end-to-end tests.
+import type { Server, ServerResponse } from 'node:http';
 import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -8,17 +9,47 @@ import { httpLimits } from './http-limits.js';
 import { serveOpenApi } from './openapi.js';
 import { refuseUnjudgeableRequests } from './request-shape.js';
 import { answerUnparsableRequests } from './unparsable-requests.js';
+import { convertLogBatchBody, logBatchMediaType } from '../sync/log-batch-body.js';
 
 /** Health and metrics sit at the root, where probes and Prometheus look for them; the API under /api. */
 export const apiPrefix = 'api';
 const routesOutsidePrefix = ['health', 'metrics'];
 
+/**
+ * server.close() closes the connections idle at that moment, but one busy then (a long-poll answering) stays
+ * open for keepAliveTimeout after its answer: a stop would wait a minute. From close() on, each connection is
+ * closed as soon as it goes idle.
+ */
+function closeConnectionsAsTheyGoIdleOnClose(server: Server): void {
+  let closing = false;
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    closing = true;
+    return close(callback);
+  };
+  server.on('request', (_request, response: ServerResponse) => {
+    response.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+}
+
 /** For an app created with `bodyParser: false`: the JSON parser is added here, with our limit. */
 export function configureHttp(app: NestExpressApplication): void {
   app.use(requestMetricsMiddleware(app.get(MetricsService))); // first, to time refused requests too
   app.useBodyParser('json', { limit: httpLimits.jsonBodyBytesMax });
+  // The uplink's binary upload body (MessagePack), read into the JSON body's shape before anything judges it.
+  app.useBodyParser('raw', { type: logBatchMediaType, limit: httpLimits.jsonBodyBytesMax, inflate: true });
+  app.use(convertLogBatchBody);
   app.use(refuseUnjudgeableRequests(httpLimits.jsonNestingDepthMax));
   app.disable('x-powered-by');
+  // No ETag: no client revalidates API answers, and it is 45 bytes on every answer over the clinic's cellular link.
+  app.set('etag', false);
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = httpLimits.keepAliveTimeoutMs;
+  // Must outlast keepAliveTimeout, or a request arriving on an idle connection can be cut off (Node's rule).
+  server.headersTimeout = httpLimits.keepAliveTimeoutMs + 1_000;
+  closeConnectionsAsTheyGoIdleOnClose(server);
   app.setGlobalPrefix(apiPrefix, { exclude: routesOutsidePrefix });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,7 +1,8 @@
 // Ops rows to responses, explicitly, with the lag computed in one place.
 import { safeIntegerFrom } from '../database/database-numbers.js';
 import type { FencingConflictResponse } from './dto/fencing-conflicts.response.js';
-import type { OpsClinicResponse, OpsDeviceResponse } from './dto/ops-clinic.response.js';
+import type { OpsClinicResponse, OpsDeviceResponse, OpsLeaderClockResponse } from './dto/ops-clinic.response.js';
+import { clockSkewLimitMs } from '../../../leader-worker/src/uplink/central-protocol.js';
 import type { DivergenceResponse } from './dto/divergences.response.js';
 import type { ClinicOpsRow, DeviceOpsRow, DivergenceRow, FencingConflictRow } from './ops.repository.js';
 
@@ -17,6 +18,7 @@ export function toOpsClinicResponse(row: ClinicOpsRow, devices: readonly DeviceO
     acknowledgedIndex,
     leaderCommitIndex,
     lagEntries: leaderCommitIndex === null ? null : Math.max(0, leaderCommitIndex - acknowledgedIndex),
+    leaderClock: leaderClockOf(row),
     chartAppliedIndex: row.applied_index === null ? 0 : safeIntegerFrom(row.applied_index),
     chartStateHash: row.state_hash,
     patients: row.patients ?? 0,
@@ -65,4 +67,10 @@ export function toDivergenceResponse(row: DivergenceRow): DivergenceResponse {
     resolvedAt: row.resolved_at?.toISOString() ?? null,
     resolution: row.resolution,
   };
+}
+
+function leaderClockOf(row: ClinicOpsRow): OpsLeaderClockResponse | null {
+  if (row.leader_clock_skew_ms === null || row.leader_clock_checked_at === null) return null;
+  const skewMs = safeIntegerFrom(row.leader_clock_skew_ms);
+  return { skewMs, beyondLimit: Math.abs(skewMs) > clockSkewLimitMs, checkedAt: row.leader_clock_checked_at.toISOString() };
 }

@@ -15,6 +15,8 @@ export interface ClinicOpsRow {
   readonly leader_device_name: string | null;
   readonly leader_commit_index: string | null;
   readonly last_upload_at: Date | null;
+  readonly leader_clock_skew_ms: string | null;
+  readonly leader_clock_checked_at: Date | null;
   readonly applied_index: string | null;
   readonly state_hash: string | null;
   readonly patients: number | null;
@@ -76,7 +78,7 @@ export class OpsRepository {
   listClinics(limit: number): Promise<ClinicOpsRow[]> {
     return this.dataSource.query(
       `SELECT c.id, c.name, c.chart_policy,
-              s.acknowledged_index, s.leader_device_id, leader.name AS leader_device_name, s.leader_commit_index, s.last_upload_at,
+              s.acknowledged_index, s.leader_device_id, leader.name AS leader_device_name, s.leader_commit_index, s.last_upload_at, s.leader_clock_skew_ms, s.leader_clock_checked_at,
               copy.applied_index, copy.state_hash, copy.patients, copy.open_conflicts, copy.rejected_commands, copy.conflicting_commands,
               (SELECT count(*) FROM log_divergences d WHERE d.clinic_id = c.id AND d.resolved_at IS NULL)::int AS open_divergences,
               (SELECT count(*) FROM lease_fencing_conflicts f WHERE f.clinic_id = c.id AND f.resolved_at IS NULL)::int AS open_fencing_conflicts,

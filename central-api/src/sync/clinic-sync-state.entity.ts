@@ -23,6 +23,13 @@ export class ClinicSyncStateEntity {
   @Column({ name: 'last_upload_at', type: 'timestamptz', nullable: true })
   lastUploadAt!: Date | null;
 
+  /** The leader's clock minus central's at the last upload that reported it (null: none did). */
+  @Column({ name: 'leader_clock_skew_ms', type: 'bigint', nullable: true, transformer: bigintColumn })
+  leaderClockSkewMs!: number | null;
+
+  @Column({ name: 'leader_clock_checked_at', type: 'timestamptz', nullable: true })
+  leaderClockCheckedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -23,6 +23,7 @@ import { firstDivergence, parseBatch, planBatch } from './log-batch.js';
 import { LogEntriesRepository } from '../log-store/log-entries.repository.js';
 import type { StoredEntry } from '../log-store/log-entry.js';
 import { SyncStatesRepository } from './sync-states.repository.js';
+import { clockSkew } from '../../../leader-worker/src/uplink/central-protocol.js';
 
 /** Expected outcomes of an upload, decided inside the transaction; only a broken database throws. */
 export type UploadOutcome =
@@ -50,20 +51,22 @@ export class IngestService {
 
   /** `deviceId`: the uploading device, taken as the clinic's leader now. */
   async upload(clinicId: string, deviceId: string, request: UploadLogRequest): Promise<LogAckResponse> {
+    // Measured on arrival, before the database is waited for: the link's delay, not ours, is in it.
+    const skew = request.leaderClockMs === undefined ? null : clockSkew(request.leaderClockMs, Date.now());
     const batch = parseBatch(request);
     if (!batch.ok) throw new HttpException(batch.message, batch.status);
     this.chartCopy.uploadStarted(clinicId);
     let outcome: UploadOutcome | undefined;
     try {
       outcome =
-        (await this.storeContinuing(clinicId, deviceId, request, batch.entries)) ??
-        (await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries)));
+        (await this.storeContinuing(clinicId, deviceId, request, batch.entries, skew?.skewMs ?? null)) ??
+        (await this.dataSource.transaction((manager) => this.store(manager, clinicId, deviceId, request, batch.entries, skew?.skewMs ?? null)));
     } finally {
       await this.chartCopy.uploadEnded(clinicId, outcome?.kind === 'acknowledged' ? outcome : undefined);
     }
     switch (outcome.kind) {
       case 'acknowledged':
-        return { acknowledgedIndex: outcome.acknowledgedIndex };
+        return skew === null ? { acknowledgedIndex: outcome.acknowledgedIndex } : { acknowledgedIndex: outcome.acknowledgedIndex, clockSkewMs: skew.skewMs };
       case 'clinic-not-found':
         throw clinicNotFound(clinicId);
       case 'gap':
@@ -81,15 +84,19 @@ export class IngestService {
   }
 
   /** Rule 3 alone, when the batch starts right after the acknowledged index; undefined when it does not. */
-  private async storeContinuing(clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[]): Promise<UploadOutcome | undefined> {
+  private async storeContinuing(
+    clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[], leaderClockSkewMs: number | null,
+  ): Promise<UploadOutcome | undefined> {
     if (entries.length === 0) return undefined;
     const acknowledgedIndex = request.fromIndex + entries.length - 1;
-    const upload = { acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: request.leaderCommitIndex ?? null };
+    const upload = { acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: request.leaderCommitIndex ?? null, leaderClockSkewMs };
     const stored = await this.syncStates.recordContinuingUpload(clinicId, entries, upload);
     return stored ? { kind: 'acknowledged', acknowledgedIndex, stored: entries } : undefined;
   }
 
-  private async store(manager: EntityManager, clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[]): Promise<UploadOutcome> {
+  private async store(
+    manager: EntityManager, clinicId: string, deviceId: string, request: UploadLogRequest, entries: readonly StoredEntry[], leaderClockSkewMs: number | null,
+  ): Promise<UploadOutcome> {
     const acknowledgedIndex = await this.syncStates.lockForUpload(manager, clinicId);
     if (acknowledgedIndex === undefined) return { kind: 'clinic-not-found' };
     const plan = planBatch(acknowledgedIndex, request.fromIndex, entries);
@@ -108,6 +115,7 @@ export class IngestService {
       acknowledgedIndex: newAcknowledgedIndex,
       leaderDeviceId: deviceId,
       leaderCommitIndex: request.leaderCommitIndex ?? null,
+      leaderClockSkewMs,
     });
     return { kind: 'acknowledged', acknowledgedIndex: newAcknowledgedIndex, stored: plan.fresh };
   }

@@ -10,6 +10,8 @@ export interface UploadRecord {
   readonly acknowledgedIndex: number;
   readonly leaderDeviceId: string;
   readonly leaderCommitIndex: number | null;
+  /** The leader's clock minus central's at this upload; null: the leader did not say (the last one is kept). */
+  readonly leaderClockSkewMs: number | null;
 }
 
 @Injectable()
@@ -52,12 +54,13 @@ export class SyncStatesRepository {
   async recordContinuingUpload(clinicId: string, entries: readonly StoredEntry[], upload: UploadRecord): Promise<boolean> {
     const rows: { moved: string }[] = await this.dataSource.query(
       `WITH moved AS (
-         UPDATE clinic_sync_states SET acknowledged_index = $2, leader_device_id = $3, leader_commit_index = $4, last_upload_at = now()
+         UPDATE clinic_sync_states SET acknowledged_index = $2, leader_device_id = $3, leader_commit_index = $4, last_upload_at = now(),
+           leader_clock_skew_ms = COALESCE($6, leader_clock_skew_ms), leader_clock_checked_at = CASE WHEN $6::bigint IS NULL THEN leader_clock_checked_at ELSE now() END
          WHERE clinic_id = $1 AND acknowledged_index = $5
          RETURNING clinic_id
-       ), stored AS (${insertEntriesSql('moved.clinic_id', 6, 'moved, ')})
+       ), stored AS (${insertEntriesSql('moved.clinic_id', 7, 'moved, ')})
        SELECT count(*) AS moved FROM moved`,
-      [clinicId, upload.acknowledgedIndex, upload.leaderDeviceId, upload.leaderCommitIndex, entries[0]!.index - 1, ...entryParameters(entries)],
+      [clinicId, upload.acknowledgedIndex, upload.leaderDeviceId, upload.leaderCommitIndex, entries[0]!.index - 1, upload.leaderClockSkewMs, ...entryParameters(entries)],
     );
     return rows[0]?.moved === '1';
   }
@@ -65,9 +68,10 @@ export class SyncStatesRepository {
   /** Under the lock taken by lockForUpload. */
   async recordUpload(manager: EntityManager, clinicId: string, upload: UploadRecord): Promise<void> {
     await manager.query(
-      `UPDATE clinic_sync_states SET acknowledged_index = $2, leader_device_id = $3, leader_commit_index = $4, last_upload_at = now()
+      `UPDATE clinic_sync_states SET acknowledged_index = $2, leader_device_id = $3, leader_commit_index = $4, last_upload_at = now(),
+         leader_clock_skew_ms = COALESCE($5, leader_clock_skew_ms), leader_clock_checked_at = CASE WHEN $5::bigint IS NULL THEN leader_clock_checked_at ELSE now() END
        WHERE clinic_id = $1`,
-      [clinicId, upload.acknowledgedIndex, upload.leaderDeviceId, upload.leaderCommitIndex],
+      [clinicId, upload.acknowledgedIndex, upload.leaderDeviceId, upload.leaderCommitIndex, upload.leaderClockSkewMs],
     );
   }
 

@@ -162,6 +162,7 @@ describe('charts and ops over HTTP', () => {
       acknowledgedIndex: clinicRun.commitIndex,
       leaderCommitIndex: clinicRun.commitIndex + 5,
       lagEntries: 5,
+      leaderClock: null,
       chartAppliedIndex: clinicRun.commitIndex,
       chartStateHash: deviceHash,
       patients: 2,
@@ -175,7 +176,8 @@ describe('charts and ops over HTTP', () => {
     });
     expect(listed.find((entry) => entry.id === quiet.clinicId)).toEqual({
       id: quiet.clinicId, name: 'Aaa quiet clinic', chartPolicy: 'lease', leaderDevice: null, lastUploadAt: null, acknowledgedIndex: 0,
-      leaderCommitIndex: null, lagEntries: null, chartAppliedIndex: 0, chartStateHash: null, patients: 0, openConflicts: 0, openDivergences: 0, fencingConflicts: 0,
+      leaderCommitIndex: null, lagEntries: null, leaderClock: null,
+      chartAppliedIndex: 0, chartStateHash: null, patients: 0, openConflicts: 0, openDivergences: 0, fencingConflicts: 0,
       rejectedCommands: 0, conflictingCommands: 0, activeLeases: 0, devices: [{ deviceId: quiet.deviceId, name: 'Nurse tablet', lastSeenAt: null }],
     });
     expect((await call(api.baseUrl, 'GET', '/api/ops/clinics', { token: clinic.credential })).status).toBe(403);

@@ -57,7 +57,7 @@ describe('log ingest and chart copy repositories (PostgreSQL)', () => {
     await expectAsync(syncStates.acknowledgedIndex('00000000-0000-4000-8000-000000000000')).toBeResolvedTo(undefined);
     await dataSource.transaction(async (manager) => {
       expect(await syncStates.lockForUpload(manager, clinicId)).toBe(0);
-      await syncStates.recordUpload(manager, clinicId, { acknowledgedIndex: 12, leaderDeviceId: deviceId, leaderCommitIndex: 20 });
+      await syncStates.recordUpload(manager, clinicId, { acknowledgedIndex: 12, leaderDeviceId: deviceId, leaderCommitIndex: 20, leaderClockSkewMs: null });
     });
     await expectAsync(syncStates.acknowledgedIndex(clinicId)).toBeResolvedTo(12);
     expect(await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId))).toBe(12);
@@ -66,20 +66,25 @@ describe('log ingest and chart copy repositories (PostgreSQL)', () => {
   it('appends a batch continuing the log in one statement, and changes nothing for one that does not', async () => {
     const { clinicId, deviceId } = await newClinic();
     await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId)); // the row of a clinic that uploaded
-    const state = () => dataSource.query('SELECT acknowledged_index::int AS "acknowledgedIndex", leader_device_id AS "leaderDeviceId", leader_commit_index::int AS "leaderCommitIndex" FROM clinic_sync_states WHERE clinic_id = $1', [clinicId]);
+    const state = () => dataSource.query(
+      'SELECT acknowledged_index::int AS "acknowledgedIndex", leader_device_id AS "leaderDeviceId", leader_commit_index::int AS "leaderCommitIndex", leader_clock_skew_ms::int AS "skewMs" FROM clinic_sync_states WHERE clinic_id = $1',
+      [clinicId],
+    );
     const batch = (fromIndex: number, count: number): StoredEntry[] =>
       Array.from({ length: count }, (_, offset) => ({ index: fromIndex + offset, term: 1, kind: 'command' as const, data: Buffer.from([fromIndex + offset]) }));
-    const upload = (acknowledgedIndex: number) => ({ acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: acknowledgedIndex + 1 });
+    const upload = (acknowledgedIndex: number, leaderClockSkewMs: number | null = null) => (
+      { acknowledgedIndex, leaderDeviceId: deviceId, leaderCommitIndex: acknowledgedIndex + 1, leaderClockSkewMs }
+    );
 
-    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(1, 3), upload(3))).toBeResolvedTo(true);
+    await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(1, 3), upload(3, -420_000))).toBeResolvedTo(true);
     await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(4, 2), upload(5))).toBeResolvedTo(true);
-    expect(await state()).toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6 }]);
+    expect(await state()).withContext('a leader that did not say its clock keeps the last skew').toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6, skewMs: -420_000 }]);
     expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(batch(1, 5));
 
     await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(5, 2), upload(6))).withContext('a replay of entry 5').toBeResolvedTo(false);
     await expectAsync(syncStates.recordContinuingUpload(clinicId, batch(8, 2), upload(9))).withContext('a gap').toBeResolvedTo(false);
     await expectAsync(syncStates.recordContinuingUpload('00000000-0000-4000-8000-000000000000', batch(1, 1), upload(1))).withContext('no such clinic').toBeResolvedTo(false);
-    expect(await state()).withContext('unchanged').toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6 }]);
+    expect(await state()).withContext('unchanged').toEqual([{ acknowledgedIndex: 5, leaderDeviceId: deviceId, leaderCommitIndex: 6, skewMs: -420_000 }]);
     expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(batch(1, 5));
   });
 
@@ -87,7 +92,7 @@ describe('log ingest and chart copy repositories (PostgreSQL)', () => {
     const { clinicId, deviceId } = await newClinic();
     await dataSource.transaction((manager) => syncStates.lockForUpload(manager, clinicId));
     const entries = (term: number): StoredEntry[] => [{ index: 1, term, kind: 'noop' }, { index: 2, term, kind: 'noop' }];
-    const upload = { acknowledgedIndex: 2, leaderDeviceId: deviceId, leaderCommitIndex: null };
+    const upload = { acknowledgedIndex: 2, leaderDeviceId: deviceId, leaderCommitIndex: null, leaderClockSkewMs: null };
     const outcomes = await Promise.all([syncStates.recordContinuingUpload(clinicId, entries(1), upload), syncStates.recordContinuingUpload(clinicId, entries(2), upload)]);
     expect(outcomes.filter(Boolean).length).toBe(1);
     expect(await logEntries.readRange(dataSource.manager, clinicId, 1, 10)).toEqual(entries(outcomes[0] ? 1 : 2));

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { describeCentralClientContract, clinicLog } from '../../../leader-worker/test/uplink/central-client-contract.js';
 import { answerOf, HttpCentralClient } from '../../../leader-worker/src/uplink/http-central-client.js';
 import { nextUploadBatch } from '../../../leader-worker/src/uplink/upload-batch.js';
+import { logBatchMediaType } from '../../../leader-worker/src/uplink/log-batch-encoding.js';
+import { encode } from '@msgpack/msgpack';
 import { call, clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
 import { registrationBody } from '../feed/feed-test-support.js';
 
@@ -50,6 +52,60 @@ describe('the uplink\'s HTTP client and the real central API', () => {
     expect(sent.length).toBe(1);
     expect(sent[0]!.encoding).toBe('gzip');
     expect(sent[0]!.bytes).toBeLessThan(JSON.stringify(batch.body).length / 3);
+  });
+
+  it('stores a binary (MessagePack) batch exactly as the same batch in JSON: either replays the other', async () => {
+    const api = central();
+    const { clinicId, credential } = await clinicWithDevice(api);
+    const binary = new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential });
+    const json = new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential, uploadEncoding: 'json' });
+    const batch = nextUploadBatch(clinicLog(1, 60), 60);
+    if (batch.type !== 'batch') throw new Error('expected a batch');
+    expect(await binary.upload(batch.body)).toEqual({ type: 'acknowledged', acknowledgedIndex: 60 });
+    // Had the bytes changed on the way (a base64 that is not canonical, a byte lost), this would be a divergence (409).
+    expect(await json.upload(batch.body)).toEqual({ type: 'acknowledged', acknowledgedIndex: 60 });
+    const next = nextUploadBatch(clinicLog(61, 10), 70);
+    if (next.type !== 'batch') throw new Error('expected a batch');
+    expect(await json.upload(next.body)).toEqual({ type: 'acknowledged', acknowledgedIndex: 70 });
+    expect(await binary.upload(next.body)).toEqual({ type: 'acknowledged', acknowledgedIndex: 70 });
+  });
+
+  it('tells the leader how far its clock is from central\'s, and shows ops a clock past the limit', async () => {
+    const api = central();
+    const { clinicId, credential } = await clinicWithDevice(api);
+    const client = new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential });
+    const tenMinutesAhead = Date.now() + 10 * 60_000;
+    const batch = nextUploadBatch(clinicLog(1, 5), 5, undefined, tenMinutesAhead);
+    if (batch.type !== 'batch') throw new Error('expected a batch');
+    const answer = await client.upload(batch.body);
+    expect(answer.type === 'acknowledged' ? answer.clockSkewMs : answer).toBeGreaterThan(10 * 60_000 - 5_000);
+    expect(answer.type === 'acknowledged' ? answer.clockSkewMs : answer).toBeLessThanOrEqual(10 * 60_000);
+    const ops = await call(api.baseUrl, 'GET', '/api/ops/clinics', { token: api.adminToken });
+    const row = (ops.body as { clinics: { id: string; leaderClock: unknown }[] }).clinics.find((clinic) => clinic.id === clinicId);
+    expect(row?.leaderClock).toEqual({ skewMs: jasmine.any(Number), beyondLimit: true, checkedAt: jasmine.any(String) });
+    const onTime = nextUploadBatch(clinicLog(6, 2), 7, undefined, Date.now());
+    if (onTime.type !== 'batch') throw new Error('expected a batch');
+    const fixed = await client.upload(onTime.body);
+    expect(fixed.type === 'acknowledged' && Math.abs(fixed.clockSkewMs!) < 5_000).toBeTrue();
+  });
+
+  it('refuses a binary body that is not a MessagePack batch with 400, and stores nothing', async () => {
+    const api = central();
+    const { clinicId, credential } = await clinicWithDevice(api);
+    const headers = { 'content-type': logBatchMediaType, authorization: `Bearer ${credential}` };
+    const bodies: [string, Uint8Array, RegExp][] = [
+      ['a byte MessagePack never uses', new Uint8Array([0xc1]), /not a MessagePack log batch/],
+      ['an array cut short', new Uint8Array([0x93, 0x01]), /not a MessagePack log batch/],
+      ['command data that is not bytes', encode({ fromIndex: 1, entries: [{ index: 1, term: 1, kind: 'command', data: 7 }] }), /data must be a base64 string/],
+      ['an entry too many', encode({ fromIndex: 1, entries: Array.from({ length: 1001 }, (_, index) => ({ index: index + 1, term: 1, kind: 'noop' })) }), /not a MessagePack log batch/],
+    ];
+    for (const [what, body, message] of bodies) {
+      const response = await fetch(`${api.baseUrl}/api/clinics/${clinicId}/log`, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> });
+      expect(response.status).withContext(what).toBe(400);
+      expect(((await response.json()) as { message: string }).message).withContext(what).toMatch(message);
+    }
+    const acknowledged = await new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential }).acknowledgedIndex();
+    expect(acknowledged).toEqual({ type: 'acknowledged', acknowledgedIndex: 0 });
   });
 
   it('gives up on a link that accepts the connection and never answers, as unavailable', async () => {

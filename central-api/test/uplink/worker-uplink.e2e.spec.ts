@@ -33,7 +33,7 @@ describe('a clinic device uploading to the real central API', () => {
       const committed = device.status()!.commitIndex;
       await eventually('central to hold the whole log', async () => (await acknowledgedIndex(api, clinicId, credential)) >= committed, 10_000);
       await eventually('the uplink to see it', () => device.centralLinkStatus()?.upload.notUploaded === 0, 10_000);
-      expect(device.centralLinkStatus()?.upload).toEqual({ notUploaded: 0, refusal: null, stuck: null });
+      expect(device.centralLinkStatus()?.upload).toEqual({ notUploaded: 0, refusal: null, stuck: null, clock: { skewMs: jasmine.any(Number), beyondLimit: false } });
       const found = await call(api.baseUrl, 'GET', `/api/clinics/${clinicId}/patients?query=nakato`, { token: credential });
       expect(found.status).toBe(200);
       expect(JSON.stringify(found.body)).toContain('Nakato');

@@ -35,6 +35,8 @@ export interface UploadLogBody {
   readonly fromIndex: number;
   /** The leader's commit index now (for ops' lag); at least the last entry's index. */
   readonly leaderCommitIndex?: number;
+  /** The leader's clock when it sent the batch (ms since the epoch): central compares it with its own. */
+  readonly leaderClockMs?: number;
   readonly entries: readonly UploadedEntry[];
 }
 
@@ -42,6 +44,23 @@ export interface UploadLogBody {
 export interface LogAcknowledgement {
   /** The highest index up to which central holds every entry of the clinic's log (0: none). */
   readonly acknowledgedIndex: number;
+  /**
+   * An upload's answer, when the leader sent its clock: the leader's clock minus central's, in ms, as central
+   * measured it on arrival (the link's delay makes it a little negative; minutes are a wrong clock).
+   */
+  readonly clockSkewMs?: number;
+}
+
+/**
+ * A clinic clock further than this from central's is shown on the devices and to ops. Tablets keep their
+ * own dates; two minutes is past any link's delay and within what a clinician notices on a queue.
+ */
+export const clockSkewLimitMs = 2 * 60_000;
+
+/** The skew as central computes it, and whether it is past the limit. Pure, shared by both sides. */
+export function clockSkew(leaderClockMs: number, centralNowMs: number): { readonly skewMs: number; readonly beyondLimit: boolean } {
+  const skewMs = leaderClockMs - centralNowMs;
+  return { skewMs, beyondLimit: Math.abs(skewMs) > clockSkewLimitMs };
 }
 
 /** Bounds of the downstream feed as both sides keep them: central refuses past them, the clinic never asks past them. */

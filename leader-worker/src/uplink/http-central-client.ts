@@ -1,12 +1,13 @@
 // The uplink's client of the central API over fetch (it runs in the node's Worker, where fetch and
-// CompressionStream exist; so does Node). Upload bodies go gzip-compressed: JSON with base64 command bytes
-// compresses to a fraction, and the clinic pays for every byte on its cellular link. Every outcome is a typed
-// answer, never a rejection: the link drops at any moment, and that is an answer too.
+// CompressionStream exist; so does Node). Upload bodies go as gzip-compressed MessagePack (log-batch-encoding.ts):
+// the clinic pays for every byte on its cellular link. Every outcome is a typed answer, never a rejection: the
+// link drops at any moment, and that is an answer too.
 import { assert } from '../invariants/assert.js';
 import type { CentralClient } from './central-client.js';
 import type { FeedAnswer } from '../feed-import/feed-import-decisions.js';
 import type { AcquireAnswer, ReleaseAnswer } from '../chart-leases/lease-keeper-decisions.js';
 import { feedItemKinds, type FeedItem, type UploadLogBody } from './central-protocol.js';
+import { encodeLogBatch, logBatchMediaType } from './log-batch-encoding.js';
 import type { CentralAnswer } from './uplink-decisions.js';
 
 export interface HttpCentralClientOptions {
@@ -17,8 +18,11 @@ export interface HttpCentralClientOptions {
   readonly credential: string;
   /** A request not answered within this is abandoned as 'unavailable' (a dead link often just goes silent). */
   readonly requestTimeoutMs?: number;
-  /** Compress upload bodies (gzip). On unless a test needs to see the plain body. */
-  readonly compressUploads?: boolean;
+  /**
+   * 'binary' (the default): MessagePack, gzip-compressed (log-batch-encoding.ts), the fewest bytes on the link.
+   * 'json': the JSON body, gzip-compressed, for a proxy that only passes JSON.
+   */
+  readonly uploadEncoding?: 'binary' | 'json';
   /** Injected for tests; the platform's fetch otherwise. */
   readonly fetch?: typeof fetch;
 }
@@ -47,12 +51,10 @@ export class HttpCentralClient implements CentralClient {
   }
 
   async upload(body: UploadLogBody): Promise<CentralAnswer> {
-    const json = JSON.stringify(body);
-    if (this.options.compressUploads === false) {
-      return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
-    }
-    const gzipped = await gzip(json);
-    return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipped });
+    const binary = this.options.uploadEncoding !== 'json';
+    const encoded = binary ? encodeLogBatch(body) : new TextEncoder().encode(JSON.stringify(body));
+    const headers = { 'content-type': binary ? logBatchMediaType : 'application/json', 'content-encoding': 'gzip' };
+    return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers, body: await gzip(encoded) });
   }
 
   async readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }): Promise<FeedAnswer> {
@@ -125,7 +127,11 @@ function isFeedItem(value: unknown): value is FeedItem {
 /** A response as the uplink's decisions take it. */
 export function answerOf(status: number, body: unknown, retryAfter: number | undefined): CentralAnswer {
   const fields = fieldsOf(body);
-  if (status === 200 && isIndex(fields['acknowledgedIndex'])) return { type: 'acknowledged', acknowledgedIndex: fields['acknowledgedIndex'] };
+  if (status === 200 && isIndex(fields['acknowledgedIndex'])) {
+    const skew = fields['clockSkewMs'];
+    const clock = typeof skew === 'number' && Number.isSafeInteger(skew) ? { clockSkewMs: skew } : {};
+    return { type: 'acknowledged', acknowledgedIndex: fields['acknowledgedIndex'], ...clock };
+  }
   if (status === 409 && isIndex(fields['expectedIndex']) && fields['expectedIndex'] >= 1) return { type: 'gap', expectedIndex: fields['expectedIndex'] };
   // A 200 without an index is a proxy or a captive portal answering for central: refused, for a person to see.
   return failureOf(status, fields, retryAfter);
@@ -160,7 +166,7 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number(header.trim()) * 1000;
 }
 
-async function gzip(text: string): Promise<ArrayBuffer> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+async function gzip(bytes: Uint8Array): Promise<ArrayBuffer> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 }

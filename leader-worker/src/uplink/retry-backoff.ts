@@ -12,7 +12,11 @@ export interface RetryBackoff {
   readonly multiplier: number;
 }
 
-export const defaultRetryBackoff: RetryBackoff = { firstDelayMs: 1_000, delayMsMax: 60_000, multiplier: 2 };
+/**
+ * At most 30 s between tries: after hours offline the clinic is back in sync within about half a minute of the
+ * link's return (the seed's goal is 60 s; a bound of 60 s spent all of it waiting). A try is one small request.
+ */
+export const defaultRetryBackoff: RetryBackoff = { firstDelayMs: 1_000, delayMsMax: 30_000, multiplier: 2 };
 
 /**
  * The delay before retry number `failures` (1 after the first failure): uniform in [bound / 2, bound], where

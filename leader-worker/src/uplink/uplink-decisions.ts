@@ -10,6 +10,7 @@
 import { assert } from '../invariants/assert.js';
 import type { RandomSource } from '../raft/types.js';
 import { defaultRetryBackoff, retryDelayMs, type RetryBackoff } from './retry-backoff.js';
+import { clockSkewLimitMs } from './central-protocol.js';
 
 /** The node as the uplink sees it after each change. */
 export interface UplinkView {
@@ -27,9 +28,16 @@ export interface UplinkSettings {
    * Writing each would add an entry per upload, which itself needs uploading: a bound, not a loop.
    */
   readonly acknowledgementRecordEntries: number;
+  /**
+   * Linger: the first entry committed after the uplink caught up waits this long for others to join its
+   * upload (a visit writes several entries within seconds), unless lingerEntriesMax are waiting by then.
+   * Each upload costs its HTTP headers on the cellular link; commits never wait for it. 0: upload at once.
+   */
+  readonly lingerMs: number;
+  readonly lingerEntriesMax: number;
 }
 
-export const defaultUplinkSettings: UplinkSettings = { backoff: defaultRetryBackoff, acknowledgementRecordEntries: 64 };
+export const defaultUplinkSettings: UplinkSettings = { backoff: defaultRetryBackoff, acknowledgementRecordEntries: 64, lingerMs: 5_000, lingerEntriesMax: 200 };
 
 export type UplinkAction =
   /** Ask central how far it holds the clinic's log (GET .../log/ack). */
@@ -43,8 +51,8 @@ export type UplinkAction =
 
 /** How a request to central ended. */
 export type CentralAnswer =
-  /** Central holds every entry up to this index. */
-  | { readonly type: 'acknowledged'; readonly acknowledgedIndex: number }
+  /** Central holds every entry up to this index (and, after an upload, says how far our clock is from its own). */
+  | { readonly type: 'acknowledged'; readonly acknowledgedIndex: number; readonly clockSkewMs?: number }
   /** An upload started past what central holds: it needs entries from `expectedIndex`. */
   | { readonly type: 'gap'; readonly expectedIndex: number }
   /** No answer, a timeout, 5xx, 429 or 503: try again later (not before `retryAfterMs` when given). */
@@ -61,6 +69,10 @@ export class UplinkDecisions {
   private retryAtMs = 0;
   /** The acknowledgement proposed into the log and not yet seen applied. */
   private recordingIndex = 0;
+  /** When the uplink last found entries waiting after it had caught up (null: caught up). */
+  private waitingSinceMs: number | null = null;
+  /** This device's clock minus central's, as central last measured it at an upload (null: not yet). */
+  private lastClockSkewMs: number | null = null;
   /** The last refusal, for the status panel and ops; cleared by the next success. */
   private lastRefusal: { readonly status: number; readonly message: string } | null = null;
 
@@ -86,7 +98,14 @@ export class UplinkDecisions {
     if (this.view.leaderTerm === null || this.requestInFlight) return { type: 'wait', untilMs: null };
     if (nowMs < this.retryAtMs) return { type: 'wait', untilMs: this.retryAtMs };
     if (this.acknowledgedIndex === null) return { type: 'fetchAcknowledgement' };
-    if (this.acknowledgedIndex < this.view.commitIndex) return { type: 'upload', fromIndex: this.acknowledgedIndex + 1 };
+    if (this.acknowledgedIndex < this.view.commitIndex) {
+      this.waitingSinceMs ??= nowMs;
+      const lingerUntilMs = this.waitingSinceMs + this.settings.lingerMs;
+      const few = this.view.commitIndex - this.acknowledgedIndex < this.settings.lingerEntriesMax;
+      if (few && nowMs < lingerUntilMs) return { type: 'wait', untilMs: lingerUntilMs };
+      return { type: 'upload', fromIndex: this.acknowledgedIndex + 1 };
+    }
+    this.waitingSinceMs = null;
     return this.recordingDue() ? { type: 'recordAcknowledgement', acknowledgedIndex: this.acknowledgedIndex } : { type: 'wait', untilMs: null };
   }
 
@@ -103,6 +122,7 @@ export class UplinkDecisions {
     if (term !== this.view.leaderTerm) return;
     switch (answer.type) {
       case 'acknowledged':
+        if (answer.clockSkewMs !== undefined) this.lastClockSkewMs = answer.clockSkewMs;
         this.learn(answer.acknowledgedIndex);
         this.succeeded();
         return;
@@ -133,6 +153,11 @@ export class UplinkDecisions {
 
   get refusal(): { readonly status: number; readonly message: string } | null {
     return this.lastRefusal;
+  }
+
+  /** This device's clock against central's at the last upload, for the clock warning (null: not measured yet). */
+  get clock(): { readonly skewMs: number; readonly beyondLimit: boolean } | null {
+    return this.lastClockSkewMs === null ? null : { skewMs: this.lastClockSkewMs, beyondLimit: Math.abs(this.lastClockSkewMs) > clockSkewLimitMs };
   }
 
   private recordingDue(): boolean {

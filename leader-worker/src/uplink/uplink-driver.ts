@@ -33,6 +33,11 @@ export interface UplinkStatus {
   readonly refusal: { readonly status: number; readonly message: string } | null;
   /** An entry no upload can carry, or the log compacted past what central holds: the uplink cannot go on. */
   readonly stuck: string | null;
+  /**
+   * This device's clock against central's, measured at its last upload (null until one): `beyondLimit` is the
+   * clock warning (clockSkewLimitMs). Only the leader uploads, so only the leader measures it.
+   */
+  readonly clock: { readonly skewMs: number; readonly beyondLimit: boolean } | null;
 }
 
 export class Uplink {
@@ -65,7 +70,7 @@ export class Uplink {
   }
 
   status(): UplinkStatus {
-    return { notUploaded: this.decisions.notUploaded, refusal: this.decisions.refusal, stuck: this.stuck };
+    return { notUploaded: this.decisions.notUploaded, refusal: this.decisions.refusal, stuck: this.stuck, clock: this.decisions.clock };
   }
 
   private wake(): void {
@@ -95,7 +100,8 @@ export class Uplink {
   private upload(term: number, fromIndex: number, commitIndex: number): void {
     const entries = this.node.committedEntries(fromIndex, centralIngestLimits.entriesPerBatchMax);
     if (entries === 'compacted') return this.getStuck(`the log was compacted past entry ${fromIndex}, which central does not hold`);
-    const batch = nextUploadBatch(entries, commitIndex);
+    // The device's own clock (its date may be wrong: central compares it with its own and says so).
+    const batch = nextUploadBatch(entries, commitIndex, centralIngestLimits, this.scheduler.nowMs());
     if (batch.type === 'entryTooLarge') return this.getStuck(`entry ${batch.index} holds ${batch.bytes} bytes, more than central takes in one command`);
     if (batch.type === 'nothing') return;
     this.ask(term, () => this.central.upload(batch.body));

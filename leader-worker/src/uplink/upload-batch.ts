@@ -24,9 +24,12 @@ export type UploadBatch =
 
 /**
  * The batch to upload from `entries` (committed, contiguous, starting at the first index central does not
- * hold). `leaderCommitIndex` is the leader's commit index, sent for ops' view of the lag.
+ * hold). `leaderCommitIndex` is the leader's commit index, sent for ops' view of the lag; `leaderClockMs` the
+ * leader's clock now, for central to compare with its own.
  */
-export function nextUploadBatch(entries: readonly Entry[], leaderCommitIndex: number, limits: UploadBatchLimits = centralIngestLimits): UploadBatch {
+export function nextUploadBatch(
+  entries: readonly Entry[], leaderCommitIndex: number, limits: UploadBatchLimits = centralIngestLimits, leaderClockMs?: number,
+): UploadBatch {
   if (entries.length === 0) return { type: 'nothing' };
   const uploaded: UploadedEntry[] = [];
   let dataBytes = 0;
@@ -46,7 +49,8 @@ export function nextUploadBatch(entries: readonly Entry[], leaderCommitIndex: nu
   const first = entries[0]!;
   const lastIndex = first.index + uploaded.length - 1;
   assert(leaderCommitIndex >= lastIndex, `only committed entries are uploaded: ${lastIndex} is past the commit index ${leaderCommitIndex}`);
-  return { type: 'batch', body: { fromIndex: first.index, leaderCommitIndex, entries: uploaded }, lastIndex };
+  const clock = leaderClockMs === undefined ? {} : { leaderClockMs };
+  return { type: 'batch', body: { fromIndex: first.index, leaderCommitIndex, ...clock, entries: uploaded }, lastIndex };
 }
 
 function uploadedEntry(entry: Entry): UploadedEntry {

@@ -42,12 +42,12 @@ describe('the uplink on a clinic of real nodes', () => {
     const central = new HoldingCentral();
     const leaderNode = harness.node(leader);
     const uplink = new Uplink(clinicNodeUplinkView(leaderNode, () => leaderNode.state as ChartStateMachine, harness.scheduler), central, harness.scheduler,
-      new SeededRandom(11), { backoff: { firstDelayMs: 500, delayMsMax: 4_000, multiplier: 2 }, acknowledgementRecordEntries: 5 });
+      new SeededRandom(11), { backoff: { firstDelayMs: 500, delayMsMax: 4_000, multiplier: 2 }, acknowledgementRecordEntries: 5, lingerMs: 0, lingerEntriesMax: 1 });
     uplink.start();
     await harness.scheduler.advance(2_000);
     const commitIndex = leaderNode.status().commitIndex;
     expect(central.received).toEqual(Array.from({ length: commitIndex }, (_, position) => position + 1));
-    expect(uplink.status()).toEqual({ notUploaded: 0, refusal: null, stuck: null });
+    expect(uplink.status()).toEqual({ notUploaded: 0, refusal: null, stuck: null, clock: null });
     for (const id of ids) {
       const acknowledged = (harness.node(id).state as ChartStateMachine).centralAcknowledgedIndex();
       expect(acknowledged).withContext(id).toBeGreaterThanOrEqual(commitIndex - 5);

@@ -3,7 +3,7 @@
 import { SeededRandom } from '../../src/raft/seeded-random.js';
 import { UplinkDecisions, type UplinkView } from '../../src/uplink/uplink-decisions.js';
 
-const settings = { backoff: { firstDelayMs: 1_000, delayMsMax: 60_000, multiplier: 2 }, acknowledgementRecordEntries: 10 };
+const settings = { backoff: { firstDelayMs: 1_000, delayMsMax: 60_000, multiplier: 2 }, acknowledgementRecordEntries: 10, lingerMs: 0, lingerEntriesMax: 1 };
 
 function leading(term: number, commitIndex: number, recordedAcknowledgedIndex = 0): UplinkView {
   return { leaderTerm: term, commitIndex, recordedAcknowledgedIndex };
@@ -14,6 +14,38 @@ function decisions(): UplinkDecisions {
 }
 
 describe('the uplink\'s decisions', () => {
+  it('keeps the clock central measured at the last upload, and says when it is past the limit', () => {
+    const uplink = decisions();
+    uplink.observe(leading(1, 10));
+    expect(uplink.clock).toBeNull();
+    uplink.requestStarted();
+    uplink.answered({ type: 'acknowledged', acknowledgedIndex: 0 }, 1, 0);
+    expect(uplink.clock).withContext('an acknowledgement without a measure').toBeNull();
+    uplink.requestStarted();
+    uplink.answered({ type: 'acknowledged', acknowledgedIndex: 10, clockSkewMs: -3 * 3_600_000 }, 1, 0);
+    expect(uplink.clock).toEqual({ skewMs: -3 * 3_600_000, beyondLimit: true });
+    uplink.requestStarted();
+    uplink.answered({ type: 'acknowledged', acknowledgedIndex: 10, clockSkewMs: -150 }, 1, 0);
+    expect(uplink.clock).toEqual({ skewMs: -150, beyondLimit: false });
+  });
+
+  it('lingers after catching up, so the entries of one visit share an upload, unless many are waiting', () => {
+    const uplink = new UplinkDecisions(new SeededRandom(3), { ...settings, lingerMs: 2_000, lingerEntriesMax: 5 });
+    uplink.observe(leading(1, 0));
+    uplink.requestStarted();
+    uplink.answered({ type: 'acknowledged', acknowledgedIndex: 0 }, 1, 0);
+    uplink.observe(leading(1, 2));
+    expect(uplink.next(1_000)).withContext('the first entry waits for the others').toEqual({ type: 'wait', untilMs: 3_000 });
+    uplink.observe(leading(1, 4));
+    expect(uplink.next(2_500)).withContext('the window does not move with each entry').toEqual({ type: 'wait', untilMs: 3_000 });
+    expect(uplink.next(3_000)).toEqual({ type: 'upload', fromIndex: 1 });
+    uplink.requestStarted();
+    uplink.answered({ type: 'acknowledged', acknowledgedIndex: 4 }, 1, 3_100);
+    expect(uplink.next(3_100)).toEqual({ type: 'wait', untilMs: null });
+    uplink.observe(leading(1, 10));
+    expect(uplink.next(3_200)).withContext('enough waiting: at once').toEqual({ type: 'upload', fromIndex: 5 });
+  });
+
   it('only a leader uploads; a new leader first asks central how far it holds the log, then uploads from there', () => {
     const uplink = decisions();
     expect(uplink.next(0)).toEqual({ type: 'wait', untilMs: null });

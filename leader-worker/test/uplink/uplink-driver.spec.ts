@@ -101,6 +101,8 @@ describe('the uplink driver', () => {
     uplink = new Uplink(node, central, clock, new SeededRandom(5), {
       backoff: { firstDelayMs: 1_000, delayMsMax: 8_000, multiplier: 2 },
       acknowledgementRecordEntries: 50,
+      lingerMs: 0,
+      lingerEntriesMax: 1,
     });
     uplink.start();
   });
@@ -118,7 +120,7 @@ describe('the uplink driver', () => {
     expect(central.uploads.map((body) => body.fromIndex)).toEqual([1]);
     expect(central.held).toBe(120);
     expect(node.proposed).toEqual([120]);
-    expect(uplink.status()).toEqual({ notUploaded: 0, refusal: null, stuck: null });
+    expect(uplink.status()).toEqual({ notUploaded: 0, refusal: null, stuck: null, clock: null });
   });
 
   it('resumes after central comes back, from the acknowledgement, with nothing stored twice', async () => {

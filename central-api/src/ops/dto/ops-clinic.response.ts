@@ -1,6 +1,7 @@
 // What GET /api/ops/clinics answers: one entry per clinic, for central staff watching the network.
 import { ApiProperty } from '@nestjs/swagger';
 import { chartPolicies, type ChartPolicy } from '../../clinics/clinic-limits.js';
+import { clockSkewLimitMs } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
 export class OpsDeviceResponse {
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
@@ -11,6 +12,12 @@ export class OpsDeviceResponse {
 export class OpsLeaderResponse {
   @ApiProperty({ format: 'uuid' }) deviceId!: string;
   @ApiProperty() name!: string;
+}
+
+export class OpsLeaderClockResponse {
+  @ApiProperty({ description: "the leader's clock minus central's, in ms, when the upload arrived" }) skewMs!: number;
+  @ApiProperty({ description: `past the limit a clinic is warned at (${clockSkewLimitMs} ms): a tablet with a wrong date or time` }) beyondLimit!: boolean;
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
 }
 
 export class OpsClinicResponse {
@@ -31,6 +38,13 @@ export class OpsClinicResponse {
     description: 'entries the leader reported committed that central has not acknowledged (leaderCommitIndex - acknowledgedIndex, as of the last upload); null when the leader did not report its commit index. How stale that is: lastUploadAt.',
   })
   lagEntries!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: OpsLeaderClockResponse,
+    description: "the leader's clock against central's at the last upload that reported it; null when none did",
+  })
+  leaderClock!: OpsLeaderClockResponse | null;
 
   @ApiProperty({
     description: "the log index central's chart copy has applied up to: it catches up after uploads, so it may trail acknowledgedIndex briefly. chartStateHash, patients and the counts of the copy are as of this index",

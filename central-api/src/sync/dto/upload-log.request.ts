@@ -47,6 +47,13 @@ export class UploadLogRequest implements UploadLogBody {
   @Max(Number.MAX_SAFE_INTEGER)
   leaderCommitIndex?: number;
 
+  @ApiPropertyOptional({ minimum: 0, description: "the leader's clock when it sent the batch (ms since the epoch): central answers how far it is from its own" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  leaderClockMs?: number;
+
   @ApiProperty({
     type: [LogEntryBody],
     description: `committed entries, contiguous from fromIndex; at most ${ingestLimits.entriesPerBatchMax} entries and ${ingestLimits.batchDataBytesMax} command bytes`,
