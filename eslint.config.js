@@ -11,6 +11,8 @@ const pureFolders = [
   'leader-worker/src/uplink/central-protocol.ts', 'leader-worker/src/uplink/base64.ts', 'leader-worker/src/uplink/upload-batch.ts',
   'leader-worker/src/uplink/retry-backoff.ts', 'leader-worker/src/uplink/uplink-decisions.ts', 'leader-worker/src/feed-import/feed-import-decisions.ts',
   'leader-worker/src/chart-leases/lease-keeper-decisions.ts',
+  // Central's lease rules, shared by its repositories and the simulator's central.
+  'central-api/src/leases/lease-rules.ts',
 ];
 
 /**

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChartLeaseEntity } from './chart-lease.entity.js';
 import { type ChartLeaseRow, leaseFromRow } from './lease-rows.js';
+import { decideAcquire, decideRenew, type LeaseHeadView } from './lease-rules.js';
 
 export type AcquireOutcome =
   /** A new lease with the next epoch: nobody held the chart (never leased, released, or expired). */
@@ -46,15 +47,13 @@ export class ChartLeaseGrantsRepository {
       if (clinics.length === 0) return { kind: 'clinic-not-found' };
       await manager.query('INSERT INTO chart_lease_heads (patient_id) VALUES ($1) ON CONFLICT DO NOTHING', [patientId]);
       const head = await lockHead(manager, patientId);
-      const current = head.current;
-      if (current !== null && head.currentActive) {
-        if (current.clinicId !== clinicId) return { kind: 'held-by-another', holder: current };
-        return { kind: 'extended', lease: await extend(manager, current.id, head.now, durationSeconds) };
-      }
+      const decision = decideAcquire(headView(head), clinicId);
+      if (decision.kind === 'held-by-another') return { kind: 'held-by-another', holder: head.current! };
+      if (decision.kind === 'extend') return { kind: 'extended', lease: await extend(manager, decision.leaseId, head.now, durationSeconds) };
       const rows: ChartLeaseRow[] = await manager.query(
         `INSERT INTO chart_leases (patient_id, clinic_id, epoch, granted_at, expires_at)
          VALUES ($1, $2, $3, $4, $4::timestamptz + make_interval(secs => $5)) RETURNING *`,
-        [patientId, clinicId, head.lastEpoch + 1, head.now, durationSeconds],
+        [patientId, clinicId, decision.epoch, head.now, durationSeconds],
       );
       const lease = leaseFromRow(single(rows));
       await manager.query('UPDATE chart_lease_heads SET last_epoch = $2, current_lease_id = $3 WHERE patient_id = $1', [patientId, lease.epoch, lease.id]);
@@ -71,9 +70,9 @@ export class ChartLeaseGrantsRepository {
       const lease = await findLease(manager, leaseId);
       if (lease === null) return { kind: 'not-found' };
       const head = await lockHead(manager, lease.patientId);
-      if (head.current === null) throw new Error(`lease ${leaseId} exists but its patient's head names no lease`);
-      if (head.current.id !== leaseId) return { kind: 'superseded', current: head.current, currentActive: head.currentActive };
-      if (head.current.releasedAt !== null) return { kind: 'released' };
+      const decision = decideRenew(headView(head), leaseId);
+      if (decision.kind === 'superseded') return { kind: 'superseded', current: head.current!, currentActive: head.currentActive };
+      if (decision.kind === 'released') return { kind: 'released' };
       return { kind: 'renewed', lease: await extend(manager, leaseId, head.now, durationSeconds) };
     });
   }
@@ -113,12 +112,18 @@ async function lockHead(manager: EntityManager, patientId: string): Promise<Lock
   return { lastEpoch: Number(head.last_epoch), current, currentActive: current !== null && row.held === true, now: row.now_text };
 }
 
+/** The locked head as the pure rules (lease-rules.ts) take it. */
+function headView(head: LockedHead): LeaseHeadView {
+  const current = head.current === null ? null : { id: head.current.id, clinicId: head.current.clinicId, released: head.current.releasedAt !== null };
+  return { lastEpoch: head.lastEpoch, current, currentActive: head.currentActive };
+}
+
 async function findLease(manager: EntityManager, leaseId: string): Promise<ChartLeaseEntity | null> {
   const rows: ChartLeaseRow[] = await manager.query('SELECT * FROM chart_leases WHERE id = $1', [leaseId]);
   return rows.length === 0 ? null : leaseFromRow(single(rows));
 }
 
-/** Never shortens a lease (the duration setting may have been lowered since it was granted). */
+/** Never shortens a lease (lease-rules.ts, extendedExpiresAtMs: greatest() here, at the database's precision). */
 async function extend(manager: EntityManager, leaseId: string, now: string, durationSeconds: number): Promise<ChartLeaseEntity> {
   const rows: ChartLeaseRow[] = await manager.query(
     `WITH extended AS (

@@ -11,6 +11,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { assert } from '../../../leader-worker/src/invariants/assert.js';
+import { isStaleWrite } from './lease-rules.js';
 
 /** One accepted command of a lease-policy clinic that touched a patient's chart. */
 export interface LeasedWrite {
@@ -30,7 +31,7 @@ export interface FencedWrite extends LeasedWrite {
 export class LeaseFencing {
   /**
    * Finds which of `writes` (all of `clinicId`, in log order) are stale and records each as a fencing conflict,
-   * in the caller's transaction. One statement for the lot. Returns the fenced writes in log order; the caller
+   * in the caller's transaction: one statement reads the charts' grants, one records the stale writes. Returns the fenced writes in log order; the caller
    * marks their log entries (the log store's table) never to be exported. Recording is idempotent per (clinic,
    * log index).
    *
@@ -40,32 +41,32 @@ export class LeaseFencing {
   async fenceStaleWrites(manager: EntityManager, clinicId: string, writes: readonly LeasedWrite[]): Promise<FencedWrite[]> {
     if (writes.length === 0) return [];
     for (const write of writes) assert(Number.isSafeInteger(write.writtenEpoch) && write.writtenEpoch >= 0, 'a written epoch is a whole number');
-    const rows: { log_index: string; patient_id: string; written_epoch: string; current_epoch: string; current_holder_clinic_id: string }[] = await manager.query(
-      `WITH writes AS (
-         SELECT * FROM unnest($2::bigint[], $3::uuid[], $4::bigint[]) AS write (log_index, patient_id, written_epoch)
-       ), stale AS (
-         SELECT write.log_index, write.patient_id, write.written_epoch, head.last_epoch AS current_epoch, current_lease.clinic_id AS current_holder_clinic_id
-         FROM writes write
-         JOIN chart_lease_heads head ON head.patient_id = write.patient_id
-         JOIN chart_leases current_lease ON current_lease.id = head.current_lease_id
-         WHERE EXISTS (
-           SELECT 1 FROM chart_leases newer
-           WHERE newer.patient_id = write.patient_id AND newer.epoch > write.written_epoch AND newer.clinic_id <> $1
-         )
-       ), recorded AS (
-         INSERT INTO lease_fencing_conflicts (clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id)
-         SELECT $1, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id FROM stale
-         ON CONFLICT (clinic_id, log_index) DO NOTHING
-       )
-       SELECT * FROM stale ORDER BY log_index`,
-      [clinicId, writes.map((write) => write.logIndex), writes.map((write) => write.patientId), writes.map((write) => write.writtenEpoch)],
+    // Per chart written to: its newest grant (epoch and holder) and the highest epoch ever granted to a clinic
+    // other than the writer; the rule itself (isStaleWrite) is the simulator's too.
+    const heads: { patient_id: string; current_epoch: string; current_holder_clinic_id: string; newest_elsewhere: string | null }[] = await manager.query(
+      `SELECT head.patient_id, head.last_epoch AS current_epoch, current_lease.clinic_id AS current_holder_clinic_id,
+         (SELECT max(other.epoch) FROM chart_leases other WHERE other.patient_id = head.patient_id AND other.clinic_id <> $1) AS newest_elsewhere
+       FROM chart_lease_heads head
+       JOIN chart_leases current_lease ON current_lease.id = head.current_lease_id
+       WHERE head.patient_id = ANY($2::uuid[])`,
+      [clinicId, [...new Set(writes.map((write) => write.patientId))]],
     );
-    return rows.map((row) => ({
-      logIndex: Number(row.log_index),
-      patientId: row.patient_id,
-      writtenEpoch: Number(row.written_epoch),
-      currentEpoch: Number(row.current_epoch),
-      currentHolderClinicId: row.current_holder_clinic_id,
-    }));
+    const headOf = new Map(heads.map((head) => [head.patient_id, head]));
+    const stale: FencedWrite[] = [];
+    for (const write of writes) {
+      const head = headOf.get(write.patientId);
+      if (head === undefined || !isStaleWrite(write.writtenEpoch, head.newest_elsewhere === null ? null : Number(head.newest_elsewhere))) continue;
+      stale.push({ ...write, currentEpoch: Number(head.current_epoch), currentHolderClinicId: head.current_holder_clinic_id });
+    }
+    stale.sort((left, right) => left.logIndex - right.logIndex);
+    if (stale.length === 0) return [];
+    await manager.query(
+      `INSERT INTO lease_fencing_conflicts (clinic_id, log_index, patient_id, written_epoch, current_epoch, current_holder_clinic_id)
+       SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::bigint[], $5::bigint[], $6::uuid[])
+       ON CONFLICT (clinic_id, log_index) DO NOTHING`,
+      [clinicId, stale.map((write) => write.logIndex), stale.map((write) => write.patientId), stale.map((write) => write.writtenEpoch),
+        stale.map((write) => write.currentEpoch), stale.map((write) => write.currentHolderClinicId)],
+    );
+    return stale;
   }
 }
