@@ -8,6 +8,7 @@ export interface CliArguments {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly trace: boolean;
+  readonly clinics: number;
 }
 
 export type ParseResult = { readonly ok: true; readonly arguments: CliArguments } | { readonly ok: false; readonly error: string };
@@ -17,13 +18,16 @@ export const seedsPerRunMax = 1_000_000;
 
 export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 [--nodes 5] [--faults none|light|heavy|leader-churn|membership-churn] [--json] [--verbose] [--trace]
        npm run simulate -- --scenario clinic-session --seeds 1..50 [--devices 5] [--faults none|light|heavy|outbox-churn] [--json] [--verbose] [--trace]
+       npm run simulate -- --scenario clinics-central --seeds 1..30 [--clinics 3] [--devices 4] [--faults none|light|heavy] [--json] [--verbose] [--trace]
   --scenario clinic-day is the former name of clinic-session (15 minutes of a clinic with its doors open)
   --seeds   a number (17), a range (1..200), or a comma list of either (3,9,20..25)
   --devices the node count under its clinic name (an alias of --nodes; give one of the two)
   --json    the last line of stdout is one JSON object with the figures
   --trace   print every event of each run (deterministic text)`;
 
-const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light' };
+const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light', clinics: '3' };
+/** More clinics than this in one run is a typo: each costs as much as a clinic-session. */
+export const clinicsPerRunMax = 8;
 
 export function parseCliArguments(argv: readonly string[]): ParseResult {
   const values: Record<string, string> = { ...defaults };
@@ -51,11 +55,13 @@ export function parseCliArguments(argv: readonly string[]): ParseResult {
   if (typeof seeds === 'string') return { ok: false, error: seeds };
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 15) return { ok: false, error: `--nodes (--devices) must be an integer in [1, 15], got '${values.nodes}'` };
+  const clinics = Number(values.clinics);
+  if (!Number.isInteger(clinics) || clinics < 1 || clinics > clinicsPerRunMax) return { ok: false, error: `--clinics must be an integer in [1, ${clinicsPerRunMax}], got '${values.clinics}'` };
   return {
     ok: true,
     arguments: {
       scenario: values.scenario!, seeds, nodes, faults: values.faults!,
-      json: flags.has('json'), verbose: flags.has('verbose'), trace: flags.has('trace'),
+      json: flags.has('json'), verbose: flags.has('verbose'), trace: flags.has('trace'), clinics,
     },
   };
 }

@@ -11,6 +11,8 @@ export interface RunDescription {
   readonly faults: string;
   /** The scenario's name for its node count ('devices' for clinic-day); 'nodes' when absent. */
   readonly nodesOption?: 'nodes' | 'devices';
+  /** The clinic count, for a scenario of several clinics (clinics-central); absent otherwise. */
+  readonly clinics?: number;
 }
 
 export interface SeedFailure extends Violation {
@@ -37,7 +39,8 @@ export type DeriveFigures = (totals: Readonly<Record<string, number>>) => Record
 export const defaultSeedLineFigures: readonly string[] = ['committedEntries', 'acknowledged', 'elections', 'crashes', 'snapshotsInstalled'];
 
 export function replayCommand(description: RunDescription, seed: number): string {
-  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed} --${description.nodesOption ?? 'nodes'} ${description.nodes} --faults ${description.faults} --trace`;
+  const clinics = description.clinics === undefined ? '' : ` --clinics ${description.clinics}`;
+  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed}${clinics} --${description.nodesOption ?? 'nodes'} ${description.nodes} --faults ${description.faults} --trace`;
 }
 
 export function seedLine(outcome: SeedOutcome, shownFigures: readonly string[] = defaultSeedLineFigures): string {
@@ -132,6 +135,7 @@ export function summaryJson(summary: RunSummary, settings: JsonValue, wallClock?
     nodes: summary.description.nodes,
     ...(summary.description.nodesOption === 'devices' ? { devices: summary.description.nodes } : {}),
     faults: summary.description.faults,
+    ...(summary.description.clinics === undefined ? {} : { clinics: summary.description.clinics }),
     seeds: summary.seedCount,
     failedSeeds: summary.failures.map((failure) => failure.seed),
     violations: summary.failures.length,

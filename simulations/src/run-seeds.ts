@@ -8,15 +8,20 @@ export interface SeedRunOptions extends RunDescription {
   readonly seeds: readonly number[];
   readonly verbose: boolean;
   readonly trace: boolean;
+  readonly clinics?: number;
 }
+
+/** Clinics of a several-clinic scenario when --clinics is not given. */
+export const defaultClinics = 3;
 
 export async function runSeeds(options: SeedRunOptions, print: (line: string) => void): Promise<RunSummary> {
   const scenario = findScenario(options.scenario);
   if (scenario === undefined) throw new Error(`unknown scenario '${options.scenario}'`);
-  const description: RunDescription = { scenario: scenario.name, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes' };
+  const clinics = scenario.clinicsOption === true ? options.clinics ?? defaultClinics : undefined;
+  const description: RunDescription = { scenario: scenario.name, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes', ...(clinics === undefined ? {} : { clinics }) };
   const outcomes: SeedOutcome[] = [];
   for (const seed of options.seeds) {
-    const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace });
+    const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace, ...(clinics === undefined ? {} : { clinics }) });
     outcomes.push(outcome);
     if (options.trace) print(`--- trace of seed ${seed} ---\n${outcome.trace}--- end of trace of seed ${seed} ---`);
     print(seedLine(outcome, scenario.seedLineFigures));

@@ -12,6 +12,8 @@ export interface ScenarioRunOptions {
   readonly nodes: number;
   readonly faults: string;
   readonly trace: boolean;
+  /** Clinics, for a scenario of several (clinics-central); others ignore it. */
+  readonly clinics?: number;
 }
 
 export interface SeedOutcome {
@@ -34,6 +36,8 @@ export interface Scenario {
   readonly faultProfileNames: readonly string[];
   /** What the scenario calls its node count on the command line and in reports ('nodes' unless set). */
   readonly nodesOption?: 'nodes' | 'devices';
+  /** Whether the scenario runs several clinics (--clinics). */
+  readonly clinicsOption?: boolean;
   /** The figures each seed's line shows (the report's default set when absent). */
   readonly seedLineFigures?: readonly string[];
   /** Ratios computed from the counters summed over all seeds, printed first in the summary and the JSON. */

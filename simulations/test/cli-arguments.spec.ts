@@ -19,11 +19,12 @@ describe('parseSeeds', () => {
 
 describe('parseCliArguments', () => {
   it('reads every option', () => {
-    const parsed = parseCliArguments(['--scenario', 'raft', '--seeds', '1..3', '--nodes', '3', '--faults', 'heavy', '--json', '--trace']);
+    const parsed = parseCliArguments(['--scenario', 'raft', '--seeds', '1..3', '--nodes', '3', '--faults', 'heavy', '--json', '--trace', '--clinics', '2']);
     expect(parsed).toEqual({
       ok: true,
-      arguments: { scenario: 'raft', seeds: [1, 2, 3], nodes: 3, faults: 'heavy', json: true, verbose: false, trace: true },
+      arguments: { scenario: 'raft', seeds: [1, 2, 3], nodes: 3, faults: 'heavy', json: true, verbose: false, trace: true, clinics: 2 },
     });
+    expect(parseCliArguments(['--clinics', '9'])).withContext('past clinicsPerRunMax').toEqual(jasmine.objectContaining({ ok: false }));
   });
 
   it('reads --devices as the node count, and refuses it next to a different --nodes', () => {

@@ -33,6 +33,11 @@ export interface CentralLinkOptions {
   readonly createRandom: () => RandomSource;
   /** 'merge': no chart leases (the clinic's chartPolicy at central). */
   readonly chartPolicy: 'lease' | 'merge';
+  /**
+   * The chart the node's state machine is, when the node holds it wrapped (the simulator wraps it to see every
+   * apply); by default the node's state machine itself.
+   */
+  readonly chart?: () => ChartStateMachine;
 }
 
 export class CentralLink {
@@ -44,7 +49,7 @@ export class CentralLink {
 
   static start(options: CentralLinkOptions): CentralLink {
     const { clinicId, node, central, scheduler, createRandom } = options;
-    const chart = () => chartOf(node);
+    const chart = options.chart ?? (() => chartOf(node));
     const uplink = new Uplink(clinicNodeUplinkView(node, chart, scheduler), central, scheduler, createRandom());
     const feedImport = new FeedImporter(clinicNodeFeedImportView(node, chart), central, scheduler, createRandom());
     const leaseKeeper = options.chartPolicy === 'merge' ? null : new LeaseKeeper(clinicId, clinicNodeLeaseKeeperView(node, chart, scheduler), central, scheduler, createRandom());

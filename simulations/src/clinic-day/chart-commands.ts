@@ -69,11 +69,14 @@ export class ChartCommands {
   constructor(
     private readonly random: SeededRandom,
     private readonly dayStartEpochMs: number,
+    /** The second group of every id: clinics with different spaces never make the same id (0: a lone clinic). */
+    private readonly idSpace = 0,
   ) {}
 
   /** A patient walking in: who they are and what their visit will be about. */
-  newPatient(): PatientProfile {
-    return { patientId: this.id('patient'), child: this.random.chance(0.3), female: this.random.chance(0.55), diagnosis: this.pick(diagnoses) };
+  /** `patientId`: a patient registered elsewhere too (another clinic's); otherwise a new one. */
+  newPatient(patientId: string | null = null): PatientProfile {
+    return { patientId: patientId ?? this.id('patient'), child: this.random.chance(0.3), female: this.random.chance(0.55), diagnosis: this.pick(diagnoses) };
   }
 
   /** The registration desk's record of the patient. */
@@ -178,7 +181,7 @@ export class ChartCommands {
     const number = this.counter(kind) + 1;
     this.counters.set(kind, number);
     const tag = idKinds.indexOf(kind) + 1;
-    return `${tag.toString(16).padStart(8, '0')}-0000-4000-8000-${number.toString(16).padStart(12, '0')}`;
+    return `${tag.toString(16).padStart(8, '0')}-${this.idSpace.toString(16).padStart(4, '0')}-4000-8000-${number.toString(16).padStart(12, '0')}`;
   }
 
   private counter(kind: IdKind): number {

@@ -125,6 +125,8 @@ export interface WorkloadHost {
   afterAcknowledgement(device: SimulatedDevice): void;
   /** Since when the device has been connected to a healthy leader without a break (AvailabilityChecker), or null. */
   connectedToHealthyLeaderSince(deviceId: NodeId): number | null;
+  /** A patient another clinic has seen walking in (their id), or null for a new patient. */
+  sharedPatient(): string | null;
 }
 
 export class ClinicWorkload {
@@ -143,8 +145,10 @@ export class ClinicWorkload {
     private readonly settings: ClinicWorkloadSettings,
     private readonly host: WorkloadHost,
     devices: readonly SimulatedDevice[],
+    /** Keeps this clinic's record ids apart from other clinics' (0 for a lone clinic). */
+    idSpace = 0,
   ) {
-    this.commands = new ChartCommands(random.fork(), settings.dayStartEpochMs);
+    this.commands = new ChartCommands(random.fork(), settings.dayStartEpochMs, idSpace);
     this.desks = devices.map((device, index) => {
       const stations = stationsOfDevice(index, devices.length);
       return new Desk(device, stations, cliniciansByStation[stations[0]!]);
@@ -232,7 +236,7 @@ export class ClinicWorkload {
   private arrive(): void {
     const { labOrderProbability, prescriptionProbability, secondPrescriptionProbability, allergyProbability, phoneCorrectionProbability, pharmacyNoteProbability } = this.settings;
     const prescribes = this.random.chance(prescriptionProbability);
-    const visit = new Visit(this.visits.length + 1, this.commands.newPatient(), {
+    const visit = new Visit(this.visits.length + 1, this.commands.newPatient(this.host.sharedPatient()), {
       labTest: this.random.chance(labOrderProbability),
       prescriptions: prescribes ? (this.random.chance(secondPrescriptionProbability) ? 2 : 1) : 0,
       allergy: this.random.chance(allergyProbability),

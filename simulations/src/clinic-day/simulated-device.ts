@@ -38,6 +38,8 @@ export interface DeviceHost {
   readonly nodeTiming: Partial<ClinicNodeTiming>;
   readonly clinicId: string;
   readonly initialState: PersistedState;
+  /** The node runs beside a link to central: its log is never compacted past central's acknowledgement (as the Worker starts it). */
+  readonly boundsCompactionByCentral: boolean;
   tickJitterMs(): number;
   /** The device did work in the current event: observe it afterwards. */
   touched(device: SimulatedDevice): void;
@@ -54,6 +56,10 @@ export interface DeviceHost {
   applied(device: SimulatedDevice, chart: ChartStateMachine, logIndex: number, result: ApplyResult): void;
   /** The device is usable again (its new process runs, or it woke): the clinician may carry on. */
   available(device: SimulatedDevice): void;
+  /** A process's node has started, on `clock` (what runs beside the node starts here). */
+  nodeStarted(device: SimulatedDevice, node: ChartNode, clock: DeviceClock): void;
+  /** The process ended (power loss, restart): what ran beside it stops. */
+  processEnded(device: SimulatedDevice): void;
 }
 
 /** What a crash or stop left, for the check at the next start. */
@@ -186,11 +192,14 @@ export class SimulatedDevice implements CheckedNode {
       random: this.random.fork(),
       initialState: this.host.initialState,
       timing: this.host.nodeTiming,
+      // As clinic-worker-service.ts does: before the node runs (the replay at start) nothing is known to be held.
+      ...(this.host.boundsCompactionByCentral ? { compactionBound: () => this.chart?.centralAcknowledgedIndex() ?? 0 } : {}),
     }).then((node) => {
       if (generation !== this.generation) return;
       this.nodeNow = node;
       this.machineNow = null;
       this.conditionNow = 'up';
+      this.host.nodeStarted(this, node, clock);
       this.host.touched(this);
       this.host.available(this);
     }, (error: unknown) => this.host.fail(error));
@@ -273,6 +282,7 @@ export class SimulatedDevice implements CheckedNode {
   }
 
   private endProcess(): void {
+    if (this.nodeNow !== null) this.host.processEnded(this);
     this.clock?.kill();
     this.clock = null;
     this.nodeNow = null;

@@ -12,7 +12,7 @@ import { defaultClinicNodeTiming, type ClinicNodeStatus } from '../../../leader-
 import { bootstrapState } from '../../../leader-worker/src/raft/raft.js';
 import { describeMessage } from '../../../leader-worker/src/raft/describe-message.js';
 import { SeededRandom } from '../../../leader-worker/src/raft/seeded-random.js';
-import type { HardState, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
+import type { Entry, HardState, NodeId, PersistedState, Snapshot } from '../../../leader-worker/src/raft/types.js';
 import type { PeerMessage } from '../../../leader-worker/src/wire/peer-message-codec.js';
 import type { PersistBatch } from '../../../leader-worker/src/storage/raft-storage.js';
 import { EventQueue } from '../engine/event-queue.js';
@@ -36,7 +36,8 @@ import { HandoffTracker } from './handoff-tracker.js';
 import { checkClinicFinalState, describeDevices } from './invariants/final-checks.js';
 import { WriteLedger } from './invariants/write-ledger.js';
 import { defaultClinicDaySettings, type ClinicDaySettings } from './settings.js';
-import { SimulatedDevice, type DeviceHost } from './simulated-device.js';
+import { SimulatedDevice, type ChartNode, type DeviceHost } from './simulated-device.js';
+import type { DeviceClock } from './device-clock.js';
 import { WritableMinutes } from './writable-minutes.js';
 
 export interface ClinicDayRunOptions {
@@ -51,6 +52,32 @@ export interface ClinicDayRunOptions {
   readonly wiring?: DeviceWiring;
   /** Check the Raft protocol's step rules (persist before send, one vote per term, the commit rule) too. */
   readonly protocolRuleChecks?: boolean;
+  /** One clinic among several on one clock (the clinics-central scenario drives it); absent: a clinic alone. */
+  readonly site?: ClinicSiteOptions;
+}
+
+/** What a clinic among several gets from the run around it. */
+export interface ClinicSiteOptions {
+  readonly queue: EventQueue;
+  readonly clinicId: string;
+  /** The clinic's own random root (its streams fork from it as a lone clinic's fork from the seed). */
+  readonly random: SeededRandom;
+  readonly trace: Trace;
+  /** Keeps the ids of this clinic's records apart from other clinics' (chart-commands.ts). */
+  readonly idSpace: number;
+  readonly extension: ClinicExtension;
+}
+
+/** What runs beside each device of a clinic among several (its link to central), and what it sees. */
+export interface ClinicExtension {
+  /** A process of the device has started its node (on `clock`, which dies with the process). */
+  nodeStarted(device: SimulatedDevice, node: ChartNode, clock: DeviceClock): void;
+  /** The process ended (power loss or restart): whatever ran beside it stops. */
+  processEnded(device: SimulatedDevice): void;
+  /** The device applied a committed entry (also while replaying its log at start). */
+  applied(device: SimulatedDevice, entry: Entry, result: ApplyResult): void;
+  /** A patient of another clinic walking in here (their id), or null for a new patient. */
+  sharedPatient(): string | null;
 }
 
 export interface ClinicDayRunResult {
@@ -64,8 +91,8 @@ export function runClinicDay(options: ClinicDayRunOptions): Promise<ClinicDayRun
   return new ClinicDaySimulation(options).run();
 }
 
-/** The clinic's id in every event id; a clinic id has no '/' or ':'. */
-const clinicId = 'kibuye-hc';
+/** The clinic's id in every event id (a lone clinic's); a clinic id has no '/' or ':'. */
+const loneClinicId = 'kibuye-hc';
 /** The node's tick interval (its production default), for failover figures in ticks. */
 const tickIntervalMs = 100;
 
@@ -79,25 +106,24 @@ interface RandomStreams {
   readonly clocks: SeededRandom;
 }
 
-function forkStreams(seed: number): RandomStreams {
-  const root = new SeededRandom(seed);
+function forkStreams(root: SeededRandom): RandomStreams {
   return {
     network: root.fork(), faults: root.fork(), acknowledgementFaults: root.fork(), workload: root.fork(), devices: root.fork(), clocks: root.fork(),
   };
 }
 
 /** Lets every promise job queued so far, and every job those queue, run: one macrotask turn. */
-function settle(): Promise<void> {
+export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, DeliveryTarget, AvailabilityHost {
-  readonly queue = new EventQueue();
+export class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, DeliveryTarget, AvailabilityHost {
+  readonly queue: EventQueue;
   readonly network: ClinicNetwork;
   readonly storageFactory: DeviceStorageFactory;
   readonly wiring: DeviceWiring;
   readonly nodeTiming: ClinicDaySettings['nodeTiming'];
-  readonly clinicId = clinicId;
+  readonly clinicId: string;
   readonly initialState: PersistedState;
   readonly devices: readonly SimulatedDevice[];
   readonly ledger = new WriteLedger();
@@ -108,7 +134,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
   private readonly traceLog: Trace;
   private readonly figures = new ClinicFigures();
   private readonly history = new LogHistory();
-  private readonly machineView = chartMachineView(clinicId);
+  private readonly machineView: ReturnType<typeof chartMachineView>;
   private readonly safety: SafetyChecker;
   private readonly failover: FailoverTracker;
   private readonly availability: AvailabilityChecker;
@@ -127,9 +153,12 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
 
   constructor(private readonly options: ClinicDayRunOptions) {
     this.settings = options.settings ?? defaultClinicDaySettings;
-    this.random = forkStreams(options.seed);
+    this.queue = options.site?.queue ?? new EventQueue();
+    this.clinicId = options.site?.clinicId ?? loneClinicId;
+    this.machineView = chartMachineView(this.clinicId);
+    this.random = forkStreams(options.site?.random ?? new SeededRandom(options.seed));
     this.runaway = new RunawayGuard(this.settings.limits);
-    this.traceLog = new Trace(options.trace);
+    this.traceLog = options.site?.trace ?? new Trace(options.trace);
     this.storageFactory = options.storageFactory ?? memoryDeviceStorage;
     this.wiring = options.wiring ?? realDeviceWiring;
     this.nodeTiming = this.settings.nodeTiming;
@@ -150,7 +179,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     this.minutes = new WritableMinutes(this.settings.limits.writableWindowMs);
     this.injector = new ClinicFaultInjector(this.queue, this.random.faults, this.random.acknowledgementFaults, this.traceLog, this.figures,
       options.profile, this.network, this.failover, this.handoffs, this);
-    this.workload = new ClinicWorkload(this.queue, this.random.workload, this.traceLog, this.figures, this.settings.workload, this, this.devices);
+    this.workload = new ClinicWorkload(this.queue, this.random.workload, this.traceLog, this.figures, this.settings.workload, this, this.devices, options.site?.idSpace ?? 0);
   }
 
   async run(): Promise<ClinicDayRunResult> {
@@ -158,25 +187,62 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     const unhandled = (reason: unknown): void => this.fail(reason);
     process.on('unhandledRejection', unhandled);
     try {
-      this.schedulePhases();
+      this.begin();
       await this.runEvents();
-      checkClinicFinalState({
-        devices: this.devices, leader: this.stableLeader(), history: this.history, safety: this.safety, ledger: this.ledger,
-        visits: this.workload.allVisits(), figures: this.figures, trace: this.traceLog, nowMs: this.queue.nowMs,
-      });
-      checkSampleBounds(this.figures.samples(), this.options.profile.figureBounds);
+      this.finalChecks();
     } catch (error) {
       violation = classifyFailure(error, this.queue.nowMs);
       this.traceLog.write(this.queue.nowMs, `VIOLATION ${violation.invariant}: ${violation.message}`);
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+    return this.result(violation, this.runaway);
+  }
+
+  // Driven from outside (a clinic among several): begin, then after every event of the shared queue
+  // loseArmedPower, one settle of the promise jobs, checkAfterEvent; finalChecks once every clinic is done.
+
+  begin(): void {
+    this.schedulePhases();
+  }
+
+  /** Every check after an event, once the devices' work has settled. */
+  checkAfterEvent(): void {
+    this.throwIfFailed();
+    this.afterEvent();
+    this.throwIfFailed();
+  }
+
+  /** The session is over, every device agrees and the quiet time has passed. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Whether the clinic's router is down now (it carries the cellular link too). */
+  get isRouterDown(): boolean {
+    return this.injector.isLanDown;
+  }
+
+  get clinicFigures(): ClinicFigures {
+    return this.figures;
+  }
+
+  finalChecks(): void {
+    checkClinicFinalState({
+      devices: this.devices, leader: this.stableLeader(), history: this.history, safety: this.safety, ledger: this.ledger,
+      visits: this.workload.allVisits(), figures: this.figures, trace: this.traceLog, nowMs: this.queue.nowMs,
+    });
+    checkSampleBounds(this.figures.samples(), this.options.profile.figureBounds);
+  }
+
+  /** The run's result, its figures tallied; `runaway` is the guard of the loop that ran the events. */
+  result(violation: Violation | null, runaway: RunawayGuard): ClinicDayRunResult {
     this.minutes.tally(this.figures);
     this.figures.virtualMs = this.queue.nowMs;
     const { openingMs, sessionMs } = this.settings.timings;
     this.figures.openMs = Math.max(0, Math.min(this.queue.nowMs, sessionMs) - openingMs);
-    this.figures.eventsProcessed = this.runaway.eventCount;
-    this.figures.eventsPerVirtualSecondPeak.push(this.runaway.eventsPerVirtualSecondPeak);
+    this.figures.eventsProcessed = runaway.eventCount;
+    this.figures.eventsPerVirtualSecondPeak.push(runaway.eventsPerVirtualSecondPeak);
     return { seed: this.options.seed, violation, figures: this.figures, trace: this.traceLog.text() };
   }
 
@@ -235,6 +301,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
     const entry = device.storage.entryAt(logIndex);
     check(entry !== undefined, 'ready-contract', () => `${device.id} applied index ${logIndex}, which its disk does not hold`);
     this.safety.applied(device, entry, result.type);
+    this.options.site?.extension.applied(device, entry, result);
     if (result.type === 'duplicate') return;
     const key = this.machineView.commandKey(entry);
     if (key === null) return;
@@ -245,6 +312,22 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
 
   available(device: SimulatedDevice): void {
     this.workload.deviceAvailable(device);
+  }
+
+  get boundsCompactionByCentral(): boolean {
+    return this.options.site !== undefined;
+  }
+
+  nodeStarted(device: SimulatedDevice, node: ChartNode, clock: DeviceClock): void {
+    this.options.site?.extension.nodeStarted(device, node, clock);
+  }
+
+  processEnded(device: SimulatedDevice): void {
+    this.options.site?.extension.processEnded(device);
+  }
+
+  sharedPatient(): string | null {
+    return this.options.site?.extension.sharedPatient() ?? null;
   }
 
   // WorkloadHost and FaultHost ------------------------------------------------------------------------
@@ -362,7 +445,7 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
   }
 
   /** A leader every device is up and following, in its term; null otherwise. */
-  private stableLeader(): SimulatedDevice | null {
+  stableLeader(): SimulatedDevice | null {
     if (!this.devices.every((device) => device.isUsable)) return null;
     const leader = this.currentLeader();
     if (leader === null) return null;
@@ -380,15 +463,13 @@ class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost, Delive
       event.run();
       await this.loseArmedPower();
       await settle();
-      this.throwIfFailed();
-      this.afterEvent();
-      this.throwIfFailed();
+      this.checkAfterEvent();
       if (this.finished) return;
     }
   }
 
   /** A battery death armed to land inside a device's work: after that many promise steps of it. */
-  private async loseArmedPower(): Promise<void> {
+  async loseArmedPower(): Promise<void> {
     for (const device of this.touchedDevices) {
       const steps = this.injector.takeArmed(device);
       if (steps === null) continue;

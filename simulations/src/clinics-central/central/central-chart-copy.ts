@@ -10,23 +10,24 @@ import type { LeasedWrite } from '../../../../central-api/src/leases/lease-fenci
 import { isStaleWrite } from '../../../../central-api/src/leases/lease-rules.js';
 import type { StoredEntry } from '../../../../central-api/src/log-store/log-entry.js';
 
-/** A write central found stale when it projected it, with the newest epoch granted elsewhere then. */
-export interface FencedRecord extends LeasedWrite {
-  readonly newestEpochElsewhere: number;
+/** A write fencing judged, with how many grants central had made when it did (what it could compare with). */
+export interface JudgedWrite extends LeasedWrite {
+  readonly grantsMadeBefore: number;
 }
 
 export class CentralChartCopy {
   private readonly copy: CachedCopy;
   /** Stale writes by log index (never exported; ops see them). */
-  readonly fenced = new Map<number, FencedRecord>();
+  readonly fenced = new Set<number>();
   /** Every write of a lease clinic to a named chart that fencing judged, in log order (for the checks). */
-  readonly judgedWrites: LeasedWrite[] = [];
+  readonly judgedWrites: JudgedWrite[] = [];
 
   constructor(
     readonly clinicId: string,
     private readonly leasePolicy: boolean,
     /** The highest epoch central ever granted the chart to a clinic other than `clinicId`, or null. */
     private readonly newestEpochElsewhere: (patientId: string, clinicId: string) => number | null,
+    private readonly grantsMade: () => number,
   ) {
     this.copy = { machine: new ChartStateMachine(clinicId), appliedIndex: 0 };
   }
@@ -44,9 +45,8 @@ export class CentralChartCopy {
     const notes = emptyNotes(this.leasePolicy);
     for (const entry of stored) feedEntry(this.copy, entry, notes);
     for (const write of notes.leasedWrites) {
-      this.judgedWrites.push(write);
-      const newest = this.newestEpochElsewhere(write.patientId, this.clinicId);
-      if (isStaleWrite(write.writtenEpoch, newest)) this.fenced.set(write.logIndex, { ...write, newestEpochElsewhere: newest! });
+      this.judgedWrites.push({ ...write, grantsMadeBefore: this.grantsMade() });
+      if (isStaleWrite(write.writtenEpoch, this.newestEpochElsewhere(write.patientId, this.clinicId))) this.fenced.add(write.logIndex);
     }
   }
 }

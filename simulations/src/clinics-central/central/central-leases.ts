@@ -8,6 +8,8 @@ export interface SimulatedLease {
   readonly clinicId: string;
   readonly epoch: number;
   readonly grantedAtMs: number;
+  /** Grants central had made, this one included, when it was made: orders grants against projections. */
+  readonly grantNumber: number;
   expiresAtMs: number;
   releasedAtMs: number | null;
 }
@@ -25,7 +27,7 @@ interface LeaseHead {
 export class CentralLeases {
   private readonly heads = new Map<string, LeaseHead>();
   private readonly byId = new Map<string, SimulatedLease>();
-  private grantsMade = 0;
+  private grantsMadeCount = 0;
 
   constructor(private readonly durationMs: number) {}
 
@@ -46,9 +48,10 @@ export class CentralLeases {
         current!.expiresAtMs = extendedExpiresAtMs(current!.expiresAtMs, nowMs, this.durationMs);
         return { kind: 'extended', lease: current! };
       case 'grant': {
-        this.grantsMade++;
+        this.grantsMadeCount++;
         const lease: SimulatedLease = {
-          id: leaseIdOf(this.grantsMade), patientId, clinicId, epoch: decision.epoch, grantedAtMs: nowMs, expiresAtMs: nowMs + this.durationMs, releasedAtMs: null,
+          id: leaseIdOf(this.grantsMadeCount), patientId, clinicId, epoch: decision.epoch, grantedAtMs: nowMs, grantNumber: this.grantsMadeCount,
+          expiresAtMs: nowMs + this.durationMs, releasedAtMs: null,
         };
         head.lastEpoch = decision.epoch;
         head.current = lease;
@@ -64,6 +67,10 @@ export class CentralLeases {
     const lease = this.byId.get(leaseId);
     if (lease !== undefined) lease.releasedAtMs ??= nowMs;
     return lease;
+  }
+
+  get grantsMade(): number {
+    return this.grantsMadeCount;
   }
 
   find(leaseId: string): SimulatedLease | undefined {

@@ -12,6 +12,7 @@ import { CentralFeed, type FeedAppendOutcome } from './central-feed.js';
 import { CentralLeases, type SimulatedLease } from './central-leases.js';
 import { CentralLog } from './central-log.js';
 import type { CentralTimer } from './central-timer.js';
+import type { StoredEntry } from '../../../../central-api/src/log-store/log-entry.js';
 
 export type ChartPolicy = 'lease' | 'merge';
 
@@ -39,6 +40,10 @@ type Refusal = { readonly type: 'refused'; readonly status: number; readonly mes
 export class SimulatedCentral {
   private readonly clinics = new Map<string, CentralClinic>();
   readonly leases: CentralLeases;
+  /** Bumped by every request that changed central (for checks that need to look only after a change). */
+  changes = 0;
+  /** Told of the entries each upload stored (the simulated lab watches for orders). */
+  onStored: (clinicId: string, entries: readonly StoredEntry[]) => void = () => undefined;
 
   constructor(
     readonly timer: CentralTimer,
@@ -49,7 +54,7 @@ export class SimulatedCentral {
 
   /** Creates a clinic with one device credential (enrollment is not what the simulator judges). */
   addClinic(clinicId: string, chartPolicy: ChartPolicy): CentralClinic {
-    const copy = new CentralChartCopy(clinicId, chartPolicy === 'lease', (patientId, writer) => this.leases.newestEpochElsewhere(patientId, writer));
+    const copy = new CentralChartCopy(clinicId, chartPolicy === 'lease', (patientId, writer) => this.leases.newestEpochElsewhere(patientId, writer), () => this.leases.grantsMade);
     const clinic: CentralClinic = { clinicId, credential: `${clinicId}-device-credential`, chartPolicy, log: new CentralLog(), copy, feed: new CentralFeed(clinicId, this.timer) };
     this.clinics.set(clinicId, clinic);
     return clinic;
@@ -77,6 +82,8 @@ export class SimulatedCentral {
     switch (result.kind) {
       case 'acknowledged':
         clinic.copy.project(result.stored);
+        this.changes++;
+        if (result.stored.length > 0) this.onStored(clinicId, result.stored);
         return { type: 'acknowledged', acknowledgedIndex: result.acknowledgedIndex };
       case 'gap':
         return { type: 'gap', expectedIndex: result.expectedIndex };
@@ -105,6 +112,7 @@ export class SimulatedCentral {
     if ('type' in clinic) return clinic;
     if (clinic.chartPolicy === 'merge') return { type: 'refused', status: 409, message: 'a merge-policy clinic takes no leases' };
     const outcome = this.leases.acquire(patientId, clinicId, this.timer.nowMs());
+    this.changes++;
     if (outcome.kind === 'held-by-another') {
       return { type: 'heldElsewhere', holderClinicId: outcome.holder.clinicId, epoch: outcome.holder.epoch, expiresAtMs: outcome.holder.expiresAtMs };
     }
@@ -118,6 +126,7 @@ export class SimulatedCentral {
     if (lease === undefined) return { type: 'gone' };
     if (lease.clinicId !== clinicId) return { type: 'refused', status: 403, message: 'A device may only reach its own clinic\'s leases' };
     this.leases.release(leaseId, this.timer.nowMs());
+    this.changes++;
     return { type: 'released' };
   }
 
