@@ -34,6 +34,8 @@ export class FeedImporter {
   private stopListening: (() => void) | null = null;
   private cancelRetry: () => void = () => undefined;
   private stopped = false;
+  /** Ends the read in flight, so a device that stopped, or stopped leading, leaves no long-poll waiting at central. */
+  private readInFlight: AbortController | null = null;
   /** wake() is running: a change it causes (a proposal's status event) is handled by its loop, not by a second wake. */
   private waking = false;
   private wakeAgain = false;
@@ -53,11 +55,12 @@ export class FeedImporter {
     this.wake();
   }
 
-  /** Stops asking; a read in flight is left to end (central ends a long-poll within its wait), its answer ignored. */
+  /** Stops asking; a read in flight is abandoned, and its answer ignored. */
   stop(): void {
     this.stopped = true;
     this.stopListening?.();
     this.cancelRetry();
+    this.readInFlight?.abort();
   }
 
   status(): FeedImportStatus {
@@ -83,6 +86,7 @@ export class FeedImporter {
   private decideAndAct(): void {
     if (this.stopped) return;
     const { role, term } = this.node.status();
+    if (role !== 'leader') this.readInFlight?.abort();
     this.decisions.observe({ leaderTerm: role === 'leader' ? term : null, decidedThrough: this.node.feedDecidedThrough() });
     for (;;) {
       const action = this.decisions.next(this.scheduler.nowMs());
@@ -103,7 +107,10 @@ export class FeedImporter {
 
   private read(term: number, afterSequence: number, limit: number, waitMs: number): void {
     this.decisions.readStarted(afterSequence);
-    void this.central.readFeed({ afterSequence, limit, waitMs }).then((answer) => {
+    const abandon = new AbortController();
+    this.readInFlight = abandon;
+    void this.central.readFeed({ afterSequence, limit, waitMs }, abandon.signal).then((answer) => {
+      if (this.readInFlight === abandon) this.readInFlight = null;
       if (this.stopped) return;
       this.decisions.readAnswered(answer, term, limit, this.scheduler.nowMs());
       this.wake();

@@ -11,10 +11,13 @@ export interface CentralClient {
   acknowledgedIndex(): Promise<CentralAnswer>;
   /** Uploads committed entries: 'acknowledged', 'gap', 'unavailable' or 'refused'; never rejects. */
   upload(body: UploadLogBody): Promise<CentralAnswer>;
-  /** Reads the clinic's feed after a sequence, long-polling with waitMs: 'items', 'unavailable' or 'refused'; never rejects. */
   /** Acquires the chart's lease for the clinic, or extends the one it holds: 'granted', 'heldElsewhere', 'unavailable' or 'refused'. */
   acquireLease(patientId: string): Promise<AcquireAnswer>;
   /** Releases a lease: 'released', 'gone' (released before, or no such lease), 'unavailable' or 'refused'. */
   releaseLease(leaseId: string): Promise<ReleaseAnswer>;
-  readFeed(query: Required<Pick<FeedPageQueryParameters, 'afterSequence' | 'limit' | 'waitMs'>>): Promise<FeedAnswer>;
+  /**
+   * Reads the clinic's feed after a sequence, long-polling with waitMs: 'items', 'unavailable' or 'refused'; never
+   * rejects. `abandon` ends a long-poll the caller no longer wants (it stopped leading): 'unavailable' at once.
+   */
+  readFeed(query: Required<Pick<FeedPageQueryParameters, 'afterSequence' | 'limit' | 'waitMs'>>, abandon?: AbortSignal): Promise<FeedAnswer>;
 }

@@ -57,10 +57,10 @@ export class HttpCentralClient implements CentralClient {
     return this.request(`${this.clinicUrl}/log`, { method: 'POST', headers, body: await gzip(encoded) });
   }
 
-  async readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }): Promise<FeedAnswer> {
+  async readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }, abandon?: AbortSignal): Promise<FeedAnswer> {
     const url = `${this.clinicUrl}/feed?afterSequence=${query.afterSequence}&limit=${query.limit}&waitMs=${query.waitMs}`;
     const timeoutMs = Math.max(this.options.requestTimeoutMs ?? defaultRequestTimeoutMs, query.waitMs + longPollMarginMs);
-    const answered = await this.exchange(url, { method: 'GET' }, timeoutMs);
+    const answered = await this.exchange(url, { method: 'GET' }, timeoutMs, abandon);
     if (answered === null) return { type: 'unavailable' };
     const { status, body, retryAfter } = answered;
     if (status === 200) {
@@ -103,10 +103,11 @@ export class HttpCentralClient implements CentralClient {
   }
 
   /** One request with the credential; null when no answer came (offline, DNS, reset, timeout). */
-  private async exchange(url: string, init: RequestInit, timeoutMs = this.options.requestTimeoutMs ?? defaultRequestTimeoutMs): Promise<Exchanged | null> {
+  private async exchange(url: string, init: RequestInit, timeoutMs = this.options.requestTimeoutMs ?? defaultRequestTimeoutMs, abandon?: AbortSignal): Promise<Exchanged | null> {
     const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.options.credential}`, accept: 'application/json' };
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await this.fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      const response = await this.fetch(url, { ...init, headers, signal: abandon === undefined ? timeout : AbortSignal.any([timeout, abandon]) });
       const body: unknown = await response.json().catch(() => null);
       return { status: response.status, body, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
     } catch {

@@ -99,6 +99,15 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
       expect(empty).withContext('a wait that ends without an item').toEqual({ type: 'items', items: [] });
     }, timeoutMs);
 
+    it('ends a long-poll the caller abandons at once, as unavailable', async () => {
+      const abandon = new AbortController();
+      const waiting = central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 10_000 }, abandon.signal);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      abandon.abort();
+      const later = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000));
+      expect(await Promise.race([waiting, later])).toEqual({ type: 'unavailable' });
+    }, timeoutMs);
+
     it('refuses to read the feed past its end', async () => {
       expect(await central.client.readFeed({ afterSequence: 5, limit: 10, waitMs: 0 })).toEqual(jasmine.objectContaining({ type: 'refused', status: 400 }));
     }, timeoutMs);

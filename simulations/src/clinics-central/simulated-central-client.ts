@@ -43,9 +43,9 @@ export class SimulatedCentralClient implements CentralClient {
     return this.exchange('upload', (respond) => respond(this.central.upload(this.options.clinicId, this.options.credential, body)));
   }
 
-  readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }): Promise<FeedAnswer> {
+  readFeed(query: { readonly afterSequence: number; readonly limit: number; readonly waitMs: number }, abandon?: AbortSignal): Promise<FeedAnswer> {
     const timeoutMs = Math.max(this.requestTimeoutMs, query.waitMs + longPollMarginMs);
-    return this.exchange('readFeed', (respond) => this.central.readFeed(this.options.clinicId, this.options.credential, query, respond), timeoutMs);
+    return this.exchange('readFeed', (respond) => this.central.readFeed(this.options.clinicId, this.options.credential, query, respond), timeoutMs, abandon);
   }
 
   acquireLease(patientId: string): Promise<AcquireAnswer> {
@@ -65,7 +65,9 @@ export class SimulatedCentralClient implements CentralClient {
   }
 
   /** One request and its answer across the link; 'unavailable' when either is lost or there is no route. */
-  private exchange<Answer>(kind: keyof CentralClient, handle: (respond: (answer: Answer) => void) => void, timeoutMs = this.requestTimeoutMs): Promise<Answer | { type: 'unavailable' }> {
+  private exchange<Answer>(
+    kind: keyof CentralClient, handle: (respond: (answer: Answer) => void) => void, timeoutMs = this.requestTimeoutMs, abandon?: AbortSignal,
+  ): Promise<Answer | { type: 'unavailable' }> {
     const { link, timer } = this.options;
     return new Promise((resolve) => {
       const settle = (answer: Answer | { type: 'unavailable' }): void => this.options.deliver(() => resolve(answer));
@@ -82,6 +84,8 @@ export class SimulatedCentralClient implements CentralClient {
         settle(answer);
       };
       const cancelTimeout = timer.after(timeoutMs, () => once({ type: 'unavailable' }));
+      // Abandoned by the caller (HttpCentralClient aborts the fetch): answered at once; central's late answer is dropped.
+      abandon?.addEventListener('abort', () => once({ type: 'unavailable' }), { once: true });
       timer.after(link.latencyMs(), () => {
         if (settled || link.generation !== sentGeneration || !link.up) return;
         this.options.reachedCentral?.(kind);
