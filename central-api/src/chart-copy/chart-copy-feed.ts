@@ -31,14 +31,14 @@ export function feedEntry(copy: CachedCopy, entry: StoredEntry, notes: FeedNotes
   const command = decodeCommand(entry.data);
   const { machine } = copy;
   if (notes === null) {
-    machine.apply(entry.index, command);
+    machine.apply(entry.index, command, entry.leaderTimeMs);
     return;
   }
   // Read before the apply: the lease the write was made under, not one the entry itself might change, and the
   // chart a record belongs to even if the entry marks it entered-in-error.
   const patientId = touchedPatient(machine, command);
   const epoch = patientId === null || !notes.fencing ? 0 : writtenEpoch(machine, patientId, machine.clinicId);
-  const result = machine.apply(entry.index, command);
+  const result = machine.apply(entry.index, command, entry.leaderTimeMs);
   const outcome = applyOutcomeRecord(entry.index, command, result);
   if (outcome !== null) notes.outcomes.push(outcome);
   // Rejected commands and retried duplicates changed nothing: there is nothing to fence or to export.

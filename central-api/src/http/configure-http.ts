@@ -16,20 +16,29 @@ export const apiPrefix = 'api';
 const routesOutsidePrefix = ['health', 'metrics'];
 
 /**
- * server.close() closes the connections idle at that moment, but one busy then (a long-poll answering) stays
- * open for keepAliveTimeout after its answer: a stop would wait a minute. From close() on, each connection is
- * closed as soon as it goes idle.
+ * server.close() closes the connections idle at that moment, but not one busy then (a long-poll answering), nor
+ * one opened with no request on it yet: each stays open for keepAliveTimeout, and a stop would wait a minute.
+ * From close() on, once no request is in flight, every connection left is closed.
  */
-function closeConnectionsAsTheyGoIdleOnClose(server: Server): void {
+function closeConnectionsOnceQuietOnClose(server: Server): void {
   let closing = false;
+  let requestsInFlight = 0;
+  const closeIfQuiet = (): void => {
+    if (closing && requestsInFlight === 0) server.closeAllConnections();
+  };
   const close = server.close.bind(server);
   server.close = (callback?: (error?: Error) => void) => {
     closing = true;
-    return close(callback);
+    const closed = close(callback);
+    setImmediate(closeIfQuiet);
+    return closed;
   };
   server.on('request', (_request, response: ServerResponse) => {
-    response.once('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
+    requestsInFlight++;
+    // 'close' follows both a response sent and one whose client went away.
+    response.once('close', () => {
+      requestsInFlight--;
+      setImmediate(closeIfQuiet);
     });
   });
 }
@@ -49,7 +58,7 @@ export function configureHttp(app: NestExpressApplication): void {
   server.keepAliveTimeout = httpLimits.keepAliveTimeoutMs;
   // Must outlast keepAliveTimeout, or a request arriving on an idle connection can be cut off (Node's rule).
   server.headersTimeout = httpLimits.keepAliveTimeoutMs + 1_000;
-  closeConnectionsAsTheyGoIdleOnClose(server);
+  closeConnectionsOnceQuietOnClose(server);
   app.setGlobalPrefix(apiPrefix, { exclude: routesOutsidePrefix });
   app.useGlobalPipes(
     new ValidationPipe({

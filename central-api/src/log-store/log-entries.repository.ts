@@ -13,6 +13,7 @@ interface LogEntryRow {
   readonly data: Buffer | null;
   readonly change_type: MembershipChangeType | null;
   readonly change_node_id: string | null;
+  readonly leader_time_ms: string | null;
 }
 
 @Injectable()
@@ -36,7 +37,7 @@ export class LogEntriesRepository {
   /** Entries `fromIndex..toIndex` (inclusive) that are stored, in index order. */
   async readRange(manager: EntityManager, clinicId: string, fromIndex: number, toIndex: number): Promise<StoredEntry[]> {
     const rows: LogEntryRow[] = await manager.query(
-      `SELECT log_index, term, kind, data, change_type, change_node_id FROM log_entries
+      `SELECT log_index, term, kind, data, change_type, change_node_id, leader_time_ms FROM log_entries
        WHERE clinic_id = $1 AND log_index BETWEEN $2 AND $3 ORDER BY log_index`,
       [clinicId, fromIndex, toIndex],
     );
@@ -45,7 +46,9 @@ export class LogEntriesRepository {
 }
 
 function toStoredEntry(row: LogEntryRow): StoredEntry {
-  const position = { index: safeIntegerFrom(row.log_index), term: safeIntegerFrom(row.term) };
+  const index = safeIntegerFrom(row.log_index);
+  const term = safeIntegerFrom(row.term);
+  const position = row.leader_time_ms === null ? { index, term } : { index, term, leaderTimeMs: safeIntegerFrom(row.leader_time_ms) };
   switch (row.kind) {
     case 'noop':
       return { ...position, kind: 'noop' };
@@ -63,16 +66,16 @@ function toStoredEntry(row: LogEntryRow): StoredEntry {
  * one binary parameter, cut by offset and length in SQL.
  */
 export function insertEntriesSql(clinicId: string, firstParameter: number, from = ''): string {
-  const [indexes, terms, kinds, bytes, offsets, lengths, changeTypes, changeNodes] = Array.from({ length: entryParameterCount }, (_, position) => `$${firstParameter + position}`);
-  return `INSERT INTO log_entries (clinic_id, log_index, term, kind, data, change_type, change_node_id)
+  const [indexes, terms, kinds, bytes, offsets, lengths, changeTypes, changeNodes, leaderTimes] = Array.from({ length: entryParameterCount }, (_, position) => `$${firstParameter + position}`);
+  return `INSERT INTO log_entries (clinic_id, log_index, term, kind, data, change_type, change_node_id, leader_time_ms)
        SELECT ${clinicId}, entry.log_index, entry.term, entry.kind,
               CASE WHEN entry.data_length IS NULL THEN NULL ELSE substring(${bytes}::bytea FROM entry.data_offset + 1 FOR entry.data_length) END,
-              entry.change_type, entry.change_node_id
-       FROM ${from}unnest(${indexes}::bigint[], ${terms}::bigint[], ${kinds}::text[], ${offsets}::integer[], ${lengths}::integer[], ${changeTypes}::text[], ${changeNodes}::text[])
-         AS entry (log_index, term, kind, data_offset, data_length, change_type, change_node_id)`;
+              entry.change_type, entry.change_node_id, entry.leader_time_ms
+       FROM ${from}unnest(${indexes}::bigint[], ${terms}::bigint[], ${kinds}::text[], ${offsets}::integer[], ${lengths}::integer[], ${changeTypes}::text[], ${changeNodes}::text[], ${leaderTimes}::bigint[])
+         AS entry (log_index, term, kind, data_offset, data_length, change_type, change_node_id, leader_time_ms)`;
 }
 
-const entryParameterCount = 8;
+const entryParameterCount = 9;
 
 /** The parameters of insertEntriesSql, in its order: positions, kinds, the command bytes with each one's offset and length, membership changes. */
 export function entryParameters(entries: readonly StoredEntry[]): unknown[] {
@@ -100,5 +103,6 @@ export function entryParameters(entries: readonly StoredEntry[]): unknown[] {
     lengths,
     entries.map((entry) => (entry.kind === 'membership' ? entry.change.type : null)),
     entries.map((entry) => (entry.kind === 'membership' ? entry.change.nodeId : null)),
+    entries.map((entry) => entry.leaderTimeMs ?? null),
   ];
 }

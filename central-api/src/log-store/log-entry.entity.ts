@@ -27,4 +27,8 @@ export class LogEntryEntity {
 
   @Column({ name: 'change_node_id', type: 'text', nullable: true })
   changeNodeId!: string | null;
+
+  /** The clinic leader's clock when it appended the entry; null for entries uploaded without one. */
+  @Column({ name: 'leader_time_ms', type: 'bigint', nullable: true, transformer: bigintColumn })
+  leaderTimeMs!: number | null;
 }

@@ -13,6 +13,8 @@ export type MembershipChangeType = (typeof membershipChangeTypes)[number];
 interface EntryPosition {
   readonly index: number;
   readonly term: number;
+  /** The clinic leader's clock when it appended the entry; absent on entries uploaded without one. */
+  readonly leaderTimeMs?: number;
 }
 
 export type StoredEntry = EntryPosition &
@@ -26,6 +28,8 @@ export type StoredEntry = EntryPosition &
 /** Same index, term and payload bytes: a replayed copy of the entry, not a different one. */
 export function sameEntry(a: StoredEntry, b: StoredEntry): boolean {
   if (a.index !== b.index || a.term !== b.term || a.kind !== b.kind) return false;
+  // One entry has one leader time; a copy stored before leader times were uploaded has none to compare.
+  if (a.leaderTimeMs !== undefined && b.leaderTimeMs !== undefined && a.leaderTimeMs !== b.leaderTimeMs) return false;
   switch (a.kind) {
     case 'noop':
       return true;

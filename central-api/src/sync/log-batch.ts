@@ -41,7 +41,7 @@ export function parseBatch(request: UploadLogRequest): ParsedBatch {
 }
 
 function toStoredEntry(body: LogEntryBody): StoredEntry {
-  const position = { index: body.index, term: body.term };
+  const position = body.leaderTimeMs === undefined ? { index: body.index, term: body.term } : { index: body.index, term: body.term, leaderTimeMs: body.leaderTimeMs };
   switch (body.kind) {
     case 'noop':
       return { ...position, kind: 'noop' };

@@ -2,15 +2,12 @@
 import { DataSource } from 'typeorm';
 import { decodeCommand, type ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import type { Entry } from '../../../leader-worker/src/raft/types.js';
+import type { UploadedEntry } from '../../../leader-worker/src/uplink/central-protocol.js';
+import { uploadedEntry } from '../../../leader-worker/src/uplink/upload-batch.js';
 import { call, type CallResult, type TestApp } from './test-app.js';
 
-export interface UploadEntry {
-  readonly index: number;
-  readonly term: number;
-  readonly kind: 'noop' | 'command' | 'membership';
-  readonly data?: string;
-  readonly change?: { readonly type: string; readonly nodeId: string };
-}
+/** An entry as uploaded (the clinic's protocol type; `change.type` loosened so specs can send nonsense). */
+export type UploadEntry = Omit<UploadedEntry, 'change'> & { readonly change?: { readonly type: string; readonly nodeId: string } };
 
 export interface UploadBody {
   readonly fromIndex: number;
@@ -22,17 +19,9 @@ export function commandEntry(index: number, term: number, bytes: Uint8Array): Up
   return { index, term, kind: 'command', data: Buffer.from(bytes).toString('base64') };
 }
 
-/** A clinic node's Raft entry as its leader uploads it. */
+/** A clinic node's Raft entry as its leader uploads it (the uplink's own encoding). */
 export function toUploadEntry(entry: Entry): UploadEntry {
-  const position = { index: entry.index, term: entry.term };
-  switch (entry.type) {
-    case 'noop':
-      return { ...position, kind: 'noop' };
-    case 'command':
-      return commandEntry(entry.index, entry.term, entry.data);
-    case 'membership':
-      return { ...position, kind: 'membership', change: { type: entry.change.type, nodeId: entry.change.nodeId } };
-  }
+  return uploadedEntry(entry);
 }
 
 /** Command entries `fromIndex`.. for the given command bytes, all in one term. */

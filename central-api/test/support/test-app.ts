@@ -70,10 +70,11 @@ export function testAppPerSuite(): () => TestApp {
     database = await createTestDatabase();
     api = await startTestApp(database.url);
   }, testPostgresStartTimeoutMs);
+  // Stopping the API (its pool, its LISTEN connection) and dropping the database take seconds on a loaded machine.
   afterAll(async () => {
     await api?.close();
     await database?.drop();
-  });
+  }, testPostgresStartTimeoutMs);
   return () => {
     if (api === undefined) throw new Error('the suite\'s central API is not started');
     return api;

@@ -7,6 +7,7 @@ import { answerOf, HttpCentralClient } from '../../../leader-worker/src/uplink/h
 import { nextUploadBatch } from '../../../leader-worker/src/uplink/upload-batch.js';
 import { logBatchMediaType } from '../../../leader-worker/src/uplink/log-batch-encoding.js';
 import { encode } from '@msgpack/msgpack';
+import { DataSource } from 'typeorm';
 import { call, clinicWithDevice, testAppPerSuite } from '../support/test-app.js';
 import { registrationBody } from '../feed/feed-test-support.js';
 
@@ -87,6 +88,22 @@ describe('the uplink\'s HTTP client and the real central API', () => {
     if (onTime.type !== 'batch') throw new Error('expected a batch');
     const fixed = await client.upload(onTime.body);
     expect(fixed.type === 'acknowledged' && Math.abs(fixed.clockSkewMs!) < 5_000).toBeTrue();
+  });
+
+  it('stores each entry\'s leader time, and takes the same entry with another time for a divergence', async () => {
+    const api = central();
+    const { clinicId, credential } = await clinicWithDevice(api);
+    const client = new HttpCentralClient({ apiUrl: `${api.baseUrl}/api`, clinicId, credential });
+    const stamped = clinicLog(1, 6).map((entry, position) => ({ ...entry, leaderTimeMs: 1_790_000_000_000 + position * 1_000 }));
+    const batch = nextUploadBatch(stamped, 6);
+    if (batch.type !== 'batch') throw new Error('expected a batch');
+    expect(await client.upload(batch.body)).toEqual(jasmine.objectContaining({ type: 'acknowledged', acknowledgedIndex: 6 }));
+    const rows = (await api.app.get(DataSource).query('SELECT log_index::int AS i, leader_time_ms::bigint::text AS t FROM log_entries WHERE clinic_id = $1 ORDER BY log_index', [clinicId])) as { i: number; t: string }[];
+    expect(rows.map((row) => Number(row.t))).toEqual(stamped.map((entry) => entry.leaderTimeMs));
+    expect(await client.upload(batch.body)).withContext('the same batch again').toEqual(jasmine.objectContaining({ type: 'acknowledged', acknowledgedIndex: 6 }));
+    const restamped = nextUploadBatch(stamped.map((entry) => ({ ...entry, leaderTimeMs: entry.leaderTimeMs + 1 })), 6);
+    if (restamped.type !== 'batch') throw new Error('expected a batch');
+    expect(await client.upload(restamped.body)).toEqual(jasmine.objectContaining({ type: 'refused', status: 409 }));
   });
 
   it('refuses a binary body that is not a MessagePack batch with 400, and stores nothing', async () => {

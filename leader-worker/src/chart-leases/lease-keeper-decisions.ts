@@ -172,10 +172,8 @@ export class LeaseKeeperDecisions {
         state.notBeforeMs = Math.min(answer.expiresAtMs, nowMs + this.settings.heldElsewhereRecheckMs);
         return;
       case 'unavailable':
-        this.centralFailed(nowMs, answer.retryAfterMs ?? 0);
-        return;
       case 'refused':
-        this.refused(state, answer, nowMs);
+        this.failed(state, answer, nowMs);
         return;
     }
   }
@@ -195,10 +193,8 @@ export class LeaseKeeperDecisions {
         return;
       }
       case 'unavailable':
-        this.centralFailed(nowMs, answer.retryAfterMs ?? 0);
-        return;
       case 'refused':
-        this.refused(state, answer, nowMs);
+        this.failed(state, answer, nowMs);
         return;
     }
   }
@@ -271,7 +267,16 @@ export class LeaseKeeperDecisions {
     return state;
   }
 
-  private refused(state: PatientState, answer: { readonly status: number; readonly message: string }, nowMs: number): void {
+  /** Central could not be reached (everything waits for the backoff), or refused this patient (only it waits). */
+  private failed(
+    state: PatientState,
+    answer: { readonly type: 'unavailable'; readonly retryAfterMs?: number } | { readonly type: 'refused'; readonly status: number; readonly message: string },
+    nowMs: number,
+  ): void {
+    if (answer.type === 'unavailable') {
+      this.centralFailed(nowMs, answer.retryAfterMs ?? 0);
+      return;
+    }
     this.lastRefusal = { status: answer.status, message: answer.message };
     state.notBeforeMs = nowMs + this.settings.backoff.delayMsMax;
   }

@@ -2,7 +2,7 @@
 // queue at a station, open conflicts. Records are returned as they are held (frozen), not copied.
 import { assert } from '../invariants/assert.js';
 import type { Station } from './commands.js';
-import { hourMs, type ChartStore, type PatientEntry } from './chart-store.js';
+import { hourMs, visitOpenedAt, type ChartStore, type PatientEntry } from './chart-store.js';
 import { queueRangeHoursMax, searchResultsMax } from './limits.js';
 import type { ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, VisitRecord } from './records.js';
 
@@ -55,7 +55,8 @@ export function stationQueue(store: ChartStore, station: Station, day: DayRange)
     for (const visitId of store.visitsByHour.get(hour) ?? []) {
       const entry = store.patient(store.entities.get(visitId)!.patientId)!;
       const visit = entry.lists.visit!.get(visitId)!;
-      const opened = visit.recordedAt >= day.startMs && visit.recordedAt < day.endMs;
+      const openedAt = visitOpenedAt(visit);
+      const opened = openedAt >= day.startMs && openedAt < day.endMs;
       if (opened && visit.station === station && visit.enteredInError === null) found.push({ visit, entry });
     }
   }

@@ -50,7 +50,8 @@ export class ChartStateMachine {
   }
 
   /** Applies the committed entry at `logIndex`. Never throws for bad input; throws only on a broken invariant. */
-  apply(logIndex: number, entry: unknown): ApplyResult {
+  /** `leaderTimeMs`: the clinic's time the entry was appended at (Entry.leaderTimeMs), when it has one. */
+  apply(logIndex: number, entry: unknown, leaderTimeMs?: number): ApplyResult {
     assert(Number.isSafeInteger(logIndex) && logIndex > this.lastApplied, 'entries are applied once each, in increasing log order');
     this.lastApplied = logIndex;
     const identity = validateIdentity(entry);
@@ -58,7 +59,8 @@ export class ChartStateMachine {
     const { clientId, sequence } = identity.value;
     const seen = this.duplicates.check(clientId, sequence);
     if (seen.seen) return { type: 'duplicate', clientId, sequence, original: seen.original };
-    const outcome = this.decide(logIndex, entry);
+    assert(leaderTimeMs === undefined || (Number.isSafeInteger(leaderTimeMs) && leaderTimeMs >= 0), 'a leader time is whole ms since the epoch');
+    const outcome = this.decide(logIndex, entry, leaderTimeMs);
     this.duplicates.record(clientId, sequence, outcome);
     return outcome;
   }
@@ -68,7 +70,7 @@ export class ChartStateMachine {
     return this.duplicates.check(identity.clientId, identity.sequence).seen;
   }
 
-  private decide(logIndex: number, entry: unknown): DecidedOutcome {
+  private decide(logIndex: number, entry: unknown, leaderTimeMs: number | undefined): DecidedOutcome {
     const validated = validateEnvelope(entry, this.lookups);
     if (!validated.ok) return { type: 'rejected', error: validated.error };
     const envelope = validated.value;
@@ -82,6 +84,7 @@ export class ChartStateMachine {
       recordedAt: envelope.recordedAt,
       author: envelope.author,
       stamp: `${envelope.clientId}:${envelope.sequence}`,
+      leaderTimeMs: leaderTimeMs ?? null,
     };
     const handled = handleCommand(this.store, context, envelope.command);
     if (handled.type === 'rejected') return handled;
@@ -89,7 +92,8 @@ export class ChartStateMachine {
       ? { type: 'applied', eventId }
       : { type: 'conflict', eventId, conflictId: handled.conflictId };
     this.acceptedEntries++;
-    this.digest.fold(canonicalJson({ logIndex, envelope, outcome }));
+    // The clinic's time is state (visits are filed by it), so it is hashed; entries without one hash as before.
+    this.digest.fold(canonicalJson(leaderTimeMs === undefined ? { logIndex, envelope, outcome } : { logIndex, leaderTimeMs, envelope, outcome }));
     return outcome;
   }
 

@@ -43,8 +43,8 @@ export class ChartStore {
   // Invariant: exactly the ids of `conflicts` whose status is 'open', in the order opened.
   readonly openConflictIds = new Set<string>();
   /**
-   * This clinic's own visit ids by the UTC hour they were opened (proposer's clock): today's queues read a day's
-   * buckets. Visits at other clinics are in no queue here.
+   * This clinic's own visit ids by the UTC hour they were opened (visitOpenedAt: the clinic's time, else the
+   * proposer's clock): today's queues read a day's buckets. Visits at other clinics are in no queue here.
    */
   readonly visitsByHour = new Map<number, string[]>();
   readonly search = new PatientSearchIndex();
@@ -115,7 +115,7 @@ export class ChartStore {
   }
 
   private fileVisitHour(visit: VisitRecord): void {
-    const hour = Math.floor(visit.recordedAt / hourMs);
+    const hour = Math.floor(visitOpenedAt(visit) / hourMs);
     const bucket = this.visitsByHour.get(hour);
     if (bucket === undefined) this.visitsByHour.set(hour, [visit.visitId]);
     else bucket.push(visit.visitId);
@@ -141,4 +141,9 @@ export function searchableFields(patient: PatientRecord): SearchableFields {
     identifiers: patient.identifiers.map((identifier) => identifier.value),
     phones,
   };
+}
+
+/** When a visit opened for the day's queues: the clinic's time when it has one, else the opening tablet's clock. */
+export function visitOpenedAt(visit: VisitRecord): number {
+  return visit.openedAtClinicTime ?? visit.recordedAt;
 }

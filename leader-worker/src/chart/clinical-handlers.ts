@@ -46,6 +46,7 @@ export function openVisit(store: ChartStore, context: ApplyContext, command: Ope
     moves: [],
     enteredInError: null,
     ...(command.clinicId === undefined || command.clinicId === context.clinicId ? {} : { atClinicId: command.clinicId }),
+    ...(context.leaderTimeMs === null ? {} : { openedAtClinicTime: context.leaderTimeMs }),
   };
   store.addListed(owner.entry, 'visit', command.visitId, deepFreeze(visit));
   return applied;

@@ -17,6 +17,8 @@ export interface ApplyContext {
   readonly author: Author;
   /** This write's version stamp, `${clientId}:${sequence}`: the version of every field it sets. */
   readonly stamp: FieldVersion;
+  /** The clinic's time the entry was appended at (the leader's clock, Entry.leaderTimeMs); null when it has none. */
+  readonly leaderTimeMs: number | null;
 }
 
 export type HandlerOutcome =

@@ -2,7 +2,7 @@
 // every index agrees with the records it indexes. A failure is a bug and throws InvariantViolation.
 import { assert } from '../invariants/assert.js';
 import { listedKinds } from './chart-lists.js';
-import { hourMs, type ChartStore } from './chart-store.js';
+import { hourMs, visitOpenedAt, type ChartStore } from './chart-store.js';
 
 export function checkStoreInvariants(store: ChartStore): void {
   assert(store.patients.size === store.patientsByOrdinal.length, 'every patient has one ordinal');
@@ -36,7 +36,7 @@ export function checkStoreInvariants(store: ChartStore): void {
       }
     }
     for (const visit of entry.lists.visit?.values() ?? []) {
-      const bucket = store.visitsByHour.get(Math.floor(visit.recordedAt / hourMs)) ?? [];
+      const bucket = store.visitsByHour.get(Math.floor(visitOpenedAt(visit) / hourMs)) ?? [];
       const filed = bucket.filter((visitId) => visitId === visit.visitId).length;
       if (visit.atClinicId === undefined) {
         visits++;

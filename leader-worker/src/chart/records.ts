@@ -53,6 +53,11 @@ export interface VisitRecord extends EventStamp, Markable {
   readonly moves: readonly StationMove[];
   /** Set only for a visit at another clinic (see OpenVisit.clinicId); such a visit is in no station queue. */
   readonly atClinicId?: string;
+  /**
+   * The clinic's time (the leader's clock) when the visit was opened: the day's queues file it by this, not by
+   * the opening tablet's clock (recordedAt, kept as written). Absent on visits opened before leader times.
+   */
+  readonly openedAtClinicTime?: number;
 }
 
 export interface VitalSignsRecord extends EventStamp, Markable {

@@ -76,6 +76,12 @@ export interface ClinicNodeOptions<Result> {
   readonly raftLimits?: Partial<RaftLimits>;
   /** The highest index the log may be compacted to (central's acknowledged index, once there is an uplink). */
   readonly compactionBound?: () => number;
+  /**
+   * The device's wall clock (ms since the epoch), which a leader stamps on each entry it appends
+   * (Entry.leaderTimeMs). The scheduler's clock by default; the simulator's scheduler counts from 0, and its
+   * devices' wall clocks are the clinic day's date.
+   */
+  readonly wallClock?: () => number;
 }
 
 /** What a clinician's save comes to. Never an exception for an expected outcome. */
@@ -195,6 +201,8 @@ export class ClinicNode<Result> {
         heartbeatIntervalTicks: timing.heartbeatIntervalTicks,
         random: options.random,
         limits: options.raftLimits,
+        // The device's clock: as leader it stamps each entry with the clinic's time (Entry.leaderTimeMs).
+        clock: options.wallClock ?? (() => options.scheduler.nowMs()),
       },
       { ...stored, appliedIndex },
     );
@@ -503,7 +511,7 @@ export class ClinicNode<Result> {
     for (const entry of ready.committedEntries) {
       if (entry.type !== 'command') continue;
       const command = decodeCommand(entry.data);
-      const result = this.stateMachine.apply(entry.index, command);
+      const result = this.stateMachine.apply(entry.index, command, entry.leaderTimeMs);
       this.maintenance.applied();
       const identity = commandIdentity(command);
       if (identity !== null) this.settle(identity, entry.index, result);

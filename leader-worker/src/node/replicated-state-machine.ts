@@ -11,9 +11,9 @@ export interface ReplicatedStateMachine<Result> {
   /**
    * Applies the decoded command committed at `logIndex`. Never throws for bad input: a malformed or invalid
    * command yields a rejection result, and the state is unchanged. Re-applying an identity returns the
-   * original result.
+   * original result. `leaderTimeMs` is the entry's Entry.leaderTimeMs (the clinic's time), when it has one.
    */
-  apply(logIndex: number, command: unknown): Result;
+  apply(logIndex: number, command: unknown, leaderTimeMs?: number): Result;
   /** Whether a command with this identity has been applied (so a copy of it would apply nothing). */
   hasApplied(identity: CommandIdentity): boolean;
   snapshot(): Uint8Array;

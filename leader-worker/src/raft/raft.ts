@@ -77,6 +77,8 @@ export class Raft {
   private readonly electionTimeoutTicks: number;
   private readonly heartbeatIntervalTicks: number;
   private readonly random: RandomSource;
+  /** The wall clock leaders stamp entries with (Entry.leaderTimeMs); null: entries carry no time. */
+  private readonly clock: (() => number) | null;
   private readonly limits: RaftLimits;
 
   // Invariant: term never decreases; votedFor is set at most once per term.
@@ -127,6 +129,7 @@ export class Raft {
     this.electionTimeoutTicks = options.electionTimeoutTicks;
     this.heartbeatIntervalTicks = options.heartbeatIntervalTicks;
     this.random = options.random;
+    this.clock = options.clock ?? null;
     this.limits = { ...defaultRaftLimits, ...options.limits };
 
     const { hardState, snapshot } = persisted;
@@ -689,7 +692,8 @@ export class Raft {
     assert(this.role === 'leader', 'only the leader appends new entries');
     if (this.transferTarget !== null) return { type: 'refused', reason: 'transferInProgress' };
     const firstIndex = this.log.lastIndex() + 1;
-    const entries = payloads.map((payload, offset): Entry => ({ ...payload, index: firstIndex + offset, term: this.term }));
+    const time = this.leaderTime();
+    const entries = payloads.map((payload, offset): Entry => ({ ...payload, index: firstIndex + offset, term: this.term, ...time }));
     let bytes = 0;
     for (const entry of entries) {
       const size = entryBytes(entry);
@@ -711,6 +715,16 @@ export class Raft {
     if (this.maybeCommit()) this.afterCommitAdvanced();
     this.broadcastAppend();
     return { type: 'appended', index: firstIndex, term: this.term };
+  }
+
+  /**
+   * The time for entries appended now: the clock, but never before the last entry's (a new leader whose clock
+   * is behind the last one's continues from it), so leader times follow log order. {} without a clock.
+   */
+  private leaderTime(): { leaderTimeMs?: number } {
+    if (this.clock === null) return {};
+    const previous = this.log.entry(this.log.lastIndex())?.leaderTimeMs ?? 0;
+    return { leaderTimeMs: Math.max(this.clock(), previous) };
   }
 
   private handleAppendResponse(message: Extract<Message, { type: 'appendResponse' }>): void {

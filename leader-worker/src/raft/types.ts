@@ -28,6 +28,13 @@ export type EntryPayload =
 export type Entry = EntryPayload & {
   readonly index: number;
   readonly term: number;
+  /**
+   * The leader's clock when it appended the entry (ms since the epoch), never less than the entry before it:
+   * a hybrid of the leader's wall clock and log order. Devices keep the clinical time they wrote; this is the
+   * clinic's time, one clock for every device, for what must not depend on one tablet's wrong date (today's
+   * queue). Absent when the core has no clock (RaftOptions.clock) and on entries written before it existed.
+   */
+  readonly leaderTimeMs?: number;
 };
 
 /** The state a node must persist before it sends any message that depends on it (Figure 2). */
@@ -172,6 +179,11 @@ export interface RaftOptions {
   readonly random: RandomSource;
   /** Limits. Every queue in the core is bounded by one of these. */
   readonly limits?: Partial<RaftLimits>;
+  /**
+   * The device's wall clock, injected like the randomness: a leader stamps each entry it appends with it
+   * (Entry.leaderTimeMs). Without it entries carry no time.
+   */
+  readonly clock?: () => number;
 }
 
 export interface RaftLimits {

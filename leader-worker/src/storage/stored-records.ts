@@ -61,13 +61,14 @@ export function snapshotMetaRecord(snapshot: Snapshot): SnapshotMetaRecord {
 
 export function entryRecord(entry: Entry): Entry {
   const { index, term } = entry;
+  const position = entry.leaderTimeMs === undefined ? { index, term } : { index, term, leaderTimeMs: entry.leaderTimeMs };
   switch (entry.type) {
     case 'noop':
-      return { type: 'noop', index, term };
+      return { type: 'noop', ...position };
     case 'command':
-      return { type: 'command', index, term, data: ownBytes(entry.data) };
+      return { type: 'command', ...position, data: ownBytes(entry.data) };
     case 'membership':
-      return { type: 'membership', index, term, change: { type: entry.change.type, nodeId: entry.change.nodeId } };
+      return { type: 'membership', ...position, change: { type: entry.change.type, nodeId: entry.change.nodeId } };
   }
 }
 
@@ -148,16 +149,19 @@ export function readEntry(value: unknown, expectedIndex: number): Entry {
   const { index, term, type } = value;
   if (index !== expectedIndex) corrupt(`expected entry ${expectedIndex} next, found ${String(index)} (a gap or a misplaced entry)`);
   if (!isCount(term)) corrupt(`entry ${expectedIndex} has term ${String(term)}`);
+  const leaderTimeMs = value['leaderTimeMs'];
+  if (leaderTimeMs !== undefined && !isCount(leaderTimeMs)) corrupt(`entry ${expectedIndex} has leader time ${String(leaderTimeMs)}`);
+  const position = leaderTimeMs === undefined ? { index: expectedIndex, term } : { index: expectedIndex, term, leaderTimeMs };
   switch (type) {
     case 'noop':
-      return { type, index: expectedIndex, term };
+      return { type, ...position };
     case 'command': {
       const data = value['data'];
       if (!isBytes(data)) corrupt(`command entry ${expectedIndex} has no bytes`);
-      return { type, index: expectedIndex, term, data };
+      return { type, ...position, data };
     }
     case 'membership':
-      return { type, index: expectedIndex, term, change: readMembershipChange(value['change'], expectedIndex) };
+      return { type, ...position, change: readMembershipChange(value['change'], expectedIndex) };
     default:
       return corrupt(`entry ${expectedIndex} has an unknown type ${String(type)}`);
   }

@@ -23,6 +23,8 @@ export interface UploadedEntry {
   readonly index: number;
   readonly term: number;
   readonly kind: UploadedEntryKind;
+  /** The leader's clock when it appended the entry (Entry.leaderTimeMs), when it has one. */
+  readonly leaderTimeMs?: number;
   /** kind 'command' only: the command bytes (MessagePack), base64. */
   readonly data?: string;
   /** kind 'membership' only. */

@@ -53,8 +53,9 @@ export function nextUploadBatch(
   return { type: 'batch', body: { fromIndex: first.index, leaderCommitIndex, ...clock, entries: uploaded }, lastIndex };
 }
 
-function uploadedEntry(entry: Entry): UploadedEntry {
-  const position = { index: entry.index, term: entry.term };
+/** A committed Raft entry as central's route takes it: command bytes in base64, the leader's time when it has one. */
+export function uploadedEntry(entry: Entry): UploadedEntry {
+  const position = entry.leaderTimeMs === undefined ? { index: entry.index, term: entry.term } : { index: entry.index, term: entry.term, leaderTimeMs: entry.leaderTimeMs };
   switch (entry.type) {
     case 'noop':
       return { ...position, kind: 'noop' };

@@ -65,7 +65,9 @@ function readMessage(value: unknown): Message {
 
 function entry(value: unknown, position: number): Entry {
   const fields = record(value, `entries[${position}]`);
-  return { ...payload(fields, `entries[${position}]`), index: count(fields.index, 'entry index'), term: count(fields.term, 'entry term') };
+  const base = { ...payload(fields, `entries[${position}]`), index: count(fields.index, 'entry index'), term: count(fields.term, 'entry term') };
+  // Entries appended by a leader without a clock, or before leader times existed, carry none.
+  return fields.leaderTimeMs === undefined ? base : { ...base, leaderTimeMs: count(fields.leaderTimeMs, 'entry leaderTimeMs') };
 }
 
 function payload(value: unknown, where: string): EntryPayload {

@@ -43,6 +43,8 @@ export interface ClusterOptions {
   seed?: number;
   limits?: Partial<RaftLimits>;
   raftFactory?: (options: RaftOptions, persisted: PersistedState) => Raft;
+  /** Each node's wall clock (RaftOptions.clock); without it entries carry no leader time. */
+  clocks?: Readonly<Record<NodeId, () => number>>;
 }
 
 /** What happened to one message the test network handled. */
@@ -130,6 +132,7 @@ export class TestCluster {
       heartbeatIntervalTicks: this.options.heartbeatIntervalTicks ?? 1,
       random: this.random.fork(),
       limits: this.options.limits,
+      ...(this.options.clocks?.[id] === undefined ? {} : { clock: this.options.clocks[id] }),
     };
     const persisted: PersistedState = { ...storage, appliedIndex: storage.snapshot.index };
     const raft = this.options.raftFactory ? this.options.raftFactory(options, persisted) : new Raft(options, persisted);

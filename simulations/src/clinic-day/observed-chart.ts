@@ -14,8 +14,8 @@ export class ObservedChart implements ReplicatedStateMachine<ApplyResult> {
     private readonly listener: ApplyListener,
   ) {}
 
-  apply(logIndex: number, command: unknown): ApplyResult {
-    const result = this.chart.apply(logIndex, command);
+  apply(logIndex: number, command: unknown, leaderTimeMs?: number): ApplyResult {
+    const result = this.chart.apply(logIndex, command, leaderTimeMs);
     this.listener(this, logIndex, result);
     return result;
   }

@@ -40,6 +40,8 @@ export interface DeviceHost {
   readonly initialState: PersistedState;
   /** The node runs beside a link to central: its log is never compacted past central's acknowledgement (as the Worker starts it). */
   readonly boundsCompactionByCentral: boolean;
+  /** The devices' wall clock: the clinic day's date and time now (what a leader stamps on entries). */
+  wallClockMs(): number;
   tickJitterMs(): number;
   /** The device did work in the current event: observe it afterwards. */
   touched(device: SimulatedDevice): void;
@@ -189,6 +191,7 @@ export class SimulatedDevice implements CheckedNode {
         this.host.applied(this, machine.chart, logIndex, result);
       })),
       scheduler: clock,
+      wallClock: () => this.host.wallClockMs(),
       random: this.random.fork(),
       initialState: this.host.initialState,
       timing: this.host.nodeTiming,

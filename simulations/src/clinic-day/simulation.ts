@@ -314,6 +314,10 @@ export class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost,
     this.workload.deviceAvailable(device);
   }
 
+  wallClockMs(): number {
+    return this.settings.workload.dayStartEpochMs + this.queue.nowMs;
+  }
+
   get boundsCompactionByCentral(): boolean {
     return this.options.site !== undefined;
   }

@@ -54,6 +54,13 @@ export const clinicsCentralLimits = {
   /** Shared patients: this many per clinic in the pool, each arrival one of them with this chance. */
   sharedPatientsPerClinic: 2,
   sharedArrivalProbability: 0.25,
+  /**
+   * The event budget of a seed, per clinic. A clinic of 4 devices runs about 150 events a virtual second, and a
+   * heavy seed's outages (up to 90 minutes, several in a row) keep it running two hours or more: 2,000,000 events
+   * for three clinics ran out at 77 minutes (heavy seeds 17 and 30). A runaway still fails fast on the
+   * per-virtual-second bound.
+   */
+  eventsPerClinicMax: 3_000_000,
 };
 
 const clinicNames = ['kibuye-hc', 'rubanda-hc', 'kisoro-hc', 'muhanga-hc', 'nyamata-hc', 'gisenyi-hc', 'kabale-hc', 'ruhengeri-hc'];
@@ -79,7 +86,7 @@ class ClinicsCentralSimulation {
   private readonly routerCut: boolean[] = [];
   private readonly outages: Outage[][] = [];
   private readonly figures = new CentralFigures();
-  private readonly runaway = new RunawayGuard(clinicsCentralSettings.limits);
+  private readonly runaway: RunawayGuard;
   private readonly failures: unknown[] = [];
   private centralChangesChecked = -1;
   private convergedSinceMs: number | null = null;
@@ -88,6 +95,7 @@ class ClinicsCentralSimulation {
   private readonly dayStartMs = clinicsCentralSettings.workload.dayStartEpochMs;
 
   constructor(private readonly options: ClinicsCentralRunOptions) {
+    this.runaway = new RunawayGuard({ ...clinicsCentralSettings.limits, eventsPerSeedMax: clinicsCentralLimits.eventsPerClinicMax * options.clinicCount });
     this.traceLog = new Trace(options.trace);
     this.random = new SeededRandom(options.seed);
     const timer: CentralTimer = {

@@ -7,9 +7,9 @@ import { entryKinds, membershipChangeTypes } from '../../log-store/log-entry.js'
 import { ingestLimits } from '../sync-limits.js';
 
 const fieldsByKind: Record<string, ReadonlySet<string>> = {
-  noop: new Set(['index', 'term', 'kind']),
-  command: new Set(['index', 'term', 'kind', 'data']),
-  membership: new Set(['index', 'term', 'kind', 'change']),
+  noop: new Set(['index', 'term', 'kind', 'leaderTimeMs']),
+  command: new Set(['index', 'term', 'kind', 'leaderTimeMs', 'data']),
+  membership: new Set(['index', 'term', 'kind', 'leaderTimeMs', 'change']),
 };
 const changeFields = new Set(['type', 'nodeId']);
 const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -38,6 +38,10 @@ function entryProblem(entry: unknown): string | null {
   }
   if (!isPositiveSafeInteger(fields['index'])) return 'index must be a positive integer';
   if (!isPositiveSafeInteger(fields['term'])) return 'term must be a positive integer';
+  const leaderTimeMs = fields['leaderTimeMs'];
+  if (leaderTimeMs !== undefined && !(typeof leaderTimeMs === 'number' && Number.isSafeInteger(leaderTimeMs) && leaderTimeMs >= 0)) {
+    return 'leaderTimeMs must be a non-negative integer (ms since the epoch)';
+  }
   if (kind === 'command') return dataProblem(fields['data']);
   if (kind === 'membership') return changeProblem(fields['change']);
   return null;

@@ -26,6 +26,9 @@ export class LogEntryBody implements UploadedEntry {
   @ApiProperty({ enum: entryKinds })
   kind!: EntryKind;
 
+  @ApiPropertyOptional({ minimum: 0, description: "the leader's clock when it appended the entry (ms since the epoch): the clinic's time" })
+  leaderTimeMs?: number;
+
   @ApiPropertyOptional({ format: 'byte', description: "kind 'command' only: the command bytes (MessagePack), base64" })
   data?: string;
 
