@@ -39,13 +39,13 @@ export function readVersion(checker: Checker, value: unknown, path: string): str
   return checker.pattern(value, path, versionPattern, versionLengthMax, "a field version 'clientId:sequence'");
 }
 
-/** A calendar date within the supported years. */
-export function readIsoDate(checker: Checker, value: unknown, path: string): string {
+/** A calendar date within the supported years (from `yearMin`: a date of birth may be older than any appointment). */
+export function readIsoDate(checker: Checker, value: unknown, path: string, yearMin: number = calendarYearMin): string {
   const text = checker.pattern(value, path, isoDateTextPattern, 10, "a date 'YYYY-MM-DD'");
   if (checker.error !== null) return '1970-01-01';
   const year = isoDateYear(text);
-  if (dayNumberOfIsoDate(text) === null || year < calendarYearMin || year > calendarYearMax) {
-    checker.fail('invalid-value', path, `'${path}' is not a calendar date between ${calendarYearMin} and ${calendarYearMax}`);
+  if (dayNumberOfIsoDate(text) === null || year < yearMin || year > calendarYearMax) {
+    checker.fail('invalid-value', path, `'${path}' is not a calendar date between ${yearMin} and ${calendarYearMax}`);
     return '1970-01-01';
   }
   return text;
@@ -83,10 +83,10 @@ function readBirth(checker: Checker, value: unknown, path: string, recordedAt: n
     const birthYear = reader.integer('birthYear', birthYearMin, yearOfMs(recordedAt) + 1);
     return { estimated: true, birthYear };
   }
-  const dateOfBirth = readIsoDate(checker, reader.raw('dateOfBirth'), reader.at('dateOfBirth'));
+  const dateOfBirth = readIsoDate(checker, reader.raw('dateOfBirth'), reader.at('dateOfBirth'), birthYearMin);
   if (checker.error === null) {
     const day = dayNumberOfIsoDate(dateOfBirth) ?? 0;
-    if (isoDateYear(dateOfBirth) < birthYearMin || day > dayNumberOfMs(recordedAt) + 1) {
+    if (day > dayNumberOfMs(recordedAt) + 1) {
       checker.fail('invalid-value', reader.at('dateOfBirth'), `date of birth must be between ${birthYearMin} and the day it is recorded`);
     }
   }
