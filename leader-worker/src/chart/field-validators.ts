@@ -68,7 +68,7 @@ function readName(checker: Checker, value: unknown, path: string): PersonName {
   const reader = checker.object(value, path, ['given', 'family']);
   const given = reader.text('given', { lengthMax: nameLengthMax, allowEmpty: true });
   const family = reader.text('family', { lengthMax: nameLengthMax, allowEmpty: true });
-  if (checker.error === null && given === '' && family === '') {
+  if (given === '' && family === '') {
     checker.fail('missing-field', join(path, 'given'), 'a patient needs a given or a family name');
   }
   return { given, family };
@@ -84,11 +84,9 @@ function readBirth(checker: Checker, value: unknown, path: string, recordedAt: n
     return { estimated: true, birthYear };
   }
   const dateOfBirth = readIsoDate(checker, reader.raw('dateOfBirth'), reader.at('dateOfBirth'), birthYearMin);
-  if (checker.error === null) {
-    const day = dayNumberOfIsoDate(dateOfBirth) ?? 0;
-    if (day > dayNumberOfMs(recordedAt) + 1) {
-      checker.fail('invalid-value', reader.at('dateOfBirth'), `date of birth must be between ${birthYearMin} and the day it is recorded`);
-    }
+  const day = dayNumberOfIsoDate(dateOfBirth) ?? 0;
+  if (day > dayNumberOfMs(recordedAt) + 1) {
+    checker.fail('invalid-value', reader.at('dateOfBirth'), `date of birth must be between ${birthYearMin} and the day it is recorded`);
   }
   return { estimated: false, dateOfBirth };
 }

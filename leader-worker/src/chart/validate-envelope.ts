@@ -354,7 +354,6 @@ function readMeasurements(reader: FieldReader): VitalSignMeasurements {
     measurements[key] = raw;
   }
   const { systolicMmHg, diastolicMmHg } = measurements;
-  if (checker.error !== null) return measurements;
   if (Object.keys(measurements).length === 0) {
     checker.fail('missing-field', reader.path, 'record at least one vital sign');
   } else if ((systolicMmHg === undefined) !== (diastolicMmHg === undefined)) {
@@ -374,7 +373,7 @@ function readLabResult(command: FieldReader): LabResultValue {
     return { kind: 'text', text: reader.text('text', short) };
   }
   const reader = command.object('result', ['kind', 'value', 'unit']);
-  if (checker.error === null && kind !== 'numeric') {
+  if (kind !== 'numeric') {
     checker.fail('invalid-value', reader.at('kind'), "a lab result's kind is 'numeric' or 'text'");
   }
   return {
