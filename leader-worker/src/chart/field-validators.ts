@@ -42,7 +42,6 @@ export function readVersion(checker: Checker, value: unknown, path: string): str
 /** A calendar date within the supported years (from `yearMin`: a date of birth may be older than any appointment). */
 export function readIsoDate(checker: Checker, value: unknown, path: string, yearMin: number = calendarYearMin): string {
   const text = checker.pattern(value, path, isoDateTextPattern, 10, "a date 'YYYY-MM-DD'");
-  if (checker.error !== null) return '1970-01-01';
   const year = isoDateYear(text);
   if (dayNumberOfIsoDate(text) === null || year < yearMin || year > calendarYearMax) {
     checker.fail('invalid-value', path, `'${path}' is not a calendar date between ${yearMin} and ${calendarYearMax}`);
