@@ -3,7 +3,7 @@
 // outcome was; and what central asks to find the chart a conflict belongs to.
 import { ChartHarness, ids, registerPatient } from './chart-harness.js';
 
-describe('applied proposals and conflict lookups', () => {
+describe('chart applied proposals and conflict lookups', () => {
   it('knows a proposal is applied once it was decided, accepted or rejected, and not before', () => {
     const harness = new ChartHarness();
     expect(harness.machine.hasApplied({ clientId: 'tablet-1', sequence: 1 })).toBeFalse();

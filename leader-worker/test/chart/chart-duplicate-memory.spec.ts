@@ -9,7 +9,7 @@ function keptOutcomes(harness: ChartHarness): number[] {
   return snapshot.duplicates.clients.map((client) => client.outcomes.length);
 }
 
-describe('duplicate detection memory', () => {
+describe('chart duplicate detection memory', () => {
   it('keeps at most twice the window of outcomes per client, and drops only those below the window', () => {
     const harness = new ChartHarness();
     const proposals = duplicateWindowSequences * 5;

@@ -2,7 +2,7 @@
 // release without a grant), and marking one of several dispenses or results: only that one is marked, once.
 import { ChartHarness, ids, noon, registerPatient, uuid } from './chart-harness.js';
 
-describe('lease records', () => {
+describe('chart lease records', () => {
   it('names the event that granted the lease and the one that last changed it', () => {
     const harness = new ChartHarness('clinic-1');
     harness.ok(registerPatient());
@@ -35,7 +35,7 @@ describe('lease records', () => {
   });
 });
 
-describe('marking one nested record', () => {
+describe('chart marking one nested record', () => {
   it('marks only the dispense or result named, and refuses marking it again', () => {
     const harness = new ChartHarness();
     harness.ok(registerPatient());

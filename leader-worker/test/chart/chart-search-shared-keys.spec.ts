@@ -18,7 +18,7 @@ function family(): ChartHarness {
 
 const found = (harness: ChartHarness, query: string): string[] => harness.machine.searchPatients(query).map((hit) => hit.name.given);
 
-describe('search over keys patients share', () => {
+describe('chart search over keys patients share', () => {
   it('finds everyone under a shared phone or identifier, in registration order', () => {
     const harness = family();
     expect(found(harness, '555444')).toEqual(['Grace', 'Moses', 'Ruth']);

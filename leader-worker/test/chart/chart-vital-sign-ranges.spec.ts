@@ -22,7 +22,7 @@ function record(measurements: Json): string {
   return result.type === 'rejected' ? `${result.error.code} ${result.error.field ?? ''}` : result.type;
 }
 
-describe('vital sign ranges', () => {
+describe('chart vital sign ranges', () => {
   for (const [sign, min, max, step, wholeNumbers] of ranges) {
     it(`accepts ${sign} from ${min} to ${max}, refuses one step past either end${wholeNumbers ? ' and fractions' : ''}`, () => {
       const field = `command.measurements.${sign}`;

@@ -18,7 +18,7 @@ function refusal(harness: ChartHarness, command: Json): string {
   return result.type === 'rejected' ? `${result.error.code} ${result.error.field ?? ''}` : result.type;
 }
 
-describe('references to a record of the wrong kind', () => {
+describe('chart references to a record of the wrong kind', () => {
   it('are refused for every command that names an existing record', () => {
     const harness = chart();
     const wrong = ids.note;
