@@ -41,6 +41,9 @@ export class InstantLink implements CentralLinkState {
 export class CellularLink implements CentralLinkState {
   private readonly cuts = new Map<LinkCutCause, number>();
   private generationNow = 0;
+  /** When the link went down, while it is; and every time it was down before, as [start, end). */
+  private downSinceMs: number | null = null;
+  private readonly downIntervals: (readonly [number, number])[] = [];
 
   constructor(
     private readonly random: SeededRandom,
@@ -58,7 +61,10 @@ export class CellularLink implements CentralLinkState {
   }
 
   cut(cause: LinkCutCause): void {
-    if (this.up) this.generationNow++;
+    if (this.up) {
+      this.generationNow++;
+      this.downSinceMs = this.nowMs();
+    }
     this.cuts.set(cause, (this.cuts.get(cause) ?? 0) + 1);
   }
 
@@ -67,10 +73,29 @@ export class CellularLink implements CentralLinkState {
     const count = this.cuts.get(cause) ?? 0;
     if (count <= 1) this.cuts.delete(cause);
     else this.cuts.set(cause, count - 1);
+    this.noteIfUp();
   }
 
   healAll(): void {
     this.cuts.clear();
+    this.noteIfUp();
+  }
+
+  /**
+   * How long the link was down within [fromMs, toMs): the figures count what the link's time costs a clinic
+   * (a lab result posted during an outage waits for the outage; that wait is the outage's, not the system's).
+   */
+  downMsBetween(fromMs: number, toMs: number): number {
+    const intervals = this.downSinceMs === null ? this.downIntervals : [...this.downIntervals, [this.downSinceMs, Number.POSITIVE_INFINITY] as const];
+    let down = 0;
+    for (const [start, end] of intervals) down += Math.max(0, Math.min(end, toMs) - Math.max(start, fromMs));
+    return down;
+  }
+
+  private noteIfUp(): void {
+    if (!this.up || this.downSinceMs === null) return;
+    this.downIntervals.push([this.downSinceMs, this.nowMs()]);
+    this.downSinceMs = null;
   }
 
   latencyMs(): number {

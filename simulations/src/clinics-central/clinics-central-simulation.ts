@@ -184,7 +184,10 @@ class ClinicsCentralSimulation {
       const seen = this.uplinks[index]!.arrivals.seen.get(result.labResultId);
       if (seen === undefined || seen.size < this.sites[index]!.devices.length) continue;
       this.figures.labResultsOnEveryDevice++;
-      this.figures.labResultToDeviceSeconds.push((Math.max(...seen.values()) - result.postedAtMs) / 1_000);
+      // Time the result took while the clinic's link was up: a result posted during an outage waits for it.
+      const deliveredMs = Math.max(...seen.values());
+      const link = this.links[index]!;
+      this.figures.labResultToDeviceSeconds.push((deliveredMs - result.postedAtMs - link.downMsBetween(result.postedAtMs, deliveredMs)) / 1_000);
     }
     Object.assign(counters, this.figures.counters());
     Object.assign(samples, this.figures.samples());
@@ -286,7 +289,9 @@ class ClinicsCentralSimulation {
     const startedMs = this.queue.nowMs;
     const look = (): void => {
       if (this.central.clinic(site.clinicId).log.acknowledgedIndex >= target) {
-        this.figures.resyncSeconds.push((this.queue.nowMs - startedMs) / 1_000);
+        // Link time only: another outage during the resync is that outage's, not the resync's.
+        const linkDownMs = this.links[index]!.downMsBetween(startedMs, this.queue.nowMs);
+        this.figures.resyncSeconds.push((this.queue.nowMs - startedMs - linkDownMs) / 1_000);
         this.trace(`${site.clinicId}: central caught up to ${target} ${this.queue.nowMs - startedMs}ms after a ${outageMs}ms outage`);
         return;
       }
