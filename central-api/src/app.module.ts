@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseSettings } from './database/typeorm-options.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HorizonModule } from './horizon/horizon.module.js';
 import type { LeaseSettings } from './leases/lease-settings.js';
 import { LeasesModule } from './leases/leases.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -29,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forRoot(settings.database), AuthModule.forRoot(settings.auth), ClinicsModule, HealthModule, MetricsModule,
-        LeasesModule.forRoot(settings.leases), FeedModule, SignalingModule, SyncModule, ChartsModule, OpsModule],
+        LeasesModule.forRoot(settings.leases), FeedModule, SignalingModule, SyncModule, ChartsModule, OpsModule, HorizonModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 // Reads and writes clinics.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { ClinicEntity } from './clinic.entity.js';
 import type { ChartPolicy } from './clinic-limits.js';
 
@@ -16,5 +16,10 @@ export class ClinicsRepository {
 
   async findById(id: string): Promise<ClinicEntity | undefined> {
     return (await this.rows.findOneBy({ id })) ?? undefined;
+  }
+
+  /** The clinics of `ids` that exist (in no particular order). */
+  async findManyByIds(ids: readonly string[]): Promise<ClinicEntity[]> {
+    return ids.length === 0 ? [] : this.rows.findBy({ id: In([...ids]) });
   }
 }

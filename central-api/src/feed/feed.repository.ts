@@ -8,6 +8,7 @@ import { type DataSource, type EntityManager, MoreThan, type Repository } from '
 import type { ChartError, EnvelopeBuilder } from '../../../leader-worker/src/chart/index.js';
 import { FeedItemEntity } from './feed-item.entity.js';
 import { type FeedKind, feedNotificationChannel } from './feed-limits.js';
+import type { HorizonProgress } from '../../../leader-worker/src/uplink/central-protocol.js';
 
 export type AppendOutcome =
   | { readonly kind: 'appended'; readonly item: FeedItemEntity }
@@ -67,6 +68,60 @@ export class FeedRepository {
     }
   }
 
+  /**
+   * Appends many items of one kind to one clinic's feed inside the caller's transaction, in the order given,
+   * under one lock of its head (a sync horizon's download: thousands of items). A subject already in the feed
+   * is not appended again (callers derive subjects from what the item is, so it is the same item); an item
+   * the clinics' validator refuses is left out and reported. Answers, per item given, its sequence (new or
+   * earlier), or the validator's error.
+   */
+  async appendManyWithin(
+    manager: EntityManager, clinicId: string, kind: FeedKind, items: readonly { readonly subjectId: string; readonly build: EnvelopeBuilder }[],
+  ): Promise<({ readonly sequence: number } | { readonly error: ChartError })[]> {
+    if (items.length === 0) return [];
+    await manager.query('INSERT INTO feed_heads (clinic_id) VALUES ($1) ON CONFLICT DO NOTHING', [clinicId]);
+    const heads: { last_sequence: string }[] = await manager.query('SELECT last_sequence FROM feed_heads WHERE clinic_id = $1 FOR UPDATE', [clinicId]);
+    let lastSequence = Number(heads[0]?.last_sequence);
+    const [{ now }] = (await manager.query('SELECT clock_timestamp() AS now')) as [{ now: Date }];
+    const existing: { subject_id: string; sequence: string }[] = await manager.query(
+      'SELECT subject_id, sequence FROM feed_items WHERE clinic_id = $1 AND kind = $2 AND subject_id = ANY($3::uuid[])',
+      [clinicId, kind, [...new Set(items.map((item) => item.subjectId))]],
+    );
+    const sequenceOf = new Map(existing.map((row) => [row.subject_id, Number(row.sequence)]));
+    const inserted = { sequences: [] as number[], subjects: [] as string[], payloads: [] as string[] };
+    const answers = items.map(({ subjectId, build }) => {
+      const known = sequenceOf.get(subjectId);
+      if (known !== undefined) return { sequence: known };
+      const envelope = build(lastSequence + 1, now.getTime());
+      if (!envelope.ok) return { error: envelope.error };
+      lastSequence++;
+      sequenceOf.set(subjectId, lastSequence);
+      inserted.sequences.push(lastSequence);
+      inserted.subjects.push(subjectId);
+      inserted.payloads.push(JSON.stringify(envelope.value));
+      return { sequence: lastSequence };
+    });
+    if (inserted.sequences.length > 0) {
+      await manager.query(
+        `INSERT INTO feed_items (clinic_id, sequence, kind, subject_id, payload, created_at)
+         SELECT $1, sequence, $2, subject_id, payload::jsonb, $6 FROM unnest($3::bigint[], $4::uuid[], $5::text[]) AS item (sequence, subject_id, payload)`,
+        [clinicId, kind, inserted.sequences, inserted.subjects, inserted.payloads, now],
+      );
+      await manager.query('UPDATE feed_heads SET last_sequence = $2 WHERE clinic_id = $1', [clinicId, lastSequence]);
+      await manager.query('SELECT pg_notify($1, $2)', [feedNotificationChannel, clinicId]);
+    }
+    return answers;
+  }
+
+  /**
+   * The clinic's horizon download as of `afterSequence` (what its log decided), or undefined before its first.
+   * Counted in the database: the array holds one sequence per patient (10,000 for a large horizon).
+   */
+  async horizonProgress(clinicId: string, afterSequence: number): Promise<HorizonProgress | undefined> {
+    const rows: HorizonProgressRow[] = await this.dataSource.query(`${horizonProgressSelect} WHERE f.clinic_id = $1`, [clinicId, afterSequence]);
+    return rows[0] === undefined ? undefined : horizonProgressFromRow(rows[0]);
+  }
+
   /** The clinic's last sequence (0 for an empty feed), or undefined when the clinic does not exist. */
   async lastSequence(clinicId: string): Promise<number | undefined> {
     const rows: { last_sequence: string }[] = await this.dataSource.query(
@@ -77,22 +132,26 @@ export class FeedRepository {
   }
 
   /**
-   * The clinic's last sequence and, in sequence order, at most `limit` items after `afterSequence`, in one
-   * query (a poll is one round trip); undefined when the clinic does not exist.
+   * The clinic's last sequence, in sequence order at most `limit` items after `afterSequence`, and its horizon
+   * download's progress as of `afterSequence`, in one query (a poll is one round trip); undefined when the
+   * clinic does not exist.
    */
-  async pageAfter(clinicId: string, afterSequence: number, limit: number): Promise<{ lastSequence: number; items: FeedItemEntity[] } | undefined> {
-    const rows: ({ last_sequence: string } & Partial<FeedItemRow>)[] = await this.dataSource.query(
-      `SELECT coalesce(h.last_sequence, 0) AS last_sequence, i.*
+  async pageAfter(clinicId: string, afterSequence: number, limit: number): Promise<FeedPageRead | undefined> {
+    const rows: ({ last_sequence: string } & Partial<HorizonProgressRow> & Partial<FeedItemRow>)[] = await this.dataSource.query(
+      `SELECT coalesce(h.last_sequence, 0) AS last_sequence, hz.*, i.*
        FROM clinics c
        LEFT JOIN feed_heads h ON h.clinic_id = c.id
+       LEFT JOIN LATERAL (${horizonProgressSelect} WHERE f.clinic_id = c.id) hz ON true
        LEFT JOIN LATERAL (SELECT * FROM feed_items WHERE clinic_id = c.id AND sequence > $2 ORDER BY sequence LIMIT $3) i ON true
        WHERE c.id = $1
        ORDER BY i.sequence`,
       [clinicId, afterSequence, limit],
     );
-    if (rows[0] === undefined) return undefined;
+    const first = rows[0];
+    if (first === undefined) return undefined;
     const items = rows.flatMap((row) => (row.sequence === undefined || row.sequence === null ? [] : [itemFromRow(row as FeedItemRow)]));
-    return { lastSequence: Number(rows[0].last_sequence), items };
+    const horizon = horizonProgressFromRow(first);
+    return horizon === undefined ? { lastSequence: Number(first.last_sequence), items } : { lastSequence: Number(first.last_sequence), items, horizon };
   }
 
   /** In sequence order, at most `limit`. */
@@ -136,4 +195,32 @@ function itemFromRow(row: FeedItemRow): FeedItemEntity {
     payload: row.payload,
     createdAt: row.created_at,
   });
+}
+
+export interface FeedPageRead {
+  readonly lastSequence: number;
+  readonly items: FeedItemEntity[];
+  /** Absent while the clinic has no horizon download. */
+  readonly horizon?: HorizonProgress;
+}
+
+/** A clinic's horizon download as of the feed position `$2`: a patient is received once its last item is. */
+const horizonProgressSelect = `SELECT f.revision AS horizon_revision, f.patients_total AS horizon_patients_total,
+         f.finished_at IS NULL AS horizon_queueing,
+         (SELECT count(*) FROM unnest(f.patient_end_sequences) AS ending WHERE ending <= $2) AS horizon_received
+       FROM horizon_fills f`;
+
+interface HorizonProgressRow {
+  horizon_revision: number | null;
+  horizon_patients_total: number | null;
+  horizon_queueing: boolean | null;
+  horizon_received: string | null;
+}
+
+function horizonProgressFromRow(row: Partial<HorizonProgressRow>): HorizonProgress | undefined {
+  if (row.horizon_revision === undefined || row.horizon_revision === null) return undefined;
+  return {
+    revision: row.horizon_revision, patientsTotal: Number(row.horizon_patients_total),
+    patientsReceived: Number(row.horizon_received), queueing: row.horizon_queueing === true,
+  };
 }

@@ -38,7 +38,8 @@ export class FeedService {
       const page = await this.feed.pageAfter(clinicId, afterSequence, limit);
       if (page === undefined) throw clinicNotFound(clinicId);
       if (afterSequence > page.lastSequence) throw cursorPastTheEnd();
-      return toPage(clinicId, afterSequence, page.items);
+      const answer = toPage(clinicId, afterSequence, page.items);
+      return page.horizon === undefined ? answer : { ...answer, horizon: page.horizon };
     }
     const lastSequence = await this.feed.lastSequence(clinicId);
     if (lastSequence === undefined) throw clinicNotFound(clinicId);
@@ -52,8 +53,12 @@ export class FeedService {
       for (;;) {
         const page = await this.read(clinicId, afterSequence, limit);
         const remainingMs = deadlineMs - performance.now();
-        if (page.items.length > 0 || remainingMs <= 0 || clientGone.aborted || this.notifications.closing) return page;
+        if (page.items.length > 0 || remainingMs <= 0 || clientGone.aborted) return await this.withHorizon(clinicId, afterSequence, page);
+        // Closing: answer what was read without another query, which would race the pool being shut down.
+        // The leader polls again and the next process answers it.
+        if (this.notifications.closing) return page;
         await subscription.wait(remainingMs, clientGone);
+        if (this.notifications.closing) return page;
       }
     } finally {
       subscription.close();
@@ -66,6 +71,12 @@ export class FeedService {
 
   appendRegistration(clinicId: string, request: RegistrationRequest): Promise<AppendedItem> {
     return this.append(clinicId, 'centralRegistration', request.patientId, registrationEnvelope(request));
+  }
+
+  /** The page with how far the clinic's horizon download has come as of `afterSequence`, once there is one. */
+  private async withHorizon(clinicId: string, afterSequence: number, page: FeedPageResponse): Promise<FeedPageResponse> {
+    const horizon = await this.feed.horizonProgress(clinicId, afterSequence);
+    return horizon === undefined ? page : { ...page, horizon };
   }
 
   private async read(clinicId: string, afterSequence: number, limit: number): Promise<FeedPageResponse> {

@@ -6,7 +6,11 @@ import { runMigrationsExclusively } from '../../src/database/run-migrations.js';
 import { typeOrmOptions } from '../../src/database/typeorm-options.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 
-const applicationTables = ['admin_credentials', 'chart_apply_outcomes', 'chart_copies', 'chart_lease_heads', 'chart_leases', 'chart_snapshots', 'clinic_sync_states', 'clinics', 'devices', 'feed_heads', 'feed_items', 'lease_fencing_conflicts', 'log_divergences', 'log_entries', 'patient_horizons', 'patient_writes', 'signaling_secrets'];
+const applicationTables = [
+  'admin_credentials', 'chart_apply_outcomes', 'chart_copies', 'chart_lease_heads', 'chart_leases', 'chart_snapshots', 'clinic_sync_states', 'clinics',
+  'devices', 'feed_heads', 'feed_items', 'horizon_fills', 'lease_fencing_conflicts', 'log_divergences', 'log_entries', 'patient_horizons',
+  'patient_registrations', 'patient_writes', 'signaling_secrets', 'sync_horizons',
+];
 
 async function tables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(

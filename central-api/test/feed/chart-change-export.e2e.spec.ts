@@ -1,45 +1,12 @@
 // What one clinic writes to a patient's chart reaches every other clinic holding that patient through its feed
 // ('chartChange' items), over HTTP against a real PostgreSQL: in log order, as the other clinic's leader will
 // propose it, never echoed back, never to a clinic that does not hold the patient.
-import { encode } from '@msgpack/msgpack';
 import { randomUUID } from 'node:crypto';
 import type { FeedItemResponse } from '../../src/feed/dto/feed.responses.js';
-import { caughtUpLog, commandEntries, uploadLog } from '../support/log-upload.js';
+import { ClinicLog, type TestClinic as Clinic } from '../support/clinic-log.js';
 import { call, clinicWithDevice, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 import { registrationBody } from './feed-test-support.js';
-
-interface Clinic {
-  readonly clinicId: string;
-  readonly credential: string;
-}
-
-/** A clinic's log as its leader builds it: its own writes, and feed items imported as they are. */
-class ClinicLog {
-  private lastIndex = 0;
-  private sequence = 0;
-
-  constructor(readonly clinic: Clinic, private readonly clientId: string) {}
-
-  write(api: TestApp, ...commands: Record<string, unknown>[]): Promise<void> {
-    return this.append(api, commands.map((command) => ({
-      clientId: this.clientId, sequence: ++this.sequence, recordedAt: 1_790_000_000_000 + this.sequence,
-      author: { deviceId: this.clientId, userName: 'Nurse Achieng', role: 'nurse' }, command,
-    })));
-  }
-
-  import(api: TestApp, items: readonly FeedItemResponse[]): Promise<void> {
-    return this.append(api, items.map((item) => item.payload as Record<string, unknown>));
-  }
-
-  private async append(api: TestApp, envelopes: readonly Record<string, unknown>[]): Promise<void> {
-    const entries = commandEntries(this.lastIndex + 1, envelopes.map((envelope) => encode(envelope)));
-    this.lastIndex += entries.length;
-    const response = await uploadLog(api, this.clinic.clinicId, this.clinic.credential, { fromIndex: entries[0]!.index, entries });
-    expect(response.status).withContext(JSON.stringify(response.body)).toBe(200);
-    await caughtUpLog(api, this.clinic.clinicId);
-  }
-}
 
 describe('chart changes exported to the other clinics holding a patient', () => {
   let database: TestDatabase;

@@ -19,7 +19,7 @@ describe('FeedService', () => {
   const stillHere = new AbortController().signal;
 
   beforeEach(() => {
-    repository = jasmine.createSpyObj<FeedRepository>('FeedRepository', ['append', 'lastSequence', 'itemsAfter', 'pageAfter']);
+    repository = jasmine.createSpyObj<FeedRepository>('FeedRepository', ['append', 'lastSequence', 'itemsAfter', 'pageAfter', 'horizonProgress']);
     notifications = { subscribe: jasmine.createSpy('subscribe'), closing: false };
     service = new FeedService(repository, notifications as unknown as FeedNotifications);
   });
@@ -45,10 +45,16 @@ describe('FeedService', () => {
     expect(repository.pageAfter).toHaveBeenCalledOnceWith(clinicId, 3, 10);
     expect(repository.lastSequence).not.toHaveBeenCalled();
     expect(repository.itemsAfter).not.toHaveBeenCalled();
+
+    const horizon = { revision: 2, patientsTotal: 10_000, patientsReceived: 3_200, queueing: true };
+    repository.pageAfter.and.resolveTo({ lastSequence: 4, items: [item], horizon });
+    expect((await service.page(clinicId, { afterSequence: 3 }, stillHere)).horizon).withContext('the download\'s progress from the same query').toEqual(horizon);
+    expect(repository.horizonProgress).not.toHaveBeenCalled();
   });
 
   it('subscribes before its first read, and reads again when notified', async () => {
     repository.lastSequence.and.resolveTo(3);
+    repository.horizonProgress.and.resolveTo(undefined);
     let subscription: FeedSubscription | undefined;
     notifications.subscribe.and.callFake(() => (subscription = new FeedSubscription(clinicId, () => undefined)));
     repository.itemsAfter.and.callFake(async () => {
@@ -62,6 +68,22 @@ describe('FeedService', () => {
     const page = await service.page(clinicId, { after: encodeFeedCursor(clinicId, 3), waitMs: 20_000 }, stillHere);
     expect(page.nextCursor).toBe(encodeFeedCursor(clinicId, 4));
     expect(repository.itemsAfter).toHaveBeenCalledTimes(2);
+    expect(page.horizon).withContext('no download: no progress').toBeUndefined();
+  });
+
+  it('answers a waiting poll with the empty page it read once the process closes, with no further query', async () => {
+    repository.lastSequence.and.resolveTo(3);
+    let subscription: FeedSubscription | undefined;
+    notifications.subscribe.and.callFake(() => (subscription = new FeedSubscription(clinicId, () => undefined)));
+    repository.itemsAfter.and.resolveTo([]);
+    const waiting = service.page(clinicId, { afterSequence: 3, waitMs: 20_000 }, stillHere);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    notifications.closing = true;
+    subscription!.notify();
+    const page = await waiting;
+    expect(page.items).toEqual([]);
+    expect(repository.itemsAfter).withContext('no read after the wake').toHaveBeenCalledTimes(1);
+    expect(repository.horizonProgress).not.toHaveBeenCalled();
   });
 
   it('answers 503 when this process already has the most waiting polls', async () => {

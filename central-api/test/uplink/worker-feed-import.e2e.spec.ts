@@ -9,6 +9,7 @@ import { ClinicWorkerService } from '../../../leader-worker/src/worker/clinic-wo
 import type { ClinicWorkerConfig } from '../../../leader-worker/src/worker/clinic-worker-api.js';
 import { eventually, fastTiming, patientId, registration, uniqueClinicId } from '../../../leader-worker/test/worker/clinic-worker-kit.js';
 import { labResultBody, registrationBody } from '../feed/feed-test-support.js';
+import { ClinicLog } from '../support/clinic-log.js';
 import { call, clinicWithDevice, testAppPerSuite, type TestApp } from '../support/test-app.js';
 
 function device(seed: number): ClinicWorkerService {
@@ -64,7 +65,7 @@ describe('central\'s feed reaching a clinic device through the real central API'
       await post(api, clinicId, 'registrations', registrationBody({ name: { given: 'Grace', family: 'Nakato' } }));
       await post(api, clinicId, 'registrations', registrationBody({ name: { given: 'Moses', family: 'Phiri' } }));
       await eventually('both registrations on the device', () => service.searchPatients('nakato').length + service.searchPatients('phiri').length === 2, 10_000);
-      expect(service.centralLinkStatus()?.feed).toEqual({ decidedThrough: 3, waiting: 0, refusal: null, stuck: null });
+      expect(service.centralLinkStatus()?.feed).toEqual({ decidedThrough: 3, waiting: 0, refusal: null, stuck: null, horizon: null });
       // A figure, not an assertion on time (the bench measures it over many results): seed level 6's "within seconds".
       console.log(`feed import: a lab result posted at central was on the chart ${shownMs - postedMs} ms later`);
     } finally {
@@ -94,4 +95,33 @@ describe('central\'s feed reaching a clinic device through the real central API'
       await restarted.stop();
     }
   }, 40_000);
+
+  it('pre-caches a sync horizon: every patient seen at the source clinic is on the device, and its status counts them', async () => {
+    const api = central();
+    const source = new ClinicLog(await clinicWithDevice(api, 'Bunagana'), 'bunagana-tablet');
+    const patientsSeen = 30;
+    const seen: string[] = [];
+    for (let index = 0; index < patientsSeen; index++) {
+      const id = randomUUID();
+      seen.push(id);
+      const name = { given: 'Patient', family: `Horizon${String.fromCharCode(97 + (index % 26))}${index}` };
+      await source.write(api,
+        { type: 'registerPatient', patientId: id, name, sex: 'male', birth: { estimated: true, birthYear: 1980 }, identifiers: [], phone: null, address: null, nextOfKin: null },
+        { type: 'openVisit', visitId: randomUUID(), patientId: id, reason: 'follow-up', station: 'triage' });
+    }
+    const { service, clinicId } = await startedDevice(api, 37);
+    try {
+      const horizon = {
+        fromClinicIds: [source.clinic.clinicId], registeredThere: true, seenWithinDays: 0, appointmentsWithinDays: 0, years: { encounters: 6, labs: 6, prescriptions: 6 },
+      };
+      const set = await call(api.baseUrl, 'PUT', `/api/clinics/${clinicId}/horizon`, { token: api.adminToken, json: horizon });
+      expect(set.status).withContext(JSON.stringify(set.body)).toBe(200);
+      await eventually('the horizon on the device', () => seen.every((id) => service.openChart(id) !== null), 20_000);
+      expect(seen.every((id) => service.openChart(id)!.visits.length === 1)).toBeTrue();
+      await eventually('the status to count them', () => service.centralLinkStatus()?.feed.horizon?.patientsReceived === patientsSeen, 20_000);
+      expect(service.centralLinkStatus()?.feed.horizon).toEqual({ revision: 1, patientsTotal: patientsSeen, patientsReceived: patientsSeen, queueing: false });
+    } finally {
+      await service.stop();
+    }
+  }, 60_000);
 });

@@ -24,6 +24,7 @@ import { clientIdLengthMax } from './limits.js';
 import type { ChartCounts, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from './records.js';
 import type { AcceptedOutcome, ApplyResult, DecidedOutcome } from './results.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { horizonCandidates, type HorizonCriteria } from './sync-horizon.js';
 import { RunningDigest } from './state-hash.js';
 import { validateEnvelope, validateIdentity, type ValidationLookups } from './validate-envelope.js';
 
@@ -154,6 +155,11 @@ export class ChartStateMachine {
    */
   patientOf(id: string): string | null {
     return this.store.entities.get(id)?.patientId ?? this.store.conflicts.get(id)?.patientId ?? null;
+  }
+
+  /** The patients seen here recently or expected here soon (O(patients); central runs it for sync horizons). */
+  horizonCandidates(criteria: HorizonCriteria): string[] {
+    return horizonCandidates(this.store, criteria);
   }
 
   /** Asserts every index agrees with the records (O(state); for tests and the simulator). */

@@ -18,6 +18,10 @@ export { leaseCommandTypes, touchedPatient, writtenEpoch } from './write-scope.j
 export { exportedCommandTypes, isExportedWrite } from './export-policy.js';
 export { centralAcknowledgementClientId } from './central-handlers.js';
 export {
+  allHistoryYears, historyWithin, historyYearMs, historyYearsChoices, wholeHistory,
+  type HistoryDepth, type HistoryEntry, type HistoryYears, type HorizonCriteria,
+} from './sync-horizon.js';
+export {
   centralAuthorDeviceId, chartChangeEnvelope, feedClientId, feedItemMayBeProposed, isFeedEnvelope, labResultEnvelope, registrationEnvelope,
   type EnvelopeBuilder, type LabResultFromOutside, type RegistrationFromCentral,
 } from './feed-envelopes.js';

@@ -11,7 +11,7 @@
 //     the feed, stops the import with a reason for ops: skipping it would lose a lab result silently.
 import { feedClientId, feedItemMayBeProposed, validateEnvelope } from '../chart/index.js';
 import type { RandomSource } from '../raft/types.js';
-import type { FeedItem } from '../uplink/central-protocol.js';
+import type { FeedItem, HorizonProgress } from '../uplink/central-protocol.js';
 import { centralFeedLimits } from '../uplink/central-protocol.js';
 import { defaultRetryBackoff, retryDelayMs, type RetryBackoff } from '../uplink/retry-backoff.js';
 import { assert } from '../invariants/assert.js';
@@ -46,7 +46,7 @@ export const defaultFeedImportSettings: FeedImportSettings = {
 
 /** How a read of the feed ended. */
 export type FeedAnswer =
-  | { readonly type: 'items'; readonly items: readonly FeedItem[] }
+  | { readonly type: 'items'; readonly items: readonly FeedItem[]; readonly horizon?: HorizonProgress }
   /** No answer, a timeout, 5xx, 429 or 503: try again later (not before `retryAfterMs` when given). */
   | { readonly type: 'unavailable'; readonly retryAfterMs?: number }
   /** Any other 4xx: only ops can mend it. */

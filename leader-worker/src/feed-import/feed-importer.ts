@@ -4,7 +4,7 @@
 import type { RandomSource, Role } from '../raft/types.js';
 import type { Scheduler } from '../node/scheduler.js';
 import type { CentralClient } from '../uplink/central-client.js';
-import type { FeedItem } from '../uplink/central-protocol.js';
+import type { FeedItem, HorizonProgress } from '../uplink/central-protocol.js';
 import { defaultFeedImportSettings, FeedImportDecisions, type FeedImportSettings, type FeedProposalOutcome } from './feed-import-decisions.js';
 
 /** The node as the feed import sees it. */
@@ -27,6 +27,11 @@ export interface FeedImportStatus {
   readonly refusal: { readonly status: number; readonly message: string } | null;
   /** An item this device cannot take (a newer central's command), or a broken page: the import stopped. */
   readonly stuck: string | null;
+  /**
+   * The sync horizon's download as central last reported it, for the position this leader asked from: "3,200
+   * of 10,000 patients" are on every device. Null before central reported one (or not the leader since start).
+   */
+  readonly horizon: HorizonProgress | null;
 }
 
 export class FeedImporter {
@@ -39,6 +44,7 @@ export class FeedImporter {
   /** wake() is running: a change it causes (a proposal's status event) is handled by its loop, not by a second wake. */
   private waking = false;
   private wakeAgain = false;
+  private horizon: HorizonProgress | null = null;
 
   constructor(
     private readonly node: FeedImportNodeView,
@@ -64,7 +70,9 @@ export class FeedImporter {
   }
 
   status(): FeedImportStatus {
-    return { decidedThrough: this.node.feedDecidedThrough(), waiting: this.decisions.waiting, refusal: this.decisions.refusal, stuck: this.decisions.stuck };
+    return {
+      decidedThrough: this.node.feedDecidedThrough(), waiting: this.decisions.waiting, refusal: this.decisions.refusal, stuck: this.decisions.stuck, horizon: this.horizon,
+    };
   }
 
   private wake(): void {
@@ -112,6 +120,7 @@ export class FeedImporter {
     void this.central.readFeed({ afterSequence, limit, waitMs }, abandon.signal).then((answer) => {
       if (this.readInFlight === abandon) this.readInFlight = null;
       if (this.stopped) return;
+      if (answer.type === 'items' && answer.horizon !== undefined) this.horizon = answer.horizon;
       this.decisions.readAnswered(answer, term, limit, this.scheduler.nowMs());
       this.wake();
     });

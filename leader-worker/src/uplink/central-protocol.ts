@@ -105,10 +105,27 @@ export interface FeedItem {
   readonly createdAt: string;
 }
 
+/**
+ * How far the clinic's download of its sync horizon has come, as of the feed position a page was asked from
+ * (`afterSequence`: what the clinic's log has decided): "3,200 of 10,000 patients".
+ */
+export interface HorizonProgress {
+  /** The horizon's revision this download is for (it grows with every change an admin makes). */
+  readonly revision: number;
+  /** The patients this revision brings that the clinic did not hold. */
+  readonly patientsTotal: number;
+  /** Of those, the ones whose every item is at or before the position asked from: on the clinic's devices. */
+  readonly patientsReceived: number;
+  /** False once central has queued every patient of the revision into the feed. */
+  readonly queueing: boolean;
+}
+
 /** What GET /api/clinics/:clinicId/feed answers. */
 export interface FeedPage {
   readonly items: readonly FeedItem[];
   readonly nextCursor: string;
+  /** Present once an admin has set a horizon that brings patients to this clinic. */
+  readonly horizon?: HorizonProgress;
 }
 
 /** What POST /api/clinics/:clinicId/leases answers with 201 (a new grant) or 200 (the clinic's lease, extended). */

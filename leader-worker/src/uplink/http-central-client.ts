@@ -6,7 +6,7 @@ import { assert } from '../invariants/assert.js';
 import type { CentralClient } from './central-client.js';
 import type { FeedAnswer } from '../feed-import/feed-import-decisions.js';
 import type { AcquireAnswer, ReleaseAnswer } from '../chart-leases/lease-keeper-decisions.js';
-import { feedItemKinds, type FeedItem, type UploadLogBody } from './central-protocol.js';
+import { feedItemKinds, type FeedItem, type HorizonProgress, type UploadLogBody } from './central-protocol.js';
 import { encodeLogBatch, logBatchMediaType } from './log-batch-encoding.js';
 import type { CentralAnswer } from './uplink-decisions.js';
 
@@ -66,7 +66,9 @@ export class HttpCentralClient implements CentralClient {
     if (status === 200) {
       const items = fieldsOf(body)['items'];
       // A 200 that is not a page (a captive portal, a proxy) is refused, for a person to see.
-      return Array.isArray(items) && items.every(isFeedItem) ? { type: 'items', items } : { type: 'refused', status, message: 'central answered the feed with something that is not a page of items' };
+      if (!Array.isArray(items) || !items.every(isFeedItem)) return { type: 'refused', status, message: 'central answered the feed with something that is not a page of items' };
+      const horizon = horizonProgressOf(fieldsOf(body)['horizon']);
+      return horizon === null ? { type: 'items', items } : { type: 'items', items, horizon };
     }
     return failureOf(status, fieldsOf(body), retryAfter);
   }
@@ -123,6 +125,16 @@ function isFeedItem(value: unknown): value is FeedItem {
   const item = value as Record<string, unknown>;
   return typeof item['cursor'] === 'string' && isIndex(item['sequence']) && (feedItemKinds as readonly unknown[]).includes(item['kind'])
     && typeof item['createdAt'] === 'string' && 'payload' in item;
+}
+
+/** The horizon download's progress a page carries, or null (none, or not well formed: progress is only shown). */
+function horizonProgressOf(value: unknown): HorizonProgress | null {
+  const fields = fieldsOf(value);
+  const { revision, patientsTotal, patientsReceived, queueing } = fields;
+  const count = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  return count(revision) && count(patientsTotal) && count(patientsReceived) && typeof queueing === 'boolean'
+    ? { revision, patientsTotal, patientsReceived, queueing }
+    : null;
 }
 
 /** A response as the uplink's decisions take it. */

@@ -1,7 +1,7 @@
 // What the feed routes answer. Built field by field (feed-mapping.ts), never rows themselves.
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type FeedKind, feedKinds } from '../feed-limits.js';
-import type { FeedItem, FeedPage } from '../../../../leader-worker/src/uplink/central-protocol.js';
+import type { FeedItem, FeedPage, HorizonProgress } from '../../../../leader-worker/src/uplink/central-protocol.js';
 
 export class FeedItemResponse implements FeedItem {
   @ApiProperty({ description: 'opaque; pass it as `after` to read what follows this item' })
@@ -25,10 +25,27 @@ export class FeedItemResponse implements FeedItem {
   createdAt!: string;
 }
 
+export class HorizonProgressResponse implements HorizonProgress {
+  @ApiProperty({ minimum: 1, description: 'the horizon revision the download is for' })
+  revision!: number;
+
+  @ApiProperty({ minimum: 0, description: 'patients the download brings that the clinic did not hold' })
+  patientsTotal!: number;
+
+  @ApiProperty({ minimum: 0, description: 'of those, the ones whose every item is at or before the position asked from (afterSequence): on the clinic\'s devices' })
+  patientsReceived!: number;
+
+  @ApiProperty({ description: 'true while central is still queueing the download\'s patients into the feed' })
+  queueing!: boolean;
+}
+
 export class FeedPageResponse implements FeedPage {
   @ApiProperty({ type: [FeedItemResponse] })
   items!: FeedItemResponse[];
 
   @ApiProperty({ description: "the cursor to ask with next: the last item's, or the one given when there was nothing new" })
   nextCursor!: string;
+
+  @ApiPropertyOptional({ type: HorizonProgressResponse, description: "the clinic's sync horizon download, once an admin set a horizon that brings patients" })
+  horizon?: HorizonProgressResponse;
 }
