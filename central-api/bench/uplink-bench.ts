@@ -1,4 +1,5 @@
-// `npm run bench -- uplink [--json] [--rounds 3] [--results 40] [--encounters 10] [--outage-encounters 60] [--outage-s 70]`:
+// `npm run bench -- uplink [--json] [--rounds 3] [--results 40] [--encounters 10] [--outage-encounters 60] [--outage-s 70]
+//   [--precache-patients 10000] [--precache-rounds 3]`:
 // the clinic and central joined, as a clinic would feel it. One central API as `npm start` runs it (child
 // process, embedded PostgreSQL, fsync on); one clinic device, the leader, in this process (the Worker's service
 // with its uplink, feed import and lease keeper, over fake-indexeddb: IndexedDB in Chromium is issue 10's
@@ -12,19 +13,19 @@
 //   - resync: the link cut for `outage-s` (long enough for the uplink's retry backoff to reach its ceiling, as
 //     after hours offline) while the clinic writes `outage-encounters` encounters; restored; seconds until
 //     central acknowledges the last;
-//   - writes committed back to back, and how soon central holds the last (the uplink never slows commits).
+//   - writes committed back to back, and how soon central holds the last (the uplink never slows commits);
+//   - pre-cache (precache-bench.ts): a new clinic's sync horizon of `precache-patients` patients with a year of
+//     history each, over an emulated 1 Mbit/s link, after the rounds.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { CommandEnvelope } from '../../leader-worker/src/chart/index.js';
-import { realScheduler } from '../../leader-worker/src/node/scheduler.js';
-import { SeededRandom } from '../../leader-worker/src/raft/seeded-random.js';
 import { percentile } from '../../leader-worker/src/statistics/percentile.js';
-import type { ClinicWorkerService } from '../../leader-worker/src/worker/clinic-worker-service.js';
 import { generateCredential } from '../src/auth/credentials.js';
 import { ApiProcess } from './api-process.js';
+import { BenchDevice as Device, send, until, type Central } from './bench-device.js';
 import { CellularLink, countingOnly, emulated3g } from './cellular-link.js';
 import { PlainRestServer } from './plain-rest-server.js';
+import { emulated1Mbit, measurePrecache, type PrecacheFigures } from './precache-bench.js';
 
 export interface UplinkBenchSetup {
   readonly rounds: number;
@@ -37,36 +38,15 @@ export interface UplinkBenchSetup {
   readonly outageSeconds: number;
   /** Registrations committed back to back per round. */
   readonly writes: number;
+  /** Patients of the source clinic a new clinic's horizon brings, each with a year of history (0: skip). */
+  readonly precachePatients: number;
+  /** Fresh devices that each take the whole horizon. */
+  readonly precacheRounds: number;
 }
 
-export const defaultUplinkBenchSetup: UplinkBenchSetup = { rounds: 3, labResults: 40, encounters: 10, outageEncounters: 60, outageSeconds: 70, writes: 1000 };
-
-const limits = {
-  /** A figure that takes longer than this is a failure to report, not a slow figure. */
-  waitMsMax: 180_000,
-  pollMs: 2,
+export const defaultUplinkBenchSetup: UplinkBenchSetup = {
+  rounds: 3, labResults: 40, encounters: 10, outageEncounters: 60, outageSeconds: 70, writes: 1000, precachePatients: 10_000, precacheRounds: 3,
 };
-
-interface Central {
-  readonly baseUrl: string;
-  readonly adminToken: string;
-}
-
-async function send(baseUrl: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) }, body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
-}
-
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const startedMs = performance.now();
-  while (!condition()) {
-    if (performance.now() - startedMs > limits.waitMsMax) throw new Error(`gave up after ${limits.waitMsMax} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, limits.pollMs));
-  }
-}
 
 /** One encounter as the stations write it: the commands, in order. */
 function encounter(number: number): Record<string, unknown>[] {
@@ -90,53 +70,6 @@ function encounter(number: number): Record<string, unknown>[] {
     { type: 'dispense', dispenseId: randomUUID(), prescriptionId, quantity: { amount: 15, unit: 'capsules' } },
     { type: 'moveVisit', visitId, fromStation: 'registration', toStation: 'done' },
   ];
-}
-
-class Device {
-  private sequence = 0;
-  /** When each feed item (by sequence) was applied here. */
-  private readonly feedAppliedMs = new Map<number, number>();
-
-  private constructor(readonly service: ClinicWorkerService, readonly deviceId: string) {}
-
-  static async start(central: Central, link: CellularLink, round: number): Promise<{ device: Device; clinicId: string }> {
-    const clinic = await send(central.baseUrl, 'POST', '/api/clinics', central.adminToken, { name: `Uplink bench ${round}`, chartPolicy: 'lease' });
-    const clinicId = (clinic.body as { id: string }).id;
-    const enrolled = await send(central.baseUrl, 'POST', `/api/clinics/${clinicId}/devices`, central.adminToken, { name: 'Leader tablet' });
-    const { deviceId, credential } = enrolled.body as { deviceId: string; credential: string };
-    // Loaded after the IndexedDB stand-in is installed: localforage picks its driver when it is first loaded.
-    await import('../../leader-worker/test/node-helpers/indexeddb-polyfill.js');
-    const { ClinicWorkerService } = await import('../../leader-worker/src/worker/clinic-worker-service.js');
-    const service = new ClinicWorkerService({ scheduler: realScheduler, createRandom: () => new SeededRandom(round), lockDevice: () => Promise.resolve({ type: 'held', release: () => undefined }) });
-    const device = new Device(service, deviceId);
-    service.subscribe((event) => {
-      if (event.type === 'applied' && event.event.identity?.clientId === 'central-feed') device.feedAppliedMs.set(event.event.identity.sequence, performance.now());
-    });
-    // The node at its default, real-world pace; central through the emulated link.
-    const started = await service.start({
-      clinicId, deviceId, voters: [deviceId], transport: { kind: 'broadcast-channel', channelName: `uplink-bench-${randomUUID()}` },
-      databaseName: `uplink-bench/${randomUUID()}`, central: { apiUrl: `${link.url}/api`, credential },
-    });
-    if (started.type !== 'started') throw new Error(`the device did not start: ${JSON.stringify(started)}`);
-    await until('the device to lead', () => service.status()?.role === 'leader');
-    return { device, clinicId };
-  }
-
-  async write(command: Record<string, unknown>): Promise<void> {
-    this.sequence++;
-    const envelope = { clientId: `${this.deviceId}-desk`, sequence: this.sequence, recordedAt: Date.now(), author: { deviceId: this.deviceId, userName: 'Records clerk', role: 'registration' }, command };
-    const outcome = await this.service.propose(envelope as unknown as CommandEnvelope);
-    if (outcome.type !== 'applied' || outcome.result.type !== 'applied') throw new Error(`a write was not applied: ${JSON.stringify(outcome)}`);
-  }
-
-  /** Central holds everything committed (the uplink's count of what it does not). */
-  uploaded(): boolean {
-    return this.service.centralLinkStatus()?.upload.notUploaded === 0;
-  }
-
-  feedItemAppliedMs(sequence: number): number | undefined {
-    return this.feedAppliedMs.get(sequence);
-  }
 }
 
 interface RoundFigures {
@@ -291,19 +224,24 @@ export async function runUplinkBenchmark(args: string[]): Promise<Record<string,
       'outage-encounters': { type: 'string', default: String(defaults.outageEncounters) },
       'outage-s': { type: 'string', default: String(defaults.outageSeconds) },
       writes: { type: 'string', default: String(defaults.writes) },
+      'precache-patients': { type: 'string', default: String(defaults.precachePatients) },
+      'precache-rounds': { type: 'string', default: String(defaults.precacheRounds) },
     },
   });
   const setup: UplinkBenchSetup = {
     rounds: positive(values.rounds, 'rounds'), labResults: positive(values.results, 'results'), encounters: positive(values.encounters, 'encounters'),
     outageEncounters: positive(values['outage-encounters'], 'outage-encounters'), outageSeconds: positive(values['outage-s'], 'outage-s'), writes: positive(values.writes, 'writes'),
+    precachePatients: nonNegative(values['precache-patients'], 'precache-patients'), precacheRounds: positive(values['precache-rounds'], 'precache-rounds'),
   };
   const log = (line: string) => console.log(line);
   const adminToken = generateCredential('admin');
   const api = await ApiProcess.start(adminToken);
   const central: Central = { baseUrl: `http://127.0.0.1:${api.port}`, adminToken };
   const rounds: RoundFigures[] = [];
+  let precache: PrecacheFigures[] = [];
   try {
     for (let round = 1; round <= setup.rounds; round++) rounds.push(await runRound(central, api.port, setup, round, log));
+    if (setup.precachePatients > 0) precache = await measurePrecache(central, api.port, setup.precachePatients, setup.precacheRounds, log);
   } finally {
     await api.stop();
   }
@@ -322,16 +260,27 @@ export async function runUplinkBenchmark(args: string[]): Promise<Record<string,
     baselineBytesPerEncounter: baseline.median,
     bytesRatio: round2(baseline.median / bytes.median),
     resyncSeconds: resync.median,
-    precacheSeconds: null,
+    precacheSeconds: precache.length === 0 ? null : spread(precache.map((figures) => figures.seconds)).median,
+    precacheLink: emulated1Mbit,
     labResultToDeviceSecondsP99: round2(labP99.median / 1000),
     spreads: {
       bytesPerEncounter: bytes, baselineBytesPerEncounter: baseline, resyncSeconds: resync, labResultP50Ms: labResult, labResultP99Ms: labP99, labPostP50Ms: post,
+      ...(precache.length === 0 ? {} : {
+        precacheSeconds: spread(precache.map((figures) => figures.seconds)), precacheBytesPerPatient: spread(precache.map((figures) => figures.bytesPerPatient)),
+        precacheItemsPerSecond: spread(precache.map((figures) => figures.itemsPerSecond)),
+      }),
       writesPerSecond: figure((r) => r.writesPerSecond), uploadedPerSecond: figure((r) => r.uploadedPerSecond), lastAcknowledgedAfterMs: figure((r) => r.lastAcknowledgedAfterMs),
     },
     labResultToPostRatio: round2(labResult.median / post.median),
-    goals: { bytesPerEncounterMax: 1536, bytesRatioMin: 5, resyncSecondsMax: 60, labResultToDeviceSecondsP99Max: 5 },
-    note: 'the device runs in Node over fake-indexeddb; precacheSeconds needs the sync horizon (not built yet); medians over the rounds, spreads with min and max',
+    goals: { bytesPerEncounterMax: 1536, bytesRatioMin: 5, resyncSecondsMax: 60, precacheSecondsMax: 60, labResultToDeviceSecondsP99Max: 5 },
+    note: 'the device runs in Node over fake-indexeddb; precacheSeconds: a year of history per patient over 1 Mbit/s, PUT of the horizon to every patient decided on the device; medians over the rounds, spreads with min and max',
   };
+}
+
+function nonNegative(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, not ${text}`);
+  return value;
 }
 
 function positive(text: string, name: string): number {

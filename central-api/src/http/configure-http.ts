@@ -1,6 +1,7 @@
 // The HTTP conventions of the API, applied the same way by `npm start` and by the end-to-end tests.
 import type { Server, ServerResponse } from 'node:http';
 import { ValidationPipe } from '@nestjs/common';
+import compression from 'compression';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
@@ -46,6 +47,10 @@ function closeConnectionsOnceQuietOnClose(server: Server): void {
 /** For an app created with `bodyParser: false`: the JSON parser is added here, with our limit. */
 export function configureHttp(app: NestExpressApplication): void {
   app.use(requestMetricsMiddleware(app.get(MetricsService))); // first, to time refused requests too
+  // Answers gzip'd for clients that accept it (Chrome's fetch always does): the clinic pays for every byte of
+  // its feed and chart reads over a cellular link. The `compression` package (Express's own) rather than our
+  // code: it negotiates Accept-Encoding, sets Vary, and skips what is already compressed.
+  app.use(compression({ threshold: httpLimits.compressAnswersFromBytes }));
   app.useBodyParser('json', { limit: httpLimits.jsonBodyBytesMax });
   // The uplink's binary upload body (MessagePack), read into the JSON body's shape before anything judges it.
   app.useBodyParser('raw', { type: logBatchMediaType, limit: httpLimits.jsonBodyBytesMax, inflate: true });

@@ -17,4 +17,9 @@ export const httpLimits = {
    * their stack (a 500). Checked before any validator runs.
    */
   jsonNestingDepthMax: 32,
+  /**
+   * Answers smaller than this go uncompressed: gzip's header and trailer (18 bytes) and the CPU are not worth it
+   * on an acknowledgement. Feed pages and chart reads (kilobytes of JSON with repeated keys) shrink several times.
+   */
+  compressAnswersFromBytes: 1024,
 };
