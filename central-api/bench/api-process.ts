@@ -1,7 +1,9 @@
 // The central API as `npm start` runs it (dist/central-api/src/main.js), in a child process of its own so the
 // load generator never shares its event loop, on its own embedded PostgreSQL (fsync on) in a fresh temporary
-// data folder that is deleted when it stops.
+// data folder that is deleted when it stops. With BENCH_API_LOG=<file> set, everything the API logs is appended
+// to that file too (why a figure stalled: a warning, a retried transaction).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,13 +82,17 @@ export class ApiProcess {
     const api = new ApiProcess(child, folder, port);
     api.output = output;
     // Keep reading: a child whose pipe fills up blocks on its next log line.
+    const logFile = process.env['BENCH_API_LOG'];
+    const copy = logFile === undefined || logFile === '' ? null : createWriteStream(logFile, { flags: 'a' });
     const keep = (chunk: Buffer) => {
+      copy?.write(chunk);
       const text = chunk.toString();
       api.output = (api.output + text).slice(-apiProcessLimits.outputCharactersKept);
       api.noteErrorLines(text);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
+    child.once('exit', () => copy?.end());
     return api;
   }
 

@@ -19,9 +19,17 @@ export const countingOnly: LinkShape = { roundTripMs: 0, upBytesPerSecond: null,
 /** A rural 3G link as the issue sets it: 300 ms round trip; about 0.4 Mbit/s up and 1.5 Mbit/s down. */
 export const emulated3g: LinkShape = { roundTripMs: 300, upBytesPerSecond: 50_000, downBytesPerSecond: 190_000 };
 
-/** One direction: chunks delivered in order, each no sooner than its delay and its turn on the wire. */
+/**
+ * One direction: chunks delivered in the order sent, each no sooner than its delay and its turn on the wire.
+ * One timer for the queue's head, never a timer per chunk: Node fires timers of different durations set in one
+ * tick by their durations, not by when they were set, so a 5-byte chunk (HTTP's "0\r\n\r\n" end of a chunked
+ * body) timed a fraction of a millisecond behind a large one could overtake it, and the client read a body cut
+ * short (a gzip'd page that decoded to nothing) as a whole one.
+ */
 class PacedDirection {
   private wireFreeAtMs = 0;
+  private readonly queue: { readonly atMs: number; readonly deliver: () => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
   bytes = 0;
 
   constructor(
@@ -31,13 +39,33 @@ class PacedDirection {
 
   send(chunk: Buffer, deliver: (chunk: Buffer) => void): void {
     this.bytes += chunk.length;
-    const nowMs = performance.now();
     const rate = this.bytesPerSecond();
     const onWireMs = rate === null ? 0 : (chunk.length / rate) * 1000;
-    this.wireFreeAtMs = Math.max(this.wireFreeAtMs, nowMs) + onWireMs;
-    const delayMs = this.wireFreeAtMs + this.oneWayMs() - nowMs;
-    if (delayMs <= 0) deliver(chunk);
-    else setTimeout(() => deliver(chunk), delayMs);
+    this.wireFreeAtMs = Math.max(this.wireFreeAtMs, performance.now()) + onWireMs;
+    this.enqueue(this.wireFreeAtMs + this.oneWayMs(), () => deliver(chunk));
+  }
+
+  /** `then` runs once everything sent before it has been delivered (a connection's end follows its last bytes). */
+  afterQueued(then: () => void): void {
+    this.enqueue(Math.max(this.wireFreeAtMs, performance.now()) + this.oneWayMs(), then);
+  }
+
+  private enqueue(atMs: number, deliver: () => void): void {
+    // Never earlier than what is already queued: the order sent is the order delivered.
+    this.queue.push({ atMs: Math.max(atMs, this.queue.at(-1)?.atMs ?? 0), deliver });
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.timer !== null) return;
+    const nowMs = performance.now();
+    while (this.queue.length > 0 && this.queue[0]!.atMs <= nowMs) this.queue.shift()!.deliver();
+    const head = this.queue[0];
+    if (head === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.max(1, Math.ceil(head.atMs - nowMs)));
   }
 }
 
@@ -117,17 +145,23 @@ export class CellularLink {
       return;
     }
     const centralSide = connect(targetPort, '127.0.0.1');
-    for (const socket of [clinicSide, centralSide]) {
+    const sides = [
+      { socket: clinicSide, other: centralSide, direction: this.up },
+      { socket: centralSide, other: clinicSide, direction: this.down },
+    ];
+    for (const { socket, other, direction } of sides) {
       this.sockets.add(socket);
       socket.on('error', () => undefined);
-      socket.on('close', () => {
+      socket.on('data', (chunk: Buffer) => direction.send(chunk, (paced) => other.destroyed || other.write(paced)));
+      // A side that finished sending is ended on the other side once its last bytes crossed, as TCP would.
+      socket.on('end', () => direction.afterQueued(() => other.end()));
+      socket.on('close', (hadError) => {
         this.sockets.delete(socket);
-        clinicSide.destroy();
-        centralSide.destroy();
+        // A reset drops what was on the way; a clean close already ended the other side after its bytes.
+        if (hadError) other.destroy();
+        else direction.afterQueued(() => other.destroy());
       });
     }
     clinicSide.on('data', (chunk: Buffer) => this.countRequest(chunk));
-    clinicSide.on('data', (chunk: Buffer) => this.up.send(chunk, (paced) => centralSide.destroyed || centralSide.write(paced)));
-    centralSide.on('data', (chunk: Buffer) => this.down.send(chunk, (paced) => clinicSide.destroyed || clinicSide.write(paced)));
   }
 }

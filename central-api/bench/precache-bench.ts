@@ -13,6 +13,8 @@ import { CellularLink, type LinkShape } from './cellular-link.js';
 export const emulated1Mbit: LinkShape = { roundTripMs: 300, upBytesPerSecond: 125_000, downBytesPerSecond: 125_000 };
 
 const dayMs = 86_400_000;
+/** How often a long download says where it stands: a stall shows where it is. */
+const progressEveryMs = 5_000;
 
 export interface PrecacheFigures {
   readonly seconds: number;
@@ -105,9 +107,13 @@ async function measureOnePrecache(
     let reportedMs = startedMs;
     await until(`the ${patients}-patient horizon on the device`, () => {
       const progress = horizon();
-      if (performance.now() - reportedMs > 15_000) {
+      if (performance.now() - reportedMs > progressEveryMs) {
         reportedMs = performance.now();
-        log(`    ${progress?.patientsReceived ?? 0} of ${progress?.patientsTotal ?? '?'} patients on the device after ${((reportedMs - startedMs) / 1000).toFixed(0)} s`);
+        const link = device.service.centralLinkStatus();
+        log(`    ${progress?.patientsReceived ?? 0} of ${progress?.patientsTotal ?? '?'} patients on the device after ${((reportedMs - startedMs) / 1000).toFixed(0)} s `
+          + `(feed items decided ${link?.feed.decidedThrough ?? 0}, read and waiting ${link?.feed.waiting ?? '-'}; entries not yet uploaded ${link?.upload.notUploaded ?? '-'}`
+          + `${progress?.queueing === true ? '; central still queueing' : ''}${link?.feed.refusal ? `; feed refused ${link.feed.refusal.status} ${link.feed.refusal.message}` : ''}`
+          + `${link?.feed.stuck ? `; feed stuck: ${link.feed.stuck}` : ''})`);
       }
       return progress !== null && !progress.queueing && progress.patientsTotal === patients && progress.patientsReceived === patients;
     });

@@ -138,6 +138,35 @@ describe('the uplink\'s HTTP client and the real central API', () => {
     }
   });
 
+  it('takes a feed page cut off on the way for no answer, and a whole 200 that is not a page for a refusal that quotes it', async () => {
+    // A server that promises a gzip'd page and ends the connection after half of it, then one that sends a portal.
+    let mode: 'cut' | 'portal' = 'cut';
+    const page = JSON.stringify({ items: [], nextCursor: 'x' });
+    const server: Server = createServer((_request, response) => {
+      if (mode === 'portal') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html>\n  <title>Hotspot login</title>\n</html>');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(page.length * 2) });
+      response.write(page);
+      setTimeout(() => response.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new HttpCentralClient({ apiUrl: `http://127.0.0.1:${port}/api`, clinicId: 'c', credential: 'x', requestTimeoutMs: 2_000 });
+      expect(await client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({ type: 'unavailable' });
+      mode = 'portal';
+      expect(await client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({
+        type: 'refused', status: 200, message: 'central answered the feed with something that is not a page of items: <html> <title>Hotspot login</title> </html>',
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reads answers as the decisions take them: busy with its Retry-After, a proxy\'s 200 refused, a divergence refused', () => {
     expect(answerOf(503, { statusCode: 503 }, 5_000)).toEqual({ type: 'unavailable', retryAfterMs: 5_000 });
     expect(answerOf(429, null, undefined)).toEqual({ type: 'unavailable' });

@@ -31,6 +31,8 @@ export interface HttpCentralClientOptions {
 export const defaultRequestTimeoutMs = 30_000;
 /** A long-poll is given its wait and this much more before it counts as a dead link. */
 const longPollMarginMs = 10_000;
+/** Of an answer that is not what was asked for, the characters a refusal quotes. */
+const unexpectedAnswerCharactersShown = 120;
 /** Longest refusal message kept from central's answer (it is shown to ops and on the status panel). */
 const refusalMessageCharactersMax = 500;
 
@@ -66,7 +68,9 @@ export class HttpCentralClient implements CentralClient {
     if (status === 200) {
       const items = fieldsOf(body)['items'];
       // A 200 that is not a page (a captive portal, a proxy) is refused, for a person to see.
-      if (!Array.isArray(items) || !items.every(isFeedItem)) return { type: 'refused', status, message: 'central answered the feed with something that is not a page of items' };
+      if (!Array.isArray(items) || !items.every(isFeedItem)) {
+        return { type: 'refused', status, message: `central answered the feed with something that is not a page of items: ${beginningOf(answered.text)}` };
+      }
       const horizon = horizonProgressOf(fieldsOf(body)['horizon']);
       return horizon === null ? { type: 'items', items } : { type: 'items', items, horizon };
     }
@@ -110,8 +114,10 @@ export class HttpCentralClient implements CentralClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const response = await this.fetch(url, { ...init, headers, signal: abandon === undefined ? timeout : AbortSignal.any([timeout, abandon]) });
-      const body: unknown = await response.json().catch(() => null);
-      return { status: response.status, body, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
+      // Read whole before parsing: a body cut off on the way (the link, the timeout) is no answer, while a whole
+      // body that is not JSON (a captive portal's page) is an answer to show.
+      const text = await response.text();
+      return { status: response.status, body: parsedOrNull(text), text, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
     } catch {
       // No answer: the link, not central, decides; try again later.
       return null;
@@ -152,7 +158,9 @@ export function answerOf(status: number, body: unknown, retryAfter: number | und
 
 interface Exchanged {
   readonly status: number;
+  /** The body as JSON, or null when it is not JSON. */
   readonly body: unknown;
+  readonly text: string;
   readonly retryAfter: number | undefined;
 }
 
@@ -163,6 +171,21 @@ function failureOf(status: number, fields: Record<string, unknown>, retryAfter: 
   if (status === 429 || status >= 500) return retryAfter === undefined ? { type: 'unavailable' } : { type: 'unavailable', retryAfterMs: retryAfter };
   const message = typeof fields['message'] === 'string' ? fields['message'] : `central answered ${status}`;
   return { type: 'refused', status, message: message.slice(0, refusalMessageCharactersMax) };
+}
+
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** Enough of an unexpected answer for a person to tell what sent it (a portal's title, a proxy's error). */
+function beginningOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat === '') return 'an empty body';
+  return flat.length <= unexpectedAnswerCharactersShown ? flat : `${flat.slice(0, unexpectedAnswerCharactersShown)}...`;
 }
 
 function fieldsOf(body: unknown): Record<string, unknown> {
