@@ -117,8 +117,8 @@ export class FeedRepository {
    * The clinic's horizon download as of `afterSequence` (what its log decided), or undefined before its first.
    * Counted in the database: the array holds one sequence per patient (10,000 for a large horizon).
    */
-  async horizonProgress(clinicId: string, afterSequence: number): Promise<HorizonProgress | undefined> {
-    const rows: HorizonProgressRow[] = await this.dataSource.query(`${horizonProgressSelect} WHERE f.clinic_id = $1`, [clinicId, afterSequence]);
+  async horizonProgress(clinicId: string, afterSequence: number, pageEndSequence: number): Promise<HorizonProgress | undefined> {
+    const rows: HorizonProgressRow[] = await this.dataSource.query(`${horizonProgressSelect('$3')} WHERE f.clinic_id = $1`, [clinicId, afterSequence, pageEndSequence]);
     return rows[0] === undefined ? undefined : horizonProgressFromRow(rows[0]);
   }
 
@@ -141,7 +141,7 @@ export class FeedRepository {
       `SELECT coalesce(h.last_sequence, 0) AS last_sequence, hz.*, i.*
        FROM clinics c
        LEFT JOIN feed_heads h ON h.clinic_id = c.id
-       LEFT JOIN LATERAL (${horizonProgressSelect} WHERE f.clinic_id = c.id) hz ON true
+       LEFT JOIN LATERAL (${horizonProgressSelect(pageEndOfPageAfter)} WHERE f.clinic_id = c.id) hz ON true
        LEFT JOIN LATERAL (SELECT * FROM feed_items WHERE clinic_id = c.id AND sequence > $2 ORDER BY sequence LIMIT $3) i ON true
        WHERE c.id = $1
        ORDER BY i.sequence`,
@@ -204,23 +204,33 @@ export interface FeedPageRead {
   readonly horizon?: HorizonProgress;
 }
 
-/** A clinic's horizon download as of the feed position `$2`: a patient is received once its last item is. */
-const horizonProgressSelect = `SELECT f.revision AS horizon_revision, f.patients_total AS horizon_patients_total,
+/**
+ * A clinic's horizon download as of the feed position `$2` and as of `pageEnd` (an SQL expression: the last
+ * sequence of the page answered): a patient is received once its last item is.
+ */
+function horizonProgressSelect(pageEnd: string): string {
+  return `SELECT f.revision AS horizon_revision, f.patients_total AS horizon_patients_total,
          f.finished_at IS NULL AS horizon_queueing,
-         (SELECT count(*) FROM unnest(f.patient_end_sequences) AS ending WHERE ending <= $2) AS horizon_received
+         (SELECT count(*) FROM unnest(f.patient_end_sequences) AS ending WHERE ending <= $2) AS horizon_received,
+         (SELECT count(*) FROM unnest(f.patient_end_sequences) AS ending WHERE ending <= ${pageEnd}) AS horizon_received_with_page
        FROM horizon_fills f`;
+}
+
+/** The last sequence of pageAfter's page ($2 after, $3 limit): a clinic's sequences have no gaps, so no item need be read for it. */
+const pageEndOfPageAfter = 'least($2 + $3, coalesce(h.last_sequence, 0))';
 
 interface HorizonProgressRow {
   horizon_revision: number | null;
   horizon_patients_total: number | null;
   horizon_queueing: boolean | null;
   horizon_received: string | null;
+  horizon_received_with_page: string | null;
 }
 
 function horizonProgressFromRow(row: Partial<HorizonProgressRow>): HorizonProgress | undefined {
   if (row.horizon_revision === undefined || row.horizon_revision === null) return undefined;
   return {
     revision: row.horizon_revision, patientsTotal: Number(row.horizon_patients_total),
-    patientsReceived: Number(row.horizon_received), queueing: row.horizon_queueing === true,
+    patientsReceived: Number(row.horizon_received), patientsReceivedWithPage: Number(row.horizon_received_with_page), queueing: row.horizon_queueing === true,
   };
 }

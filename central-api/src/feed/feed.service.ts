@@ -75,7 +75,7 @@ export class FeedService {
 
   /** The page with how far the clinic's horizon download has come as of `afterSequence`, once there is one. */
   private async withHorizon(clinicId: string, afterSequence: number, page: FeedPageResponse): Promise<FeedPageResponse> {
-    const horizon = await this.feed.horizonProgress(clinicId, afterSequence);
+    const horizon = await this.feed.horizonProgress(clinicId, afterSequence, page.items.at(-1)?.sequence ?? afterSequence);
     return horizon === undefined ? page : { ...page, horizon };
   }
 

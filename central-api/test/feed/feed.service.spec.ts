@@ -46,7 +46,7 @@ describe('FeedService', () => {
     expect(repository.lastSequence).not.toHaveBeenCalled();
     expect(repository.itemsAfter).not.toHaveBeenCalled();
 
-    const horizon = { revision: 2, patientsTotal: 10_000, patientsReceived: 3_200, queueing: true };
+    const horizon = { revision: 2, patientsTotal: 10_000, patientsReceived: 3_200, patientsReceivedWithPage: 3_300, queueing: true };
     repository.pageAfter.and.resolveTo({ lastSequence: 4, items: [item], horizon });
     expect((await service.page(clinicId, { afterSequence: 3 }, stillHere)).horizon).withContext('the download\'s progress from the same query').toEqual(horizon);
     expect(repository.horizonProgress).not.toHaveBeenCalled();
@@ -69,6 +69,7 @@ describe('FeedService', () => {
     expect(page.nextCursor).toBe(encodeFeedCursor(clinicId, 4));
     expect(repository.itemsAfter).toHaveBeenCalledTimes(2);
     expect(page.horizon).withContext('no download: no progress').toBeUndefined();
+    expect(repository.horizonProgress).withContext('counted as of where it was asked from and its last item').toHaveBeenCalledOnceWith(clinicId, 3, 4);
   });
 
   it('answers a waiting poll with the empty page it read once the process closes, with no further query', async () => {

@@ -95,10 +95,15 @@ describe('a clinic\'s sync horizon', () => {
     const { items, horizon: before } = await feedOf(api(), bunagana.clinic);
     expect(patientsIn(items)).withContext('seen within a year, or expected within 14 days; not the one seen 3 years ago').toEqual([recent, expected]);
     expect(commandsOf(items, recent)).toEqual(['registerPatient', 'recordAllergy', 'openVisit', 'prescribe', 'dispense', 'openVisit', 'orderLab', 'recordLabResult']);
-    expect(before).withContext('nothing decided yet').toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 0, queueing: false });
+    expect(before).withContext('nothing decided yet; both once this page is').toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 0, patientsReceivedWithPage: 2, queueing: false });
     const firstOfSecond = items.findIndex((item) => (item.payload as { command: { patientId?: string } }).command.patientId === expected);
-    expect((await feedOf(api(), bunagana.clinic, items[firstOfSecond - 1]!.sequence)).horizon).toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 1, queueing: false });
-    expect((await feedOf(api(), bunagana.clinic, items.at(-1)!.sequence)).horizon).toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 2, queueing: false });
+    const firstPatientsPage = await call(api().baseUrl, 'GET', `/api/clinics/${bunagana.clinic.clinicId}/feed?limit=${firstOfSecond}&afterSequence=0`, { token: bunagana.clinic.credential });
+    expect((firstPatientsPage.body as { horizon: unknown }).horizon).withContext('a page that ends with the first patient\'s last item')
+      .toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 0, patientsReceivedWithPage: 1, queueing: false });
+    expect((await feedOf(api(), bunagana.clinic, items[firstOfSecond - 1]!.sequence)).horizon)
+      .toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 1, patientsReceivedWithPage: 2, queueing: false });
+    expect((await feedOf(api(), bunagana.clinic, items.at(-1)!.sequence)).horizon)
+      .toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 2, patientsReceivedWithPage: 2, queueing: false });
 
     // Bunagana's leader imports them: its copy holds the chart as Kisoro wrote it, Kisoro's visits in no queue.
     await bunagana.import(api(), items);
@@ -153,7 +158,7 @@ describe('a clinic\'s sync horizon', () => {
     expect(refreshed.download).toEqual(jasmine.objectContaining({ revision: 1, patientsTotal: 2, patientsQueued: 2 }));
     const { items, horizon } = await feedOf(api(), bunagana);
     expect(patientsIn(items)).toEqual([first, bookedLater]);
-    expect(horizon).withContext('nothing decided yet').toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 0, queueing: false });
+    expect(horizon).withContext('nothing decided yet').toEqual({ revision: 1, patientsTotal: 2, patientsReceived: 0, patientsReceivedWithPage: 2, queueing: false });
     expect(Date.now() - Date.parse(refreshed.download!.finishedAt!)).withContext('the refresh stamped its finish: not due for another hour').toBeLessThan(60_000);
   });
 

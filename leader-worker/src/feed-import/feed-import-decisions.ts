@@ -28,20 +28,29 @@ export interface FeedImportSettings {
   readonly backoff: RetryBackoff;
   /** How long a read waits for the next item once the import has caught up (a long-poll). */
   readonly longPollWaitMs: number;
-  /** Items asked for per read. */
+  /**
+   * Items asked for per read. As many as central serves: at the tip a long-poll answers with what there is
+   * anyway, and a download (a sync horizon's thousands of items) pays a round trip per page, 300 ms on 3G.
+   */
   readonly pageItems: number;
-  /** Items proposed and not yet answered by the node: enough to fill a busy afternoon's page, few enough to share the log. */
+  /**
+   * Items proposed and not yet answered by the node: enough to keep the log busy during a download, few
+   * enough (about 60 KB of entries) that a clinician's write still commits within the next round.
+   */
   readonly proposalsInFlightMax: number;
-  /** Items read and held here before they are decided: bounds memory when the log is slower than the feed. */
+  /**
+   * Items read and held here before they are decided: the next page arrives while these are proposed, and
+   * memory stays bounded (a few MB) when the log is slower than the feed.
+   */
   readonly bufferedItemsMax: number;
 }
 
 export const defaultFeedImportSettings: FeedImportSettings = {
   backoff: defaultRetryBackoff,
   longPollWaitMs: 20_000,
-  pageItems: 100,
-  proposalsInFlightMax: 32,
-  bufferedItemsMax: 500,
+  pageItems: centralFeedLimits.pageItemsMax,
+  proposalsInFlightMax: 128,
+  bufferedItemsMax: 2 * centralFeedLimits.pageItemsMax,
 };
 
 /** How a read of the feed ended. */

@@ -4,7 +4,8 @@
 import type { RandomSource, Role } from '../raft/types.js';
 import type { Scheduler } from '../node/scheduler.js';
 import type { CentralClient } from '../uplink/central-client.js';
-import type { FeedItem, HorizonProgress } from '../uplink/central-protocol.js';
+import type { FeedItem } from '../uplink/central-protocol.js';
+import { HorizonCount, type HorizonStatus } from './horizon-count.js';
 import { defaultFeedImportSettings, FeedImportDecisions, type FeedImportSettings, type FeedProposalOutcome } from './feed-import-decisions.js';
 
 /** The node as the feed import sees it. */
@@ -28,10 +29,10 @@ export interface FeedImportStatus {
   /** An item this device cannot take (a newer central's command), or a broken page: the import stopped. */
   readonly stuck: string | null;
   /**
-   * The sync horizon's download as central last reported it, for the position this leader asked from: "3,200
-   * of 10,000 patients" are on every device. Null before central reported one (or not the leader since start).
+   * The sync horizon's download: "3,200 of 10,000 patients" are on every device, counted as of what the clinic
+   * log has decided (horizon-count.ts). Null before central reported one (or not the leader since start).
    */
-  readonly horizon: HorizonProgress | null;
+  readonly horizon: HorizonStatus | null;
 }
 
 export class FeedImporter {
@@ -44,7 +45,7 @@ export class FeedImporter {
   /** wake() is running: a change it causes (a proposal's status event) is handled by its loop, not by a second wake. */
   private waking = false;
   private wakeAgain = false;
-  private horizon: HorizonProgress | null = null;
+  private readonly horizon = new HorizonCount();
 
   constructor(
     private readonly node: FeedImportNodeView,
@@ -70,8 +71,9 @@ export class FeedImporter {
   }
 
   status(): FeedImportStatus {
+    const decidedThrough = this.node.feedDecidedThrough();
     return {
-      decidedThrough: this.node.feedDecidedThrough(), waiting: this.decisions.waiting, refusal: this.decisions.refusal, stuck: this.decisions.stuck, horizon: this.horizon,
+      decidedThrough, waiting: this.decisions.waiting, refusal: this.decisions.refusal, stuck: this.decisions.stuck, horizon: this.horizon.at(decidedThrough),
     };
   }
 
@@ -120,7 +122,7 @@ export class FeedImporter {
     void this.central.readFeed({ afterSequence, limit, waitMs }, abandon.signal).then((answer) => {
       if (this.readInFlight === abandon) this.readInFlight = null;
       if (this.stopped) return;
-      if (answer.type === 'items' && answer.horizon !== undefined) this.horizon = answer.horizon;
+      if (answer.type === 'items' && answer.horizon !== undefined) this.horizon.reported(answer.horizon, afterSequence, answer.items.at(-1)?.sequence ?? afterSequence);
       this.decisions.readAnswered(answer, term, limit, this.scheduler.nowMs());
       this.wake();
     });

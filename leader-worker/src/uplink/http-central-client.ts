@@ -136,10 +136,10 @@ function isFeedItem(value: unknown): value is FeedItem {
 /** The horizon download's progress a page carries, or null (none, or not well formed: progress is only shown). */
 function horizonProgressOf(value: unknown): HorizonProgress | null {
   const fields = fieldsOf(value);
-  const { revision, patientsTotal, patientsReceived, queueing } = fields;
+  const { revision, patientsTotal, patientsReceived, patientsReceivedWithPage, queueing } = fields;
   const count = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-  return count(revision) && count(patientsTotal) && count(patientsReceived) && typeof queueing === 'boolean'
-    ? { revision, patientsTotal, patientsReceived, queueing }
+  return count(revision) && count(patientsTotal) && count(patientsReceived) && count(patientsReceivedWithPage) && typeof queueing === 'boolean'
+    ? { revision, patientsTotal, patientsReceived, patientsReceivedWithPage, queueing }
     : null;
 }
 

@@ -35,6 +35,9 @@ export class HorizonProgressResponse implements HorizonProgress {
   @ApiProperty({ minimum: 0, description: 'of those, the ones whose every item is at or before the position asked from (afterSequence): on the clinic\'s devices' })
   patientsReceived!: number;
 
+  @ApiProperty({ minimum: 0, description: 'of those, the ones whose every item is in this page or before it: on the devices once the clinic\'s log has taken the page' })
+  patientsReceivedWithPage!: number;
+
   @ApiProperty({ description: 'true while central is still queueing the download\'s patients into the feed' })
   queueing!: boolean;
 }
