@@ -292,8 +292,9 @@ const commandSpecs: { readonly [T in ChartCommandType]: CommandSpec } = {
     read: (c, { recordedAt, lookups }) => {
       const conflictId = c.text('conflictId', { lengthMax: conflictIdLengthMax });
       const baseVersion = readVersion(c.checker, c.raw('baseVersion'), c.at('baseVersion'));
-      // The value's shape is the conflicted field's.
-      const subject = c.checker.error === null ? lookups.conflictSubject(conflictId) : null;
+      // The value's shape is the conflicted field's. After an error the lookup's answer is moot (first error
+      // wins and the command is dropped), so it is looked up unconditionally.
+      const subject = lookups.conflictSubject(conflictId);
       if (subject === null) {
         c.checker.fail('unknown-conflict', c.at('conflictId'), `no conflict ${conflictId}`);
         return { type: 'resolveConflict', conflictId, baseVersion, value: null };
@@ -312,12 +313,15 @@ function readCommand(envelope: FieldReader, context: ReadContext): ChartCommand 
   const checker = envelope.checker;
   const raw = envelope.raw('command');
   const type = peek(raw, 'type');
-  const spec = typeof type === 'string' && commandTypes.includes(type as ChartCommandType) ? commandSpecs[type as ChartCommandType] : undefined;
+  // Through the list, not `commandSpecs[type]`: a type like 'toString' names a property of every object.
+  // A type that is not a string is in no list, so no typeof test is needed.
+  const spec = commandTypes.includes(type as ChartCommandType) ? commandSpecs[type as ChartCommandType] : undefined;
   if (spec === undefined) {
     if (raw === undefined || raw === null) checker.fail('missing-field', 'command', "'command' is required");
     else if (typeof raw !== 'object' || Array.isArray(raw)) checker.fail('malformed', 'command', "'command' must be an object");
     else checker.fail('unknown-command', 'command.type', `unknown command type ${JSON.stringify(type) ?? 'undefined'}`);
-    return { type: 'markEnteredInError', targetId: '', reason: '' }; // a placeholder: the error is recorded
+    // Stryker disable next-line StringLiteral: a placeholder: the error is recorded, so validateEnvelope returns it and drops this command
+    return { type: 'markEnteredInError', targetId: '', reason: '' };
   }
   return spec.read(checker.object(raw, 'command', spec.keys), context);
 }
