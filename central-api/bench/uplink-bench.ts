@@ -1,5 +1,5 @@
 // `npm run bench -- uplink [--json] [--rounds 3] [--results 40] [--encounters 10] [--outage-encounters 60] [--outage-s 70]
-//   [--precache-patients 10000] [--precache-rounds 3]`:
+//   [--precache-patients 10000] [--precache-rounds 3] [--api-cpu-profile <folder>]`:
 // the clinic and central joined, as a clinic would feel it. One central API as `npm start` runs it (child
 // process, embedded PostgreSQL, fsync on); one clinic device, the leader, in this process (the Worker's service
 // with its uplink, feed import and lease keeper, over fake-indexeddb: IndexedDB in Chromium is issue 10's
@@ -226,6 +226,7 @@ export async function runUplinkBenchmark(args: string[]): Promise<Record<string,
       writes: { type: 'string', default: String(defaults.writes) },
       'precache-patients': { type: 'string', default: String(defaults.precachePatients) },
       'precache-rounds': { type: 'string', default: String(defaults.precacheRounds) },
+      'api-cpu-profile': { type: 'string' },
     },
   });
   const setup: UplinkBenchSetup = {
@@ -235,7 +236,8 @@ export async function runUplinkBenchmark(args: string[]): Promise<Record<string,
   };
   const log = (line: string) => console.log(line);
   const adminToken = generateCredential('admin');
-  const api = await ApiProcess.start(adminToken);
+  const apiCpuProfileFolder = values['api-cpu-profile'];
+  const api = await ApiProcess.start(adminToken, apiCpuProfileFolder === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${apiCpuProfileFolder}`]);
   const central: Central = { baseUrl: `http://127.0.0.1:${api.port}`, adminToken };
   const rounds: RoundFigures[] = [];
   let precache: PrecacheFigures[] = [];

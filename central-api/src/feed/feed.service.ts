@@ -38,7 +38,7 @@ export class FeedService {
       const page = await this.feed.pageAfter(clinicId, afterSequence, limit);
       if (page === undefined) throw clinicNotFound(clinicId);
       if (afterSequence > page.lastSequence) throw cursorPastTheEnd();
-      const answer = toPage(clinicId, afterSequence, page.items);
+      const answer = toPage(clinicId, afterSequence, page.items, page.lastSequence);
       return page.horizon === undefined ? answer : { ...answer, horizon: page.horizon };
     }
     const lastSequence = await this.feed.lastSequence(clinicId);
@@ -50,8 +50,8 @@ export class FeedService {
     if (subscription === undefined) throw new ServiceUnavailableException('Too many feed long-polls are waiting; poll again shortly');
     try {
       const deadlineMs = performance.now() + waitMs;
+      let page = await this.read(clinicId, afterSequence, limit, lastSequence);
       for (;;) {
-        const page = await this.read(clinicId, afterSequence, limit);
         const remainingMs = deadlineMs - performance.now();
         if (page.items.length > 0 || remainingMs <= 0 || clientGone.aborted) return await this.withHorizon(clinicId, afterSequence, page);
         // Closing: answer what was read without another query, which would race the pool being shut down.
@@ -59,6 +59,12 @@ export class FeedService {
         if (this.notifications.closing) return page;
         await subscription.wait(remainingMs, clientGone);
         if (this.notifications.closing) return page;
+        page = await this.read(clinicId, afterSequence, limit, lastSequence);
+        if (page.items.length > 0) continue;
+        // Woken with nothing new: the horizon's download may have finished queueing (finishFill notifies), which
+        // the device should not hear of only when the wait runs out.
+        const withProgress = await this.withHorizon(clinicId, afterSequence, page);
+        if (withProgress.horizon?.queueing === false) return withProgress;
       }
     } finally {
       subscription.close();
@@ -79,8 +85,10 @@ export class FeedService {
     return horizon === undefined ? page : { ...page, horizon };
   }
 
-  private async read(clinicId: string, afterSequence: number, limit: number): Promise<FeedPageResponse> {
-    return toPage(clinicId, afterSequence, await this.feed.itemsAfter(clinicId, afterSequence, limit));
+  /** `lastSequenceBefore`: the feed's end before the read; its items may show it has grown since. */
+  private async read(clinicId: string, afterSequence: number, limit: number, lastSequenceBefore: number): Promise<FeedPageResponse> {
+    const items = await this.feed.itemsAfter(clinicId, afterSequence, limit);
+    return toPage(clinicId, afterSequence, items, Math.max(lastSequenceBefore, items.at(-1)?.sequence ?? 0));
   }
 
   private async append(clinicId: string, kind: FeedKind, subjectId: string, build: EnvelopeBuilder): Promise<AppendedItem> {
@@ -102,9 +110,9 @@ export class FeedService {
   }
 }
 
-function toPage(clinicId: string, afterSequence: number, items: readonly FeedItemEntity[]): FeedPageResponse {
+function toPage(clinicId: string, afterSequence: number, items: readonly FeedItemEntity[], lastSequence: number): FeedPageResponse {
   const nextSequence = items.at(-1)?.sequence ?? afterSequence;
-  return { items: items.map(toFeedItemResponse), nextCursor: encodeFeedCursor(clinicId, nextSequence) };
+  return { items: items.map(toFeedItemResponse), nextCursor: encodeFeedCursor(clinicId, nextSequence), lastSequence };
 }
 
 function clinicNotFound(clinicId: string): NotFoundException {

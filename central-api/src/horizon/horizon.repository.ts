@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { HistoryDepth } from '../../../leader-worker/src/chart/index.js';
+import { feedNotificationChannel } from '../feed/feed-limits.js';
 
 /** What an admin sets for a clinic. */
 export interface HorizonSettings {
@@ -145,6 +146,9 @@ export class HorizonRepository {
       'UPDATE sync_horizons SET filled_revision = $2 WHERE clinic_id = $1 AND revision = $2 RETURNING 1', [clinicId, revision]);
     // Every pass ends by stamping the time, so a refresh that found nobody new is not due again for an hour.
     await this.dataSource.query('UPDATE horizon_fills SET finished_at = now() WHERE clinic_id = $1 AND revision = $2', [clinicId, revision]);
+    // The clinic's waiting long-poll answers with the download's progress, no longer queueing: the device would
+    // otherwise say "still queueing" until the poll's wait ran out.
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [feedNotificationChannel, clinicId]);
     return rows.length > 0;
   }
 }

@@ -17,6 +17,7 @@ interface FeedItem {
 interface FeedPage {
   items: FeedItem[];
   nextCursor: string;
+  lastSequence: number;
 }
 interface Clinic {
   clinicId: string;
@@ -108,12 +109,13 @@ describe('the downstream feed over HTTP', () => {
     for (let index = 0; index < 5; index++) await post(api, clinic, index % 2 === 0 ? 'lab-results' : 'registrations', index % 2 === 0 ? labResultBody() : registrationBody());
     const first = await readPage(api, clinic, 'limit=2');
     expect(first.items.map((item) => item.payload.sequence)).toEqual([1, 2]);
+    expect(first.lastSequence).withContext('where the feed ends, past the page: the next pages may be asked for at once').toBe(5);
     const second = await readPage(other, clinic, `after=${first.nextCursor}&limit=2`);
     expect(second.items.map((item) => item.payload.sequence)).toEqual([3, 4]);
     const rest = await readPage(api, clinic, `after=${second.items[0]!.cursor}`);
     expect(rest.items.map((item) => item.payload.sequence)).toEqual([4, 5]);
     const end = await readPage(api, clinic, `after=${rest.nextCursor}`);
-    expect(end).toEqual({ items: [], nextCursor: rest.nextCursor });
+    expect(end).toEqual({ items: [], nextCursor: rest.nextCursor, lastSequence: 5 });
   });
 
   it('pages after a sequence (what a clinic\'s leader knows from its log), each item saying its own', async () => {
@@ -244,7 +246,7 @@ describe('the downstream feed over HTTP', () => {
       const startedMs = performance.now();
       const page = await readPage(other, clinic, `after=${start}&waitMs=400`);
       expect(performance.now() - startedMs).toBeGreaterThanOrEqual(390);
-      expect(page).toEqual({ items: [], nextCursor: start });
+      expect(page).withContext('an empty feed ends at 0').toEqual({ items: [], nextCursor: start, lastSequence: 0 });
     });
 
     it('is not woken by another clinic\'s items', async () => {

@@ -41,7 +41,7 @@ describe('FeedService', () => {
   it('answers a poll without a wait from one query of the repository, with the cursor after its last item', async () => {
     repository.pageAfter.and.resolveTo({ lastSequence: 4, items: [item] });
     const page = await service.page(clinicId, { after: encodeFeedCursor(clinicId, 3), limit: 10 }, stillHere);
-    expect(page).toEqual({ items: [jasmine.objectContaining({ cursor: encodeFeedCursor(clinicId, 4) })], nextCursor: encodeFeedCursor(clinicId, 4) });
+    expect(page).toEqual({ items: [jasmine.objectContaining({ cursor: encodeFeedCursor(clinicId, 4) })], nextCursor: encodeFeedCursor(clinicId, 4), lastSequence: 4 });
     expect(repository.pageAfter).toHaveBeenCalledOnceWith(clinicId, 3, 10);
     expect(repository.lastSequence).not.toHaveBeenCalled();
     expect(repository.itemsAfter).not.toHaveBeenCalled();
@@ -67,6 +67,7 @@ describe('FeedService', () => {
     });
     const page = await service.page(clinicId, { after: encodeFeedCursor(clinicId, 3), waitMs: 20_000 }, stillHere);
     expect(page.nextCursor).toBe(encodeFeedCursor(clinicId, 4));
+    expect(page.lastSequence).withContext('the feed grew past its end as first read').toBe(4);
     expect(repository.itemsAfter).toHaveBeenCalledTimes(2);
     expect(page.horizon).withContext('no download: no progress').toBeUndefined();
     expect(repository.horizonProgress).withContext('counted as of where it was asked from and its last item').toHaveBeenCalledOnceWith(clinicId, 3, 4);

@@ -119,6 +119,9 @@ describe('central\'s feed reaching a clinic device through the real central API'
       await eventually('the horizon on the device', () => seen.every((id) => service.openChart(id) !== null), 20_000);
       expect(seen.every((id) => service.openChart(id)!.visits.length === 1)).toBeTrue();
       await eventually('the status to count them', () => service.centralLinkStatus()?.feed.horizon?.patientsReceived === patientsSeen, 20_000);
+      // Central stamps the download finished after queueing its last patient, and wakes the waiting long-poll
+      // to say so: seconds, not the poll's 20 s wait.
+      await eventually('the download finished', () => service.centralLinkStatus()?.feed.horizon?.queueing === false, 5_000);
       expect(service.centralLinkStatus()?.feed.horizon).toEqual({ revision: 1, patientsTotal: patientsSeen, patientsReceived: patientsSeen, queueing: false });
     } finally {
       await service.stop();

@@ -1,6 +1,10 @@
 // What the leader's feed import does next: read central's feed for this clinic (long-polling once it has caught
 // up) and propose each item into the clinic log, in order, so every device of the clinic gets it. Pure (no I/O,
 // no clock: `nowMs` is passed in, the randomness injected):
+//   - during a download (a sync horizon's thousands of items) it keeps readsInFlightMax reads of consecutive
+//     pages out, so the link carries one page while central prepares the next; answers are taken in the order
+//     of their pages, and a short page (central has no more now) ends the pipeline: what was asked past it is
+//     dropped unread, to be asked again;
 //   - only a leader imports, from where the clinic log stands: the state machine knows every item decided
 //     (applied or refused) up to `decidedThrough`, so a new leader, a restart or a lost answer resumes there
 //     and never needs a cursor of its own;
@@ -29,50 +33,90 @@ export interface FeedImportSettings {
   /** How long a read waits for the next item once the import has caught up (a long-poll). */
   readonly longPollWaitMs: number;
   /**
+   * The long-poll's wait while central says it is still queueing a sync horizon's download: short, so the
+   * device hears soon that the download is complete even when no item follows the last one.
+   */
+  readonly queueingLongPollWaitMs: number;
+  /**
    * Items asked for per read. As many as central serves: at the tip a long-poll answers with what there is
    * anyway, and a download (a sync horizon's thousands of items) pays a round trip per page, 300 ms on 3G.
    */
   readonly pageItems: number;
   /**
-   * Items proposed and not yet answered by the node: enough to keep the log busy during a download, few
-   * enough (about 60 KB of entries) that a clinician's write still commits within the next round.
+   * Reads of consecutive pages out at once during a download: two keep a 1 Mbit/s link busy (one page on the
+   * wire while central reads the next from its database). Once caught up, one long-poll.
+   */
+  readonly readsInFlightMax: number;
+  /**
+   * Items in one proposal: the node appends them as consecutive entries in one step (one write to storage, one
+   * append message per follower), which is what makes a download of thousands of items fast.
+   */
+  readonly itemsPerProposalMax: number;
+  /**
+   * Proposals made and not yet answered by the node. The duplicate window bounds the items proposed and not
+   * yet decided anyway (256: about 30 KB of entries, so a clinician's write still commits within the next round).
    */
   readonly proposalsInFlightMax: number;
   /**
-   * Items read and held here before they are decided: the next page arrives while these are proposed, and
-   * memory stays bounded (a few MB) when the log is slower than the feed.
+   * Items read and held here before they are decided: room for the pages read at once and one being proposed
+   * (a read ahead is asked only for the room left), and memory stays bounded (a few MB) when the log is slower
+   * than the feed.
    */
   readonly bufferedItemsMax: number;
 }
 
+const defaultReadsInFlight = 2;
+
 export const defaultFeedImportSettings: FeedImportSettings = {
   backoff: defaultRetryBackoff,
   longPollWaitMs: 20_000,
+  queueingLongPollWaitMs: 2_000,
   pageItems: centralFeedLimits.pageItemsMax,
-  proposalsInFlightMax: 128,
-  bufferedItemsMax: 2 * centralFeedLimits.pageItemsMax,
+  readsInFlightMax: defaultReadsInFlight,
+  itemsPerProposalMax: 64,
+  proposalsInFlightMax: 4,
+  bufferedItemsMax: (defaultReadsInFlight + 1) * centralFeedLimits.pageItemsMax,
 };
 
 /** How a read of the feed ended. */
 export type FeedAnswer =
-  | { readonly type: 'items'; readonly items: readonly FeedItem[]; readonly horizon?: HorizonProgress }
+  | {
+    readonly type: 'items';
+    readonly items: readonly FeedItem[];
+    readonly horizon?: HorizonProgress;
+    /** The feed's last sequence as central read the page (FeedPage.lastSequence); absent from an older central. */
+    readonly feedLastSequence?: number;
+  }
   /** No answer, a timeout, 5xx, 429 or 503: try again later (not before `retryAfterMs` when given). */
   | { readonly type: 'unavailable'; readonly retryAfterMs?: number }
   /** Any other 4xx: only ops can mend it. */
   | { readonly type: 'refused'; readonly status: number; readonly message: string };
 
-/** How the node answered a proposed item. */
+/** How the node answered a proposal of consecutive items. */
 export type FeedProposalOutcome =
-  /** Applied (or refused by the state machine), or stored durably to be applied: the log will decide it. */
+  /**
+   * In this leader's log: the log will decide every item (or the items are lost with this leadership, and the
+   * next leader reads them again from central, where they are durable).
+   */
   | 'taken'
   /** Not stored (no room, the node stopping, not the leader any more): propose it again later. */
   | 'notTaken';
 
 export type FeedImportAction =
   | { readonly type: 'read'; readonly afterSequence: number; readonly limit: number; readonly waitMs: number }
-  | { readonly type: 'propose'; readonly item: FeedItem }
+  /** Consecutive items, from the one after the last proposed, in one proposal. */
+  | { readonly type: 'propose'; readonly items: readonly FeedItem[] }
   /** Nothing until `untilMs` (a retry), or until the view changes or an answer arrives (`untilMs` null). */
   | { readonly type: 'wait'; readonly untilMs: number | null };
+
+/** A read of one page, started and not yet taken into the buffer. */
+interface PageRead {
+  readonly id: number;
+  readonly afterSequence: number;
+  readonly limit: number;
+  /** Its items once answered, held until every page before it is taken (answers may come back out of order). */
+  answer: readonly FeedItem[] | null;
+}
 
 export class FeedImportDecisions {
   private view: FeedImportView = { leaderTerm: null, decidedThrough: 0 };
@@ -81,8 +125,13 @@ export class FeedImportDecisions {
   /** The highest sequence proposed in this term (at least decidedThrough once leading). */
   private proposedThrough = 0;
   private proposalsInFlight = 0;
-  /** The read in flight: the sequence it asked after, or null. */
-  private readingAfter: number | null = null;
+  /** Reads of this term not yet taken into the buffer, ascending and consecutive (each asks after the one before ends). */
+  private reads: PageRead[] = [];
+  private lastReadId = 0;
+  /** The furthest the feed is known to reach (central answers reads up to it): pages are read ahead only within it. */
+  private feedKnownThrough = 0;
+  /** The last page said central is still queueing a sync horizon's download. */
+  private centralQueueing = false;
   /** A read came back with less than it asked for: central has nothing more now, so the next read waits. */
   private caughtUp = false;
   private readFailuresInARow = 0;
@@ -98,7 +147,10 @@ export class FeedImportDecisions {
   ) {
     assert(settings.pageItems >= 1 && settings.pageItems <= centralFeedLimits.pageItemsMax, 'a page central serves');
     assert(settings.longPollWaitMs >= 0 && settings.longPollWaitMs <= centralFeedLimits.longPollWaitMsMax, 'a wait central allows');
+    assert(settings.queueingLongPollWaitMs >= 0 && settings.queueingLongPollWaitMs <= settings.longPollWaitMs, 'a shorter wait while central queues');
     assert(settings.bufferedItemsMax >= settings.pageItems, 'room for at least one page');
+    assert(settings.itemsPerProposalMax >= 1 && settings.proposalsInFlightMax >= 1, 'room for a proposal');
+    assert(settings.readsInFlightMax >= 1 && settings.bufferedItemsMax >= settings.readsInFlightMax * settings.pageItems, 'room for the pages read at once');
   }
 
   /** The node changed: a new role or term, feed items decided. */
@@ -106,6 +158,8 @@ export class FeedImportDecisions {
     if (view.leaderTerm !== this.view.leaderTerm) {
       // A new term, or no longer leading: what was read and proposed belongs to the term that did it.
       this.buffered = [];
+      // Their answers, when they come, match no read and are ignored.
+      this.reads = [];
       this.proposalsInFlight = 0;
       this.caughtUp = false;
       this.readFailuresInARow = 0;
@@ -124,60 +178,73 @@ export class FeedImportDecisions {
     if (this.view.leaderTerm === null || this.stuckReason !== null) return { type: 'wait', untilMs: null };
     const proposal = this.nextProposal(nowMs);
     if (proposal !== null) return proposal;
-    if (this.readingAfter !== null) return this.waitForProposalRetry(nowMs, null);
+    // Caught up, one long-poll waits for what comes next; during a download, pages are read ahead, never past
+    // the feed's known end (central refuses a read after a sequence it does not have).
+    const readingAhead = this.reads.length > 0;
+    const mayReadAhead = !this.caughtUp && this.reads.length < this.settings.readsInFlightMax && this.readFrom() < this.feedKnownThrough;
+    if (readingAhead && !mayReadAhead) return this.waitForProposalRetry(nowMs, null);
     if (nowMs < this.readRetryAtMs) return this.waitForProposalRetry(nowMs, this.readRetryAtMs);
-    const room = this.settings.bufferedItemsMax - this.buffered.length;
+    const room = this.settings.bufferedItemsMax - this.buffered.length - this.reads.reduce((asked, read) => asked + read.limit, 0);
     if (room <= 0) return this.waitForProposalRetry(nowMs, null);
-    return { type: 'read', afterSequence: this.readFrom(), limit: Math.min(this.settings.pageItems, room), waitMs: this.caughtUp ? this.settings.longPollWaitMs : 0 };
+    const waitMs = !this.caughtUp ? 0 : this.centralQueueing ? this.settings.queueingLongPollWaitMs : this.settings.longPollWaitMs;
+    return { type: 'read', afterSequence: this.readFrom(), limit: Math.min(this.settings.pageItems, room), waitMs };
   }
 
-  /** The driver sent the read next() asked for. */
-  readStarted(afterSequence: number): void {
-    assert(this.readingAfter === null, 'one read of the feed at a time');
-    this.readingAfter = afterSequence;
+  /** The driver sent the read next() asked for; returns the id its answer is given back under. */
+  readStarted(afterSequence: number, limit: number): number {
+    assert(afterSequence === this.readFrom(), 'pages are read in order, each after the one before');
+    assert(this.reads.length < this.settings.readsInFlightMax, 'no more reads at once than the settings allow');
+    this.lastReadId++;
+    this.reads.push({ id: this.lastReadId, afterSequence, limit, answer: null });
+    return this.lastReadId;
   }
 
-  /** The read ended. `term` is the term it was started in: an answer from another term only frees the slot. */
-  readAnswered(answer: FeedAnswer, term: number, limit: number, nowMs: number): void {
-    assert(this.readingAfter !== null, 'an answer with no read in flight');
-    const afterSequence = this.readingAfter;
-    this.readingAfter = null;
-    if (term !== this.view.leaderTerm) return;
+  /**
+   * The read `readId` ended. An answer to a read of another term, or to one dropped since (it was asked past a
+   * short page or a failed read), only frees its slot.
+   */
+  readAnswered(readId: number, answer: FeedAnswer, term: number, nowMs: number): void {
+    const position = this.reads.findIndex((read) => read.id === readId);
+    if (position === -1 || term !== this.view.leaderTerm) return;
+    const read = this.reads[position]!;
     switch (answer.type) {
       case 'items': {
-        const problem = pageProblem(answer.items, afterSequence, limit);
+        const problem = pageProblem(answer.items, read.afterSequence, read.limit);
         if (problem !== null) {
           this.stuckReason = problem;
           return;
         }
+        // Not the retry time: a later page's read may have failed meanwhile, and its backoff stands.
         this.readFailuresInARow = 0;
-        this.readRetryAtMs = 0;
         this.lastRefusal = null;
-        this.caughtUp = answer.items.length < limit;
-        // Items decided or already held while the read was out are not held twice.
-        const firstWanted = this.readFrom() + 1;
-        for (const item of answer.items) if (item.sequence >= firstWanted) this.buffered.push(item);
+        this.centralQueueing = answer.horizon?.queueing === true;
+        this.feedKnownThrough = Math.max(this.feedKnownThrough, answer.feedLastSequence ?? 0, answer.items.at(-1)?.sequence ?? 0);
+        read.answer = answer.items;
+        this.takeAnsweredPages();
         return;
       }
       case 'unavailable':
+        this.reads.splice(position);
         this.readFailed(nowMs, answer.retryAfterMs ?? 0);
         return;
       case 'refused':
+        this.reads.splice(position);
         this.lastRefusal = { status: answer.status, message: answer.message };
         this.readFailed(nowMs, this.settings.backoff.delayMsMax);
         return;
     }
   }
 
-  /** The driver proposed the item next() asked for. */
-  proposalStarted(sequence: number): void {
-    assert(sequence === this.proposedThrough + 1, 'items are proposed in order');
-    this.proposedThrough = sequence;
+  /** The driver proposed the items next() asked for, `count` of them from `firstSequence`. */
+  proposalStarted(firstSequence: number, count: number): void {
+    assert(firstSequence === this.proposedThrough + 1, 'items are proposed in order');
+    assert(count >= 1 && count <= this.settings.itemsPerProposalMax, 'a proposal of the size next() asked for');
+    this.proposedThrough = firstSequence + count - 1;
     this.proposalsInFlight++;
   }
 
-  /** The node answered a proposal made in `term`. */
-  proposalAnswered(sequence: number, outcome: FeedProposalOutcome, term: number, nowMs: number): void {
+  /** The node answered the proposal made in `term` whose first item is `firstSequence`. */
+  proposalAnswered(firstSequence: number, outcome: FeedProposalOutcome, term: number, nowMs: number): void {
     if (term !== this.view.leaderTerm) return;
     assert(this.proposalsInFlight > 0, 'an answer with no proposal in flight');
     this.proposalsInFlight--;
@@ -186,7 +253,7 @@ export class FeedImportDecisions {
       return;
     }
     // Proposed again from here (what followed it too: a copy that was taken applies once).
-    this.proposedThrough = Math.max(this.view.decidedThrough, Math.min(this.proposedThrough, sequence - 1));
+    this.proposedThrough = Math.max(this.view.decidedThrough, Math.min(this.proposedThrough, firstSequence - 1));
     this.proposeFailuresInARow++;
     this.proposeRetryAtMs = nowMs + retryDelayMs(this.proposeFailuresInARow, this.settings.backoff, this.random);
   }
@@ -207,12 +274,15 @@ export class FeedImportDecisions {
 
   private nextProposal(nowMs: number): FeedImportAction | null {
     if (this.proposalsInFlight >= this.settings.proposalsInFlightMax || nowMs < this.proposeRetryAtMs) return null;
-    const sequence = this.proposedThrough + 1;
     const first = this.buffered[0];
-    if (first === undefined || sequence < first.sequence) return null;
-    const item = this.buffered[sequence - first.sequence];
-    if (item === undefined || !feedItemMayBeProposed(sequence, this.view.decidedThrough + 1)) return null;
-    return { type: 'propose', item };
+    if (first === undefined || this.proposedThrough + 1 < first.sequence) return null;
+    const items: FeedItem[] = [];
+    for (let sequence = this.proposedThrough + 1; items.length < this.settings.itemsPerProposalMax; sequence++) {
+      const item = this.buffered[sequence - first.sequence];
+      if (item === undefined || !feedItemMayBeProposed(sequence, this.view.decidedThrough + 1)) break;
+      items.push(item);
+    }
+    return items.length === 0 ? null : { type: 'propose', items };
   }
 
   /** A wait that also wakes for a proposal held back by a failure. */
@@ -222,9 +292,24 @@ export class FeedImportDecisions {
     return { type: 'wait', untilMs: untilMs === null ? proposalRetry : Math.min(untilMs, proposalRetry) };
   }
 
-  /** The sequence after which the next read asks: past what is decided and what is held. */
+  /** Takes answered pages into the buffer in page order, up to the first still out. */
+  private takeAnsweredPages(): void {
+    for (let read = this.reads[0]; read?.answer != null; read = this.reads[0]) {
+      this.reads.shift();
+      // Items decided or already held while the read was out are not held twice.
+      const firstWanted = Math.max(this.view.decidedThrough, this.buffered.at(-1)?.sequence ?? 0) + 1;
+      for (const item of read.answer) if (item.sequence >= firstWanted) this.buffered.push(item);
+      this.caughtUp = read.answer.length < read.limit;
+      // Central had no more when it answered: pages asked past this one would not continue it.
+      if (this.caughtUp) this.reads = [];
+    }
+  }
+
+  /** The sequence after which the next read asks: past what is decided, held, and asked for. */
   private readFrom(): number {
-    return Math.max(this.view.decidedThrough, this.buffered.at(-1)?.sequence ?? 0);
+    const lastRead = this.reads.at(-1);
+    const asked = lastRead === undefined ? 0 : lastRead.afterSequence + lastRead.limit;
+    return Math.max(this.view.decidedThrough, this.buffered.at(-1)?.sequence ?? 0, asked);
   }
 
   private readFailed(nowMs: number, floorMs: number): void {

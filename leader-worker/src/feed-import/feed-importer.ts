@@ -15,8 +15,8 @@ export interface FeedImportNodeView {
   feedDecidedThrough(): number;
   /** Called after every change of the node (role, term, applied); returns how to stop listening. */
   onChange(listener: () => void): () => void;
-  /** Proposes a feed item's envelope as it is; never rejects. */
-  proposeFeedItem(payload: FeedItem['payload']): Promise<FeedProposalOutcome>;
+  /** Proposes consecutive feed items' envelopes as they are, as consecutive entries; never rejects. */
+  proposeFeedItems(payloads: readonly FeedItem['payload'][]): Promise<FeedProposalOutcome>;
 }
 
 /** What the status panel and ops read off the feed import. */
@@ -40,12 +40,14 @@ export class FeedImporter {
   private stopListening: (() => void) | null = null;
   private cancelRetry: () => void = () => undefined;
   private stopped = false;
-  /** Ends the read in flight, so a device that stopped, or stopped leading, leaves no long-poll waiting at central. */
-  private readInFlight: AbortController | null = null;
+  /** Ends the reads in flight, so a device that stopped, or stopped leading, leaves no long-poll waiting at central. */
+  private readonly readsInFlight = new Set<AbortController>();
   /** wake() is running: a change it causes (a proposal's status event) is handled by its loop, not by a second wake. */
   private waking = false;
   private wakeAgain = false;
   private readonly horizon = new HorizonCount();
+  /** The read whose answer last reported the horizon (read ids ascend in the order reads start). */
+  private horizonReportedByRead = 0;
 
   constructor(
     private readonly node: FeedImportNodeView,
@@ -67,7 +69,7 @@ export class FeedImporter {
     this.stopped = true;
     this.stopListening?.();
     this.cancelRetry();
-    this.readInFlight?.abort();
+    this.abandonReads();
   }
 
   status(): FeedImportStatus {
@@ -96,7 +98,7 @@ export class FeedImporter {
   private decideAndAct(): void {
     if (this.stopped) return;
     const { role, term } = this.node.status();
-    if (role !== 'leader') this.readInFlight?.abort();
+    if (role !== 'leader') this.abandonReads();
     this.decisions.observe({ leaderTerm: role === 'leader' ? term : null, decidedThrough: this.node.feedDecidedThrough() });
     for (;;) {
       const action = this.decisions.next(this.scheduler.nowMs());
@@ -109,30 +111,40 @@ export class FeedImporter {
           this.read(term, action.afterSequence, action.limit, action.waitMs);
           break;
         case 'propose':
-          this.propose(term, action.item);
+          this.propose(term, action.items);
           break;
       }
     }
   }
 
+  private abandonReads(): void {
+    for (const read of this.readsInFlight) read.abort();
+    this.readsInFlight.clear();
+  }
+
   private read(term: number, afterSequence: number, limit: number, waitMs: number): void {
-    this.decisions.readStarted(afterSequence);
+    const readId = this.decisions.readStarted(afterSequence, limit);
     const abandon = new AbortController();
-    this.readInFlight = abandon;
+    this.readsInFlight.add(abandon);
     void this.central.readFeed({ afterSequence, limit, waitMs }, abandon.signal).then((answer) => {
-      if (this.readInFlight === abandon) this.readInFlight = null;
+      this.readsInFlight.delete(abandon);
       if (this.stopped) return;
-      if (answer.type === 'items' && answer.horizon !== undefined) this.horizon.reported(answer.horizon, afterSequence, answer.items.at(-1)?.sequence ?? afterSequence);
-      this.decisions.readAnswered(answer, term, limit, this.scheduler.nowMs());
+      // Reads overlap: an answer to a read started before the one last reported says less about central now.
+      if (answer.type === 'items' && answer.horizon !== undefined && readId > this.horizonReportedByRead) {
+        this.horizonReportedByRead = readId;
+        this.horizon.reported(answer.horizon, afterSequence, answer.items.at(-1)?.sequence ?? afterSequence);
+      }
+      this.decisions.readAnswered(readId, answer, term, this.scheduler.nowMs());
       this.wake();
     });
   }
 
-  private propose(term: number, item: FeedItem): void {
-    this.decisions.proposalStarted(item.sequence);
-    void this.node.proposeFeedItem(item.payload).then((outcome) => {
+  private propose(term: number, items: readonly FeedItem[]): void {
+    const firstSequence = items[0]!.sequence;
+    this.decisions.proposalStarted(firstSequence, items.length);
+    void this.node.proposeFeedItems(items.map((item) => item.payload)).then((outcome) => {
       if (this.stopped) return;
-      this.decisions.proposalAnswered(item.sequence, outcome, term, this.scheduler.nowMs());
+      this.decisions.proposalAnswered(firstSequence, outcome, term, this.scheduler.nowMs());
       this.wake();
     });
   }

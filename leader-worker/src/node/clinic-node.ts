@@ -4,6 +4,7 @@
 // durable outbox. A device that cannot store a write (disk full) hands it to a peer that can
 // (write-handoff.ts). One node runs per device, in a dedicated Worker.
 import { decodeCommand, encodeCommand } from '../chart/index.js';
+import { assert } from '../invariants/assert.js';
 import { Raft } from '../raft/raft.js';
 import { handleReadies, type ReadySteps } from '../raft/ready-loop.js';
 import type { Entry, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
@@ -33,8 +34,10 @@ export interface ClinicNodeTiming {
   readonly quorumWaitMs: number;
   /** Entries kept after the snapshot before the node compacts its log. */
   readonly compactionThresholdEntries: number;
-  /** Applied entries between two saves of the state cache. */
+  /** Applied entries between two saves of the state cache, at least (log-maintenance.ts). */
   readonly stateCacheIntervalEntries: number;
+  /** Snapshot bytes a cache save may cost per entry applied since the last (a large state is cached less often). */
+  readonly stateCacheSnapshotBytesPerEntry: number;
   /** After the storage reserve was spent, how often the node tries to take it again. */
   readonly reserveRetryIntervalMs: number;
 }
@@ -46,6 +49,7 @@ export const defaultClinicNodeTiming: ClinicNodeTiming = {
   quorumWaitMs: 1500,
   compactionThresholdEntries: 10_000,
   stateCacheIntervalEntries: 500,
+  stateCacheSnapshotBytesPerEntry: 4_000,
   reserveRetryIntervalMs: 60_000,
 };
 
@@ -170,6 +174,7 @@ export class ClinicNode<Result> {
     this.maintenance = new LogMaintenance(raft, options.raftStorage, options.stateCache, {
       compactionThresholdEntries: this.timing.compactionThresholdEntries,
       stateCacheIntervalEntries: this.timing.stateCacheIntervalEntries,
+      stateCacheSnapshotBytesPerEntry: this.timing.stateCacheSnapshotBytesPerEntry,
       compactionBound: options.compactionBound,
     });
     this.unapplied = new UnappliedWrites(options.stateMachines.sequenceWindow);
@@ -233,6 +238,21 @@ export class ClinicNode<Result> {
       // Saves are stamped and stored one after another: their order is the order they are proposed in.
       this.saving = this.saving.then(() => this.save(waiter, bytes));
     });
+  }
+
+  /**
+   * Appends commands that are durable elsewhere (central's feed) straight to this leader's log, in one step and
+   * without the outbox: storing each in the outbox first would only keep a second copy of what central keeps,
+   * and costs a storage write per item, most of a sync horizon's download. Only a leader with working storage
+   * takes them. Taken: in this leader's log, to be decided like any entry, or lost with its leadership (the
+   * next leader reads them again from central). The caller keeps to the duplicate window; no waiter is kept.
+   */
+  proposeFromElsewhere(commands: readonly (CommandIdentity & Record<string, unknown>)[]): 'taken' | 'notTaken' {
+    if (this.stopped || this.storageFailure !== null || this.raft.status().role !== 'leader') return 'notTaken';
+    assert(commands.every((command) => commandIdentity(command) !== null), 'commands from elsewhere carry their identity');
+    if (this.raft.propose(commands.map((command) => encodeCommand(command))).type === 'refused') return 'notTaken';
+    this.kick();
+    return 'taken';
   }
 
   /** Listens to every applied command (from any device), e.g. to refresh the screens showing its chart. */

@@ -1,5 +1,6 @@
 // The clinic node as its feed import sees it (feed-import/feed-importer.ts's FeedImportNodeView): status and
-// change events, how far the chart has decided central's feed, and the proposal of an item as it is.
+// change events, how far the chart has decided central's feed, and the proposal of items as they are, straight
+// into the leader's log (central keeps them: they need no outbox).
 import type { ApplyResult, ChartStateMachine } from '../chart/index.js';
 import type { FeedImportNodeView } from '../feed-import/feed-importer.js';
 import type { CommandIdentity } from './replicated-state-machine.js';
@@ -10,12 +11,7 @@ export function clinicNodeFeedImportView(node: ClinicNode<ApplyResult>, chart: (
     status: () => node.status(),
     feedDecidedThrough: () => chart().feedDecidedThrough(),
     onChange: (listener) => node.onStatus(() => listener()),
-    proposeFeedItem: async (payload) => {
-      // The import checked the payload is a valid envelope of the feed (pageProblem) before proposing it.
-      const outcome = await node.propose(payload as CommandIdentity & Record<string, unknown>);
-      if (outcome.type !== 'failed') return 'taken';
-      // Its identity is valid, so 'invalidCommand' can only say a copy is already waiting here: it will be decided.
-      return outcome.reason === 'invalidCommand' ? 'taken' : 'notTaken';
-    },
+    // The import checked every payload is a valid envelope of the feed (pageProblem) before proposing it.
+    proposeFeedItems: (payloads) => Promise.resolve(node.proposeFromElsewhere(payloads as (CommandIdentity & Record<string, unknown>)[])),
   };
 }

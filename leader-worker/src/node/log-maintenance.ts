@@ -3,6 +3,12 @@
 // uplink: an entry central does not hold must stay until it does), and the applied state is cached every
 // stateCacheIntervalEntries so a restart replays only the tail.
 //
+// A save encodes the whole state, so a fixed interval makes caching cost grow with the state: a new clinic's
+// sync horizon (120,000 entries for 10,000 patients) saved its growing state every 500 entries and spent most
+// of the download encoding snapshots. So the interval also grows with the last cache's size
+// (stateCacheSnapshotBytesPerEntry): caching then costs about the same per applied entry at any size, and the
+// tail a restart replays stays a fixed fraction of the state it loads.
+//
 // A snapshot can only be taken of the state as applied now. When the bound trails the applied index, the state
 // is snapshotted anyway and kept as the pending compaction point; the log is compacted to it once the bound
 // reaches it. So a device whose uplink trails by one entry still compacts, one point behind.
@@ -14,12 +20,19 @@ import type { ReplicatedStateMachine } from './replicated-state-machine.js';
 export interface LogMaintenanceSettings {
   readonly compactionThresholdEntries: number;
   readonly stateCacheIntervalEntries: number;
+  /**
+   * Snapshot bytes a save may cost per entry applied since the last: the interval is at least the last cache's
+   * size divided by this (a 40 MB state is cached every 10,000 entries at 4,000).
+   */
+  readonly stateCacheSnapshotBytesPerEntry: number;
   /** The highest index the log may be compacted to; absent: no bound. */
   readonly compactionBound?: () => number;
 }
 
 export class LogMaintenance {
   private appliedSinceCache = 0;
+  /** Bytes of the state cache saved last (0: none yet): a larger state is saved less often. */
+  private lastCacheBytes = 0;
   /** A snapshot of the state taken past the bound, waiting for the bound to reach its index. */
   private pendingPoint: { readonly index: number; readonly data: Uint8Array } | null = null;
 
@@ -37,7 +50,12 @@ export class LogMaintenance {
 
   /** A snapshot replaced the state: the cache is out of date at once. */
   restoredSnapshot(): void {
-    this.appliedSinceCache = this.settings.stateCacheIntervalEntries;
+    this.appliedSinceCache = Number.POSITIVE_INFINITY;
+  }
+
+  /** Entries applied between two saves of the state cache, after one of `cacheBytes`. */
+  static stateCacheInterval(settings: LogMaintenanceSettings, cacheBytes: number): number {
+    return Math.max(settings.stateCacheIntervalEntries, Math.ceil(cacheBytes / settings.stateCacheSnapshotBytesPerEntry));
   }
 
   /** Compacts and caches what is due, from `stateMachine` as applied now. */
@@ -72,9 +90,11 @@ export class LogMaintenance {
   }
 
   private async maybeSaveStateCache<Result>(stateMachine: ReplicatedStateMachine<Result>): Promise<void> {
-    if (this.stateCache === null || this.appliedSinceCache < this.settings.stateCacheIntervalEntries) return;
+    if (this.stateCache === null || this.appliedSinceCache < LogMaintenance.stateCacheInterval(this.settings, this.lastCacheBytes)) return;
     this.appliedSinceCache = 0;
+    const state = stateMachine.snapshot();
+    this.lastCacheBytes = state.byteLength;
     // Only a cache: a failure here costs a longer replay at the next start, never data.
-    await this.stateCache.save({ appliedIndex: this.raft.status().appliedIndex, state: stateMachine.snapshot() }).catch(() => undefined);
+    await this.stateCache.save({ appliedIndex: this.raft.status().appliedIndex, state }).catch(() => undefined);
   }
 }

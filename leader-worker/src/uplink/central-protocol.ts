@@ -132,6 +132,11 @@ export interface HorizonProgress {
 export interface FeedPage {
   readonly items: readonly FeedItem[];
   readonly nextCursor: string;
+  /**
+   * The sequence of the feed's last item when the page was read (0: none yet): a read after any sequence up
+   * to it is answered, so a leader downloading may ask for the next pages before this one arrives.
+   */
+  readonly lastSequence: number;
   /** Present once an admin has set a horizon that brings patients to this clinic. */
   readonly horizon?: HorizonProgress;
 }

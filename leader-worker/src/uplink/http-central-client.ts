@@ -72,7 +72,10 @@ export class HttpCentralClient implements CentralClient {
         return { type: 'refused', status, message: `central answered the feed with something that is not a page of items: ${beginningOf(answered.text)}` };
       }
       const horizon = horizonProgressOf(fieldsOf(body)['horizon']);
-      return horizon === null ? { type: 'items', items } : { type: 'items', items, horizon };
+      // Only lets the import read ahead: a page without it (an older central) is read one at a time.
+      const lastSequence = fieldsOf(body)['lastSequence'];
+      const feedLastSequence = typeof lastSequence === 'number' && Number.isSafeInteger(lastSequence) && lastSequence >= 0 ? lastSequence : undefined;
+      return { type: 'items', items, ...(horizon === null ? {} : { horizon }), ...(feedLastSequence === undefined ? {} : { feedLastSequence }) };
     }
     return failureOf(status, fieldsOf(body), retryAfter);
   }

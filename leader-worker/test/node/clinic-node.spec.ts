@@ -29,6 +29,22 @@ describe('ClinicNode (the driver)', () => {
     for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['BP 120/80']);
   });
 
+  it('takes commands kept elsewhere (central\'s feed) straight into the leader\'s log, in order, with no outbox; a follower does not', async () => {
+    const harness = await clinic();
+    const leader = await harness.electLeader();
+    const follower = ids.find((id) => id !== leader)!;
+    const feedItems = [1, 2, 3].map((sequence) => ({ clientId: 'central-feed', sequence, text: `lab result ${sequence}` }));
+    expect(harness.node(follower).proposeFromElsewhere(feedItems)).withContext('only the leader orders the log').toBe('notTaken');
+    expect(harness.node(leader).proposeFromElsewhere(feedItems)).toBe('taken');
+    expect(harness.node(leader).pendingWrites()).withContext('central keeps them: no second copy in the outbox').toEqual([]);
+    // A second copy (a retry, a new leader reading the feed again) applies once.
+    expect(harness.node(leader).proposeFromElsewhere(feedItems.slice(1))).toBe('taken');
+    await harness.scheduler.advance(200);
+    for (const id of ids) expect(notesOf(harness, id)).withContext(id).toEqual(['lab result 1', 'lab result 2', 'lab result 3']);
+    await harness.node(leader).stop();
+    expect(harness.node(leader).proposeFromElsewhere(feedItems)).withContext('a stopped node').toBe('notTaken');
+  });
+
   it('an acknowledged write survives every device of the clinic losing power at once', async () => {
     const harness = await clinic();
     const leader = await harness.electLeader();

@@ -78,7 +78,7 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
     }, timeoutMs);
 
     it('reads the feed after a sequence, in order, each item an envelope under its own sequence', async () => {
-      expect(await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({ type: 'items', items: [] });
+      expect(await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 })).toEqual({ type: 'items', items: [], feedLastSequence: 0 });
       for (const family of ['Okello', 'Nakato', 'Phiri']) await central.appendRegistration(family);
       const all = await central.client.readFeed({ afterSequence: 0, limit: 10, waitMs: 0 });
       expect(all.type === 'items' ? all.items.map((item) => [item.sequence, item.kind, (item.payload as { sequence: number }).sequence]) : all).toEqual([
@@ -86,6 +86,7 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
       ]);
       const after = await central.client.readFeed({ afterSequence: 1, limit: 1, waitMs: 0 });
       expect(after.type === 'items' ? after.items.map((item) => item.sequence) : after).toEqual([2]);
+      expect(after.type === 'items' ? after.feedLastSequence : after).withContext('a page says where the feed ends, to read ahead within it').toBe(3);
     }, timeoutMs);
 
     it('holds a long-poll open until the next item arrives, and answers it at once', async () => {
@@ -95,8 +96,9 @@ export function describeCentralClientContract(name: string, fixture: () => Promi
       await central.appendRegistration('Nakato');
       const answer = await waiting;
       expect(answer.type === 'items' ? answer.items.map((item) => item.sequence) : answer).toEqual([2]);
+      expect(answer.type === 'items' ? answer.feedLastSequence : answer).withContext('the end as it grew during the wait').toBe(2);
       const empty = await central.client.readFeed({ afterSequence: 2, limit: 10, waitMs: 100 });
-      expect(empty).withContext('a wait that ends without an item').toEqual({ type: 'items', items: [] });
+      expect(empty).withContext('a wait that ends without an item').toEqual({ type: 'items', items: [], feedLastSequence: 2 });
     }, timeoutMs);
 
     it('ends a long-poll the caller abandons at once, as unavailable', async () => {

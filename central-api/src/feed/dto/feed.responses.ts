@@ -49,6 +49,9 @@ export class FeedPageResponse implements FeedPage {
   @ApiProperty({ description: "the cursor to ask with next: the last item's, or the one given when there was nothing new" })
   nextCursor!: string;
 
+  @ApiProperty({ minimum: 0, description: "the sequence of the clinic's last feed item when the page was read (0: none yet); reads after any sequence up to it are answered" })
+  lastSequence!: number;
+
   @ApiPropertyOptional({ type: HorizonProgressResponse, description: "the clinic's sync horizon download, once an admin set a horizon that brings patients" })
   horizon?: HorizonProgressResponse;
 }

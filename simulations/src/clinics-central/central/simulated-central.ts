@@ -104,7 +104,7 @@ export class SimulatedCentral {
       return answer({ type: 'refused', status: 400, message: 'limit or waitMs out of range' });
     }
     if (afterSequence > clinic.feed.lastSequence) return answer({ type: 'refused', status: 400, message: 'afterSequence is past the end of this clinic\'s feed' });
-    clinic.feed.page(afterSequence, limit, waitMs, (items) => answer({ type: 'items', items }));
+    clinic.feed.page(afterSequence, limit, waitMs, (items) => answer({ type: 'items', items, feedLastSequence: clinic.feed.lastSequence }));
   }
 
   acquireLease(clinicId: string, credential: string, patientId: string): AcquireAnswer {
