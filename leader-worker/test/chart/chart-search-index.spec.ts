@@ -97,3 +97,19 @@ describe('chart search index', () => {
     expect(found(index, 'ruht')).toEqual(['1:name-fuzzy']);
   });
 });
+
+describe('chart search index phone queries', () => {
+  it('searches phones only for a query of digits and phone punctuation, not digits beside a name', () => {
+    const index = indexOf(fields(['Amina'], [], ['0772 123456']));
+    expect(found(index, '123456')).toEqual(['0:phone']);
+    expect(found(index, 'amina 123456')).toEqual([]);
+    expect(found(index, '123456 amina')).toEqual([]);
+  });
+
+  it('drops only the leading trunk zeros, so a suffix with zeros inside still finds the phone', () => {
+    const index = indexOf(fields(['A'], [], ['0772 100234']), fields(['B'], [], ['+256 772 123456']));
+    expect(found(index, '100234')).toEqual(['0:phone']);
+    expect(found(index, '00256 772 123456')).toEqual(['1:phone']);
+    expect(found(index, '0772 123456')).toEqual(['1:phone']);
+  });
+});
