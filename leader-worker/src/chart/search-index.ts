@@ -81,7 +81,6 @@ export class PatientSearchIndex {
     for (const ordinal of this.identifiers.get(identifier) ?? []) if (add(ordinal, 'identifier')) return results;
     if (phoneLikeQuery.test(text) && this.searchPhone(text, add)) return results;
     const tokens = unique(nameTokens(text)).slice(0, searchQueryTokensMax);
-    if (tokens.length === 0) return results;
     if (this.searchNames(tokens, false, add)) return results;
     if (tokens.some((token) => token.length >= fuzzyTokenLengthMin)) this.searchNames(tokens, true, add);
     return results;
@@ -99,20 +98,24 @@ export class PatientSearchIndex {
 
   /** Walks the cheapest query token's candidate tokens; true once the result limit is reached. */
   private searchNames(queryTokens: readonly string[], fuzzy: boolean, add: (ordinal: number, matchedBy: SearchMatch) => boolean): boolean {
+    // Decided once per word, so the driver's candidates and the check of each patient agree.
+    const typoTolerant = queryTokens.map((queryToken) => fuzzy && queryToken.length >= fuzzyTokenLengthMin);
     let driver: string[] = [];
     let driverCost = Number.POSITIVE_INFINITY;
-    for (const queryToken of queryTokens) {
-      const candidates = this.candidateTokens(queryToken, fuzzy, driverCost);
+    queryTokens.forEach((queryToken, position) => {
+      const candidates = this.candidateTokens(queryToken, typoTolerant[position]!, driverCost);
       if (candidates !== null) {
         driver = candidates.tokens;
         driverCost = candidates.cost;
       }
-    }
+    });
     const matchedBy: SearchMatch = fuzzy ? 'name-fuzzy' : 'name';
     for (const token of driver) {
-      for (const ordinal of this.postings.get(token) ?? []) {
+      for (const ordinal of this.postings.get(token)!) {
         const patientTokens = this.keysByOrdinal[ordinal]!.tokens;
-        if (queryTokens.every((queryToken) => patientTokens.some((patientToken) => tokenMatches(queryToken, patientToken, fuzzy)))) {
+        const matches = (queryToken: string, position: number): boolean =>
+          patientTokens.some((patientToken) => tokenMatches(queryToken, patientToken, typoTolerant[position]!));
+        if (queryTokens.every(matches)) {
           if (add(ordinal, matchedBy)) return true;
         }
       }
@@ -121,26 +124,29 @@ export class PatientSearchIndex {
   }
 
   /**
-   * The index tokens `queryToken` matches (by prefix; with `fuzzy`, also within one edit) and their total
-   * postings, or null as soon as that total reaches `costCap` (a cheaper driver is already known).
+   * The index tokens `queryToken` matches (by prefix; with `typoTolerant`, also within one edit) and their
+   * total postings, or null as soon as that total reaches `costCap` (a driver as cheap is already known).
    */
-  private candidateTokens(queryToken: string, fuzzy: boolean, costCap: number): { tokens: string[]; cost: number } | null {
+  private candidateTokens(queryToken: string, typoTolerant: boolean, costCap: number): { tokens: string[]; cost: number } | null {
     const tokens: string[] = [];
     let cost = 0;
-    if (fuzzy && queryToken.length >= fuzzyTokenLengthMin) {
-      for (const neighbour of this.fuzzyNeighbours(queryToken)) {
-        tokens.push(neighbour);
-        cost += this.postings.get(neighbour)!.length;
+    for (const group of [typoTolerant ? this.fuzzyNeighbours(queryToken) : [], this.prefixTokens(queryToken)]) {
+      for (const token of group) {
+        tokens.push(token);
+        cost += this.postings.get(token)!.length;
+        if (cost >= costCap) return null;
       }
     }
+    return { tokens, cost };
+  }
+
+  /** Index tokens starting with `queryToken`, in order; lazily, so a pruned walk stops early. */
+  private *prefixTokens(queryToken: string): Generator<string> {
     for (let index = lowerBound(this.sortedTokens, queryToken); index < this.sortedTokens.length; index++) {
-      if (cost >= costCap) return null;
       const token = this.sortedTokens[index]!;
-      if (!token.startsWith(queryToken)) break;
-      tokens.push(token);
-      cost += this.postings.get(token)!.length;
+      if (!token.startsWith(queryToken)) return;
+      yield token;
     }
-    return cost < costCap ? { tokens, cost } : null;
   }
 
   /** Index tokens within one edit of `queryToken` and not starting with it (those come by prefix). */
@@ -200,9 +206,8 @@ export class PatientSearchIndex {
   }
 }
 
-function tokenMatches(queryToken: string, patientToken: string, fuzzy: boolean): boolean {
-  if (patientToken.startsWith(queryToken)) return true;
-  return fuzzy && queryToken.length >= fuzzyTokenLengthMin && withinOneEdit(queryToken, patientToken);
+function tokenMatches(queryToken: string, patientToken: string, typoTolerant: boolean): boolean {
+  return patientToken.startsWith(queryToken) || (typoTolerant && withinOneEdit(queryToken, patientToken));
 }
 
 /** Keys a token is filed under in the deletion neighbourhood: itself (if long enough to be one deletion
@@ -233,10 +238,11 @@ function lowerBound(sorted: readonly string[], key: string): number {
   return low;
 }
 
+/** Inserts `value`, which `list` does not hold: `set` adds only the keys a patient did not have. */
 function insertSorted(list: number[], value: number): void {
   let index = list.length;
   while (index > 0 && list[index - 1]! > value) index--; // new ordinals are the largest: O(1) in practice
-  if (list[index - 1] !== value) list.splice(index, 0, value);
+  list.splice(index, 0, value);
 }
 
 function removeSorted(list: number[] | undefined, value: number, onEmpty: () => void): void {

@@ -75,3 +75,22 @@ describe('chart search index history', () => {
     expect(found(build('Abe Zed', 'Aaa Zed'), 'zed a', 10)).toEqual(['0:name', '1:name']);
   });
 });
+
+describe('chart search index edits that keep the name', () => {
+  it("does not reorder a name search when a patient's phone changes and the name stays", () => {
+    const index = new PatientSearchIndex();
+    ['Abe Zed', 'Aaa Zed', 'Zed Yoyo', 'Abi Yoyo'].forEach((name, ordinal) => index.set(ordinal, { names: [name], identifiers: [], phones: [] }));
+    expect(found(index, 'a zed', 10)).toEqual(['1:name', '0:name']);
+    index.set(3, { names: ['Abi Yoyo'], identifiers: [], phones: ['0772 123456'] });
+    expect(found(index, 'a zed', 10)).toEqual(['1:name', '0:name']);
+  });
+});
+
+describe('chart search index typo matches order', () => {
+  it('counts each name a typo finds once when choosing the word that orders the results', () => {
+    const index = new PatientSearchIndex();
+    ['Abe Zedo', 'Aaa Zedo', 'Zeda Yoyo', 'Ama Yoyo', 'Ana Yoyo'].forEach((name, ordinal) => index.set(ordinal, { names: [name], identifiers: [], phones: [] }));
+    // 'zeda' finds three (two 'Zedo', one 'Zeda') and 'a' four: 'zeda' leads, typo matches first.
+    expect(found(index, 'a zeda', 10)).toEqual(['0:name-fuzzy', '1:name-fuzzy']);
+  });
+});

@@ -113,3 +113,25 @@ describe('chart search index phone queries', () => {
     expect(found(index, '0772 123456')).toEqual(['1:phone']);
   });
 });
+
+describe('chart search index numbers in names', () => {
+  it('finds a patient registered under a number by that number, after the phone matches, within the limit', () => {
+    const index = indexOf(fields(['Unknown 1042']), fields(['Grace'], [], ['0772 101042']));
+    expect(found(index, '1042')).toEqual(['1:phone', '0:name']);
+    expect(found(index, '1042', 1)).toEqual(['1:phone']);
+    expect(found(index, '104')).toEqual(['0:name']);
+  });
+});
+
+describe('chart search index typo tolerance per word', () => {
+  it('matches a three-letter word by prefix only, even beside a typo in a longer word', () => {
+    const index = indexOf(fields(['Ann Okello']), fields(['Anmol Banda']), fields(['Anmol Phiri']));
+    expect(found(index, 'okelo anm')).toEqual([]);
+    expect(found(index, 'okelo ann')).toEqual(['0:name-fuzzy']);
+  });
+
+  it('orders exact name matches by the rarer word, not counting names only a typo away', () => {
+    const index = indexOf(fields(['Abe Zeda']), fields(['Aaa Zeda']), fields(['Abi Zedo']));
+    expect(found(index, 'a zeda')).toEqual(['0:name', '1:name', '2:name-fuzzy']);
+  });
+});
