@@ -201,8 +201,8 @@ export class PatientSearchIndex {
 
   private addPhone(key: string, ordinal: number): void {
     let index = lowerBound(this.phoneKeys, key);
-    // Stryker disable next-line EqualityOperator: past the end phoneKeys[index] is undefined, and a patient is listed once under a key
-    while (index < this.phoneKeys.length && this.phoneKeys[index] === key && this.phoneOrdinals[index]! < ordinal) index++;
+    // Stryker disable next-line EqualityOperator: a patient is listed once under a key, so no listed ordinal equals `ordinal`
+    while (this.phoneKeys[index] === key && this.phoneOrdinals[index]! < ordinal) index++;
     this.phoneKeys.splice(index, 0, key);
     this.phoneOrdinals.splice(index, 0, ordinal);
   }
