@@ -128,9 +128,11 @@ export class FeedImportDecisions {
   /** Reads of this term not yet taken into the buffer, ascending and consecutive (each asks after the one before ends). */
   private reads: PageRead[] = [];
   private lastReadId = 0;
+  /** The latest-started read answered so far: reads overlap, and an older read's answer says less about central now. */
+  private newestAnsweredReadId = 0;
   /** The furthest the feed is known to reach (central answers reads up to it): pages are read ahead only within it. */
   private feedKnownThrough = 0;
-  /** The last page said central is still queueing a sync horizon's download. */
+  /** The newest answer said central is still queueing a sync horizon's download. */
   private centralQueueing = false;
   /** A read came back with less than it asked for: central has nothing more now, so the next read waits. */
   private caughtUp = false;
@@ -201,37 +203,40 @@ export class FeedImportDecisions {
 
   /**
    * The read `readId` ended. An answer to a read of another term, or to one dropped since (it was asked past a
-   * short page or a failed read), only frees its slot.
+   * short page or a failed read), only frees its slot. Returns whether it is the answer of the latest-started
+   * read answered so far, so what it says of central (the horizon's progress) is the newest there is.
    */
-  readAnswered(readId: number, answer: FeedAnswer, term: number, nowMs: number): void {
+  readAnswered(readId: number, answer: FeedAnswer, term: number, nowMs: number): boolean {
+    const newest = readId > this.newestAnsweredReadId;
+    if (newest) this.newestAnsweredReadId = readId;
     const position = this.reads.findIndex((read) => read.id === readId);
-    if (position === -1 || term !== this.view.leaderTerm) return;
+    if (position === -1 || term !== this.view.leaderTerm) return newest;
     const read = this.reads[position]!;
     switch (answer.type) {
       case 'items': {
         const problem = pageProblem(answer.items, read.afterSequence, read.limit);
         if (problem !== null) {
           this.stuckReason = problem;
-          return;
+          return newest;
         }
         // Not the retry time: a later page's read may have failed meanwhile, and its backoff stands.
         this.readFailuresInARow = 0;
         this.lastRefusal = null;
-        this.centralQueueing = answer.horizon?.queueing === true;
+        if (newest) this.centralQueueing = answer.horizon?.queueing === true;
         this.feedKnownThrough = Math.max(this.feedKnownThrough, answer.feedLastSequence ?? 0, answer.items.at(-1)?.sequence ?? 0);
         read.answer = answer.items;
         this.takeAnsweredPages();
-        return;
+        return newest;
       }
       case 'unavailable':
         this.reads.splice(position);
         this.readFailed(nowMs, answer.retryAfterMs ?? 0);
-        return;
+        return newest;
       case 'refused':
         this.reads.splice(position);
         this.lastRefusal = { status: answer.status, message: answer.message };
         this.readFailed(nowMs, this.settings.backoff.delayMsMax);
-        return;
+        return newest;
     }
   }
 

@@ -46,8 +46,6 @@ export class FeedImporter {
   private waking = false;
   private wakeAgain = false;
   private readonly horizon = new HorizonCount();
-  /** The read whose answer last reported the horizon (read ids ascend in the order reads start). */
-  private horizonReportedByRead = 0;
 
   constructor(
     private readonly node: FeedImportNodeView,
@@ -129,12 +127,8 @@ export class FeedImporter {
     void this.central.readFeed({ afterSequence, limit, waitMs }, abandon.signal).then((answer) => {
       this.readsInFlight.delete(abandon);
       if (this.stopped) return;
-      // Reads overlap: an answer to a read started before the one last reported says less about central now.
-      if (answer.type === 'items' && answer.horizon !== undefined && readId > this.horizonReportedByRead) {
-        this.horizonReportedByRead = readId;
-        this.horizon.reported(answer.horizon, afterSequence, answer.items.at(-1)?.sequence ?? afterSequence);
-      }
-      this.decisions.readAnswered(readId, answer, term, this.scheduler.nowMs());
+      const newest = this.decisions.readAnswered(readId, answer, term, this.scheduler.nowMs());
+      if (newest && answer.type === 'items' && answer.horizon !== undefined) this.horizon.reported(answer.horizon, afterSequence, answer.items.at(-1)?.sequence ?? afterSequence);
       this.wake();
     });
   }

@@ -116,21 +116,23 @@ describe('the feed import\'s decisions', () => {
     expect(proposeAll(feed)).toEqual([duplicateWindowSequences + 1]);
   });
 
-  it('proposes consecutive items together, at most itemsPerProposalMax in one', () => {
+  /** A leader of term 1 that proposes 4 items at a time, two proposals out, holding items 1..`held`. */
+  function batching(held: number): FeedImportDecisions {
     const feed = decisions({ itemsPerProposalMax: 4, proposalsInFlightMax: 2 });
     feed.observe({ leaderTerm: 1, decidedThrough: 0 });
-    const read = feed.readStarted(0, 10);
-    feed.readAnswered(read, { type: 'items', items: items(1, 10) }, 1, 0);
+    feed.readAnswered(feed.readStarted(0, 10), { type: 'items', items: items(1, held) }, 1, 0);
+    return feed;
+  }
+
+  it('proposes consecutive items together, at most itemsPerProposalMax in one', () => {
+    const feed = batching(10);
     expect(proposals(feed)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
     feed.proposalAnswered(1, 'taken', 1, 0);
     expect(proposals(feed)).withContext('what is held, however few').toEqual([[9, 10]]);
   });
 
   it('proposes again from the first item of a proposal the node did not take', () => {
-    const feed = decisions({ itemsPerProposalMax: 4, proposalsInFlightMax: 2 });
-    feed.observe({ leaderTerm: 1, decidedThrough: 0 });
-    const read = feed.readStarted(0, 10);
-    feed.readAnswered(read, { type: 'items', items: items(1, 8) }, 1, 0);
+    const feed = batching(8);
     expect(proposals(feed)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
     feed.proposalAnswered(1, 'taken', 1, 0);
     feed.proposalAnswered(5, 'notTaken', 1, 0);
@@ -212,6 +214,18 @@ describe('the feed import\'s decisions', () => {
       expect(feed.waiting).toBe(30);
       expect(proposeAll(feed)).toEqual([1, 2, 3, 4]);
       expect(feed.next(0)).toEqual({ type: 'read', afterSequence: 30, limit: 10, waitMs: 0 });
+    });
+
+    it('takes what central says of itself from the answer of the latest read, whatever order answers come in', () => {
+      const feed = downloading(100, { bufferedItemsMax: 60 });
+      const second = feed.readStarted(10, 10);
+      const third = feed.readStarted(20, 10);
+      const horizon = { revision: 1, patientsTotal: 9, patientsReceived: 0, patientsReceivedWithPage: 0, queueing: false };
+      expect(feed.readAnswered(third, { type: 'items', items: items(21, 5), feedLastSequence: 25, horizon }, 1, 0)).toBeTrue();
+      expect(feed.readAnswered(second, { type: 'items', items: items(11, 10), feedLastSequence: 25, horizon: { ...horizon, queueing: true } }, 1, 0))
+        .withContext('older than the answer already taken').toBeFalse();
+      proposeAll(feed);
+      expect(feed.next(0)).withContext('not queueing, as the newest answer said: the full long-poll').toEqual({ type: 'read', afterSequence: 25, limit: 10, waitMs: 20_000 });
     });
 
     it('drops what was asked past a short page: it would not continue the feed', () => {
