@@ -11,6 +11,9 @@ const pureFolders = [
   'leader-worker/src/uplink/central-protocol.ts', 'leader-worker/src/uplink/base64.ts', 'leader-worker/src/uplink/upload-batch.ts',
   'leader-worker/src/uplink/retry-backoff.ts', 'leader-worker/src/uplink/uplink-decisions.ts', 'leader-worker/src/feed-import/feed-import-decisions.ts',
   'leader-worker/src/chart-leases/lease-keeper-decisions.ts',
+  // Between devices: the link's frames and choices, device certificates and the connection handshake.
+  'leader-worker/src/transport/link-frames.ts', 'leader-worker/src/transport/link-choice.ts',
+  'leader-worker/src/device-identity/device-certificate.ts', 'leader-worker/src/device-identity/link-handshake.ts',
   // Central's lease rules, shared by its repositories and the simulator's central.
   'central-api/src/leases/lease-rules.ts',
 ];
@@ -25,7 +28,11 @@ const boundaries = {
   /** The same, for leader-worker/src, whose folders import each other as ../chart/... */
   chartEntryInSource: { regex: '^\\.\\./chart/(?!index\\.js$)', message: 'Import the chart domain through its public entry, chart/index.js, never one of its files.' },
   /** The pure core (Raft, chart, invariants, statistics) knows nothing of the node, storage, transports or the Worker. */
-  pureCore: { regex: '^\\.\\./(node|storage|transport|wire|worker)/', message: 'The pure core must not depend on the clinic node, storage, transports, the wire codec or the Worker.' },
+  // field-readers.js (readers of untrusted fields) is pure itself: certificates and handshakes parse with it.
+  pureCore: {
+    regex: '^\\.\\./(node|storage|transport|worker)/|^\\.\\./wire/(?!field-readers\\.js$)',
+    message: 'The pure core must not depend on the clinic node, storage, transports, the wire codec or the Worker.',
+  },
   /** The clinic node runs on devices: it depends on no service, simulator or spec. */
   clinicNode: { regex: '(^|/)(central-api|simulations|test)/', message: 'leader-worker/src runs on devices: it must not import central-api, the simulator or specs.' },
   /** Central is a consumer of the clinic's shared code, never of the simulator (which drives central, not the reverse). */

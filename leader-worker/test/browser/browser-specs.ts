@@ -3,6 +3,8 @@
 // Jasmine's globals, because Node's Jasmine runs the same file. Order here does not matter: Jasmine shuffles.
 import './seeded-random-cross-engine.spec.js';
 import '../wire/peer-message-codec.spec.js';
+import '../transport/link-frames.spec.js';
+import '../device-identity/link-handshake.spec.js';
 import '../transport/peer-presence.spec.js';
 import '../transport/in-memory-network.spec.js';
 import '../transport/broadcast-channel-transport.spec.js';
@@ -21,3 +23,4 @@ import '../worker/clinic-worker-service.spec.js';
 import '../worker/device-lock.spec.js';
 // Chromium only (real Workers): not a *.spec.ts, so Node's Jasmine leaves it out.
 import '../worker/clinic-workers.chromium-spec.js';
+import '../transport/peerjs-transport.chromium-spec.js';

@@ -2,6 +2,7 @@
 // installed Jasmine's globals: it registers the manifest's specs, then waits for the runner to start them,
 // and reports every step back through the function the runner exposed.
 import './browser-specs.js';
+import { setSignalingEndpoint } from './run-environment.js';
 import { reportFunctionName, startFunctionName, type FailureReport, type PageEvent, type RunConfig } from './page-protocol.js';
 
 interface PageGlobals {
@@ -24,6 +25,7 @@ function report(event: PageEvent): Promise<void> {
 
 page[startFunctionName] = (config) => {
   jasmine.DEFAULT_TIMEOUT_INTERVAL = config.specTimeoutMs;
+  setSignalingEndpoint(config.signaling);
   const env = jasmine.getEnv();
   const filter = config.filter;
   env.configure({

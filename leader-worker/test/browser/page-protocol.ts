@@ -5,6 +5,18 @@
 /** The global the page defines to start the run, and the one the runner exposes to receive events. */
 export const startFunctionName = 'startBrowserSpecs';
 export const reportFunctionName = 'reportToRunner';
+/** The function the runner exposes to stop and start the PeerServer: `(action) => Promise<void>`. */
+export const signalingControlFunctionName = 'controlSignalingServer';
+
+export type SignalingControl = 'stop' | 'start';
+
+/** The PeerServer the runner started on 127.0.0.1 for the specs that connect pages over PeerJS. */
+export interface SignalingEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly key: string;
+}
 
 export interface RunConfig {
   /** Jasmine's order seed, to replay a run; null for a fresh random one. */
@@ -13,6 +25,7 @@ export interface RunConfig {
   readonly filter: string | null;
   /** Jasmine's timeout for one spec or hook (async work that never settles fails the spec). */
   readonly specTimeoutMs: number;
+  readonly signaling: SignalingEndpoint;
 }
 
 export interface FailureReport {

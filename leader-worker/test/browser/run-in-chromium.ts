@@ -1,6 +1,7 @@
 // Runs the specs listed in browser-specs.ts in real headless Chromium: esbuild bundles the compiled specs
 // into one script, a tiny HTTP server on 127.0.0.1 serves it after jasmine-core's browser runtime (and the
-// bundled clinic Worker, at served-scripts.ts's path, for specs that start workers), playwright-core drives
+// bundled clinic Worker, at served-scripts.ts's path, for specs that start workers), a PeerServer on another
+// port of 127.0.0.1 signals the specs that connect pages over WebRTC (they may stop and start it), playwright-core drives
 // Debian's Chromium, and the page reports every result back. Exits non-zero on any failure, on a page that
 // stops answering, and when no spec ran.
 //
@@ -14,8 +15,9 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { BundleStacks } from './bundle-stacks.js';
 import { bundleDirectory, bundleForBrowser, launchChromium, repositoryRoot, serve } from './chromium-session.js';
-import { reportFunctionName, startFunctionName, type FailureReport, type PageEvent, type RunConfig } from './page-protocol.js';
+import { reportFunctionName, signalingControlFunctionName, startFunctionName, type FailureReport, type PageEvent, type RunConfig, type SignalingControl } from './page-protocol.js';
 import { clinicWorkerScriptPath } from './served-scripts.js';
+import { TestSignalingServer, testSignalingKey, testSignalingPath } from './test-signaling-server.js';
 
 const limits = {
   /** One spec or hook; Jasmine fails it in the page when its async work does not settle in time. */
@@ -112,8 +114,9 @@ class Tally {
   }
 }
 
-async function runInPage(page: Page, origin: string, config: RunConfig, tally: Tally): Promise<string | null> {
+async function runInPage(page: Page, origin: string, config: RunConfig, tally: Tally, signaling: TestSignalingServer): Promise<string | null> {
   await page.exposeFunction(reportFunctionName, (event: PageEvent) => tally.record(event));
+  await page.exposeFunction(signalingControlFunctionName, (action: SignalingControl) => (action === 'stop' ? signaling.stop() : signaling.start()));
   await page.goto(`${origin}/`, { waitUntil: 'load' });
   const started = await page.evaluate(
     ({ name, runConfig }) => {
@@ -186,6 +189,8 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 1;
   }
+  const signaling = new TestSignalingServer();
+  await signaling.start();
   const pageErrors: string[] = [];
   const tally = new Tally();
   let problem: string | null;
@@ -197,12 +202,18 @@ async function main(): Promise<number> {
       pageErrors.push(error.message);
       console.log(`[chromium page error] ${mapStack(error.stack ?? error.message)}`);
     });
-    const config: RunConfig = { seed: values.seed ?? null, filter: values.filter ?? null, specTimeoutMs: limits.specTimeoutMs };
-    problem = await runInPage(page, origin, config, tally);
+    const config: RunConfig = {
+      seed: values.seed ?? null,
+      filter: values.filter ?? null,
+      specTimeoutMs: limits.specTimeoutMs,
+      signaling: { host: '127.0.0.1', port: signaling.port, path: testSignalingPath, key: testSignalingKey },
+    };
+    problem = await runInPage(page, origin, config, tally, signaling);
   } finally {
     tally.stop(null);
     await browser.close();
     server.close();
+    await signaling.stop();
   }
   printFailures(tally.failures, mapStack);
   const { passed, failed, pending, excluded } = tally.counts;

@@ -13,6 +13,11 @@ export interface TransportTestBed {
   settle(): Promise<void>;
   /** Longest a death may take to show as unreachable (heartbeat timeouts). */
   readonly deathDetectionMsMax: number;
+  /**
+   * Longest something that should happen promptly may take (default arrivalTimeoutMs): a WebRTC link needs
+   * signaling round trips and a handshake, which take seconds on a busy CI machine, not milliseconds.
+   */
+  readonly arrivalTimeoutMs?: number;
   /** Closes whatever the bed still holds open. */
   dispose(): void;
 }
@@ -25,7 +30,9 @@ const largeMessageBytes = 1 << 20;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually(what: string, condition: () => boolean, timeoutMs = arrivalTimeoutMs): Promise<void> {
+let bedArrivalTimeoutMs = arrivalTimeoutMs;
+
+async function eventually(what: string, condition: () => boolean, timeoutMs = bedArrivalTimeoutMs): Promise<void> {
   for (let waitedMs = 0; !condition(); waitedMs += pollIntervalMs) {
     if (waitedMs >= timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(pollIntervalMs);
@@ -90,6 +97,7 @@ export function describeTransportContract(name: string, createBed: () => Transpo
 
     beforeEach(() => {
       bed = createBed();
+      bedArrivalTimeoutMs = bed.arrivalTimeoutMs ?? arrivalTimeoutMs;
       listenerErrors = [];
     });
 
