@@ -7,7 +7,7 @@ import { decodeCommand, encodeCommand } from '../chart/index.js';
 import { assert } from '../invariants/assert.js';
 import { Raft } from '../raft/raft.js';
 import { handleReadies, type ReadySteps } from '../raft/ready-loop.js';
-import type { Entry, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
+import type { Entry, Membership, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
@@ -119,6 +119,8 @@ export interface ClinicNodeStatus {
   /** The disk filled and the storage reserve was spent: the clinic should free space on this device. */
   readonly storageLow: boolean;
   readonly stateHash: string;
+  /** The clinic's members as this device's log has them: the devices its transport keeps links with. */
+  readonly membership: Membership;
 }
 
 export interface AppliedEvent<Result> {
@@ -292,6 +294,7 @@ export class ClinicNode<Result> {
       storageFailure: this.storageFailure?.failure ?? null,
       storageLow: this.reserve.storageLow,
       stateHash: this.stateMachine.stateHash(),
+      membership: { voters: [...raft.membership.voters], learners: [...raft.membership.learners] },
     };
   }
 

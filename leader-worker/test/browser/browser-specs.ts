@@ -24,3 +24,4 @@ import '../worker/device-lock.spec.js';
 // Chromium only (real Workers): not a *.spec.ts, so Node's Jasmine leaves it out.
 import '../worker/clinic-workers.chromium-spec.js';
 import '../transport/peerjs-transport.chromium-spec.js';
+import '../device-identity/device-enrollment.chromium-spec.js';

@@ -46,17 +46,21 @@ export class TestClinicAuthority {
 
   async enroll(deviceId: string, overrides: Partial<DeviceCertificateBody> = {}): Promise<EnrolledDevice> {
     const keys = await generateDeviceKeyPair();
-    const body: DeviceCertificateBody = {
+    return { clinicId: overrides.clinicId ?? this.clinicId, deviceId, keys, certificate: await this.certify(deviceId, keys.publicKey, overrides) };
+  }
+
+  /** A certificate of `publicKey` for `deviceId`, valid a year around testNowMs unless overridden. */
+  certify(deviceId: string, publicKey: Uint8Array, overrides: Partial<DeviceCertificateBody> = {}): Promise<Uint8Array> {
+    return this.sign({
       format: deviceCertificateFormat,
       clinicId: this.clinicId,
       deviceId,
-      publicKey: keys.publicKey,
+      publicKey,
       notBeforeMs: testNowMs - 365 * dayMs,
       notAfterMs: testNowMs + 365 * dayMs,
       serial: ++this.serial,
       ...overrides,
-    };
-    return { clinicId: body.clinicId, deviceId, keys, certificate: await this.sign(body) };
+    });
   }
 
   expectations(nowMs = testNowMs): Omit<CertificateExpectations, 'deviceId'> {

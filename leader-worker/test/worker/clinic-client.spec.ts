@@ -11,7 +11,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 const status: ClinicNodeStatus = {
   id: 'tablet-1', role: 'leader', term: 2, leaderId: 'tablet-1', commitIndex: 4, appliedIndex: 4, pendingWrites: 0, writesHandedOff: 0,
-  droppedPeerMessages: 0, storageFailure: null, storageLow: false, stateHash: '0'.repeat(32),
+  droppedPeerMessages: 0, storageFailure: null, storageLow: false, stateHash: '0'.repeat(32), membership: { voters: ['tablet-1'], learners: [] },
 };
 
 /** What the stand-in worker exposes: any of the API's calls, answering anything (comlink awaits promises). */
