@@ -2,18 +2,10 @@
 // is hidden (Chrome throttles page timers far more than worker timers). It exposes the control API with
 // comlink; the page talks to it through ClinicClient. Bundle this file as the worker script.
 import { expose } from 'comlink';
+import { randomFromCrypto } from '../node/crypto-random.js';
 import { realScheduler } from '../node/scheduler.js';
-import { SeededRandom } from '../raft/seeded-random.js';
-import type { RandomSource } from '../raft/types.js';
 import { ClinicWorkerService } from './clinic-worker-service.js';
 import { webLockDevice } from './device-lock.js';
-
-/** Seeds from the platform: every device draws different election timeouts, so elections split rarely. */
-function randomFromCrypto(): RandomSource {
-  const [high, low] = crypto.getRandomValues(new Uint32Array(2));
-  // 53 bits, the most a seed (a safe integer) holds.
-  return new SeededRandom((high! & 0x1fffff) * 0x100000000 + low!);
-}
 
 // A broken invariant inside the node (an assert in a timer or a Ready) ends up as a promise rejection nobody
 // awaits. Report it as an uncaught error, so it reaches the page's `worker.onerror` and the client stops

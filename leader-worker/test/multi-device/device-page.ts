@@ -1,0 +1,126 @@
+// The page of one device in the multi-device specs (central-api/test/e2e/devices-over-peerjs.e2e.spec.ts):
+// each browser context loads it as a separate device with its own IndexedDB, and the spec drives it through the
+// functions it puts on `globalThis`. Everything below is the real thing: enrollment at the real central API, the
+// identity kept in IndexedDB, the node in its Worker, PeerJS through central's PeerServer. Page only.
+import type { CommandEnvelope } from '../../src/chart/index.js';
+import { ClinicDevice, clinicPeerIds, signalingOf } from '../../src/device-host/clinic-device.js';
+import { enrollThisDevice } from '../../src/device-identity/device-enrollment.js';
+import { DeviceIdentityStore } from '../../src/device-identity/device-identity-store.js';
+import { LinkHandshake } from '../../src/device-identity/link-handshake.js';
+import { randomNonce, signerFor, webCryptoSignatureCheck } from '../../src/device-identity/webcrypto-identity.js';
+import { randomFromCrypto } from '../../src/node/crypto-random.js';
+import { PeerJsTransport } from '../../src/transport/peerjs-transport.js';
+import type { ClinicNodeStatus, ClinicNodeTiming } from '../../src/node/clinic-node.js';
+import type { PeerJsTransportLimits, PeerJsTransportStatus } from '../../src/transport/peerjs-transport.js';
+import type { ChartProposalOutcome, StartOutcome } from '../../src/worker/clinic-worker-api.js';
+
+/** Where the spec serves the bundled Worker, on the API's own origin. */
+export const devicePageWorkerPath = '/device-under-test/clinic-worker.js';
+export const devicePagePath = '/device-under-test/';
+
+export interface DeviceStartOptions {
+  readonly founders: readonly string[];
+  readonly timing?: Partial<ClinicNodeTiming>;
+  readonly transportLimits?: Partial<PeerJsTransportLimits>;
+}
+
+export interface DeviceReport {
+  readonly node: ClinicNodeStatus | null;
+  readonly links: PeerJsTransportStatus;
+}
+
+export interface IntrusionReport {
+  readonly linked: readonly string[];
+  readonly messagesReceived: number;
+  readonly refusals: number;
+}
+
+export interface DevicePage {
+  enroll(apiUrl: string, code: string): Promise<string>;
+  start(options: DeviceStartOptions): Promise<StartOutcome['type'] | string>;
+  report(): Promise<DeviceReport>;
+  propose(envelope: CommandEnvelope): Promise<ChartProposalOutcome>;
+  /** Patient ids a search finds on this device's own copy of the records. */
+  search(query: string): Promise<string[]>;
+  /**
+   * Plays a device of another clinic: dials the given devices of `clinicId` with this device's own identity
+   * and PeerJS id for `waitMs`, sending them a message now and then. Resolves with what came of it.
+   */
+  intrude(clinicId: string, targets: readonly string[], waitMs: number): Promise<IntrusionReport>;
+  stop(): Promise<void>;
+}
+
+const store = new DeviceIdentityStore();
+let device: ClinicDevice | null = null;
+
+function running(): ClinicDevice {
+  if (device === null) throw new Error('this device is not started');
+  return device;
+}
+
+const page: DevicePage = {
+  async enroll(apiUrl, code) {
+    const outcome = await enrollThisDevice({ apiUrl, code, store });
+    if (outcome.type !== 'enrolled') throw new Error(`enrollment refused (${outcome.refusal}): ${outcome.message}`);
+    return outcome.identity.deviceId;
+  },
+  async start(options) {
+    const identity = await store.load();
+    if (identity === null) throw new Error('this device is not enrolled');
+    const started = await ClinicDevice.start({
+      identity,
+      workerScriptUrl: devicePageWorkerPath,
+      founders: options.founders,
+      ...(options.timing === undefined ? {} : { timing: options.timing }),
+      ...(options.transportLimits === undefined ? {} : { transportLimits: options.transportLimits }),
+    });
+    device = started.device;
+    return started.outcome.type === 'started' ? 'started' : `${started.outcome.reason}: ${started.outcome.message}`;
+  },
+  async report() {
+    const current = running();
+    return { node: await current.status(), links: current.linkStatus() };
+  },
+  propose: (envelope) => running().client.propose(envelope),
+  search: async (query) => (await running().client.searchPatients(query)).map((hit) => hit.patientId),
+  async intrude(clinicId, targets, waitMs) {
+    const identity = await store.load();
+    if (identity === null) throw new Error('this device is not enrolled');
+    const theirs = clinicPeerIds(clinicId);
+    const ownPeerId = identity.peer.peerId;
+    let messagesReceived = 0;
+    const transport = new PeerJsTransport({
+      localId: identity.deviceId,
+      // Its own id as central issued it; the targets under their clinic's ids.
+      peerIds: { toPeerId: (nodeId) => (nodeId === identity.deviceId ? ownPeerId : theirs.toPeerId(nodeId)), toNodeId: theirs.toNodeId },
+      signaling: signalingOf(identity),
+      handshake: (context) => new LinkHandshake(context, {
+        certificate: identity.certificate,
+        sign: signerFor(identity.privateKey),
+        randomNonce: () => randomNonce(),
+        checkSignature: webCryptoSignatureCheck(),
+        expectations: () => ({ clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: () => false }),
+      }),
+      roster: [],
+      random: randomFromCrypto(),
+    });
+    transport.listen((event) => {
+      if (event.type === 'message') messagesReceived++;
+    });
+    const startedMs = Date.now();
+    while (Date.now() - startedMs < waitMs) {
+      for (const target of targets) transport.send(target, Uint8Array.of(1, 2, 3));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const status = transport.status();
+    transport.close();
+    const refusals = Object.values(status.counters.linksRefused).reduce((sum, count) => sum + count, 0);
+    return { linked: status.linkedPeers, messagesReceived, refusals };
+  },
+  async stop() {
+    await device?.stop();
+    device = null;
+  },
+};
+
+(globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice = page;
