@@ -14,6 +14,8 @@ const pureFolders = [
   // Between devices: the link's frames and choices, device certificates and the connection handshake.
   'leader-worker/src/transport/link-frames.ts', 'leader-worker/src/transport/link-choice.ts',
   'leader-worker/src/device-identity/device-certificate.ts', 'leader-worker/src/device-identity/link-handshake.ts',
+  // Who votes in a clinic.
+  'leader-worker/src/voter-policy/voter-policy-decisions.ts',
   // Central's lease rules, shared by its repositories and the simulator's central.
   'central-api/src/leases/lease-rules.ts',
 ];

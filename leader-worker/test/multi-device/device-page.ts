@@ -2,7 +2,6 @@
 // each browser context loads it as a separate device with its own IndexedDB, and the spec drives it through the
 // functions it puts on `globalThis`. Everything below is the real thing: enrollment at the real central API, the
 // identity kept in IndexedDB, the node in its Worker, PeerJS through central's PeerServer. Page only.
-import type { CommandEnvelope } from '../../src/chart/index.js';
 import { ClinicDevice, clinicPeerIds, signalingOf } from '../../src/device-host/clinic-device.js';
 import { enrollThisDevice } from '../../src/device-identity/device-enrollment.js';
 import { DeviceIdentityStore } from '../../src/device-identity/device-identity-store.js';
@@ -10,45 +9,7 @@ import { LinkHandshake } from '../../src/device-identity/link-handshake.js';
 import { randomNonce, signerFor, webCryptoSignatureCheck } from '../../src/device-identity/webcrypto-identity.js';
 import { randomFromCrypto } from '../../src/node/crypto-random.js';
 import { PeerJsTransport } from '../../src/transport/peerjs-transport.js';
-import type { ClinicNodeStatus, ClinicNodeTiming } from '../../src/node/clinic-node.js';
-import type { PeerJsTransportLimits, PeerJsTransportStatus } from '../../src/transport/peerjs-transport.js';
-import type { ChartProposalOutcome, StartOutcome } from '../../src/worker/clinic-worker-api.js';
-
-/** Where the spec serves the bundled Worker, on the API's own origin. */
-export const devicePageWorkerPath = '/device-under-test/clinic-worker.js';
-export const devicePagePath = '/device-under-test/';
-
-export interface DeviceStartOptions {
-  readonly founders: readonly string[];
-  readonly timing?: Partial<ClinicNodeTiming>;
-  readonly transportLimits?: Partial<PeerJsTransportLimits>;
-}
-
-export interface DeviceReport {
-  readonly node: ClinicNodeStatus | null;
-  readonly links: PeerJsTransportStatus;
-}
-
-export interface IntrusionReport {
-  readonly linked: readonly string[];
-  readonly messagesReceived: number;
-  readonly refusals: number;
-}
-
-export interface DevicePage {
-  enroll(apiUrl: string, code: string): Promise<string>;
-  start(options: DeviceStartOptions): Promise<StartOutcome['type'] | string>;
-  report(): Promise<DeviceReport>;
-  propose(envelope: CommandEnvelope): Promise<ChartProposalOutcome>;
-  /** Patient ids a search finds on this device's own copy of the records. */
-  search(query: string): Promise<string[]>;
-  /**
-   * Plays a device of another clinic: dials the given devices of `clinicId` with this device's own identity
-   * and PeerJS id for `waitMs`, sending them a message now and then. Resolves with what came of it.
-   */
-  intrude(clinicId: string, targets: readonly string[], waitMs: number): Promise<IntrusionReport>;
-  stop(): Promise<void>;
-}
+import { devicePageWorkerPath, type DevicePage } from './device-page-protocol.js';
 
 const store = new DeviceIdentityStore();
 let device: ClinicDevice | null = null;
