@@ -9,6 +9,8 @@ export interface CliArguments {
   readonly verbose: boolean;
   readonly trace: boolean;
   readonly clinics: number;
+  /** The leader decides who votes and hands leadership off a poorly powered device (voter-policy/). */
+  readonly voterPolicy: boolean;
 }
 
 export type ParseResult = { readonly ok: true; readonly arguments: CliArguments } | { readonly ok: false; readonly error: string };
@@ -22,10 +24,12 @@ export const usage = `usage: npm run simulate -- --scenario raft --seeds 1..200 
   --scenario clinic-day is the former name of clinic-session (15 minutes of a clinic with its doors open)
   --seeds   a number (17), a range (1..200), or a comma list of either (3,9,20..25)
   --devices the node count under its clinic name (an alias of --nodes; give one of the two)
+  --voter-policy on|off  clinic scenarios: the leader manages the voter set and hands leadership off a device on
+            low battery or hidden (default off: the founding voters stay)
   --json    the last line of stdout is one JSON object with the figures
   --trace   print every event of each run (deterministic text)`;
 
-const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light', clinics: '3' };
+const defaults = { scenario: 'raft', seeds: '1..20', nodes: '5', faults: 'light', clinics: '3', 'voter-policy': 'off' };
 /** More clinics than this in one run is a typo: each costs as much as a clinic-session. */
 export const clinicsPerRunMax = 8;
 
@@ -57,11 +61,13 @@ export function parseCliArguments(argv: readonly string[]): ParseResult {
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 15) return { ok: false, error: `--nodes (--devices) must be an integer in [1, 15], got '${values.nodes}'` };
   const clinics = Number(values.clinics);
   if (!Number.isInteger(clinics) || clinics < 1 || clinics > clinicsPerRunMax) return { ok: false, error: `--clinics must be an integer in [1, ${clinicsPerRunMax}], got '${values.clinics}'` };
+  const voterPolicy = values['voter-policy'];
+  if (voterPolicy !== 'on' && voterPolicy !== 'off') return { ok: false, error: `--voter-policy must be on or off, got '${voterPolicy}'` };
   return {
     ok: true,
     arguments: {
       scenario: values.scenario!, seeds, nodes, faults: values.faults!,
-      json: flags.has('json'), verbose: flags.has('verbose'), trace: flags.has('trace'), clinics,
+      json: flags.has('json'), verbose: flags.has('verbose'), trace: flags.has('trace'), clinics, voterPolicy: voterPolicy === 'on',
     },
   };
 }

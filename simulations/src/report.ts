@@ -13,6 +13,8 @@ export interface RunDescription {
   readonly nodesOption?: 'nodes' | 'devices';
   /** The clinic count, for a scenario of several clinics (clinics-central); absent otherwise. */
   readonly clinics?: number;
+  /** Set when the run had the voter policy on. */
+  readonly voterPolicy?: boolean;
 }
 
 export interface SeedFailure extends Violation {
@@ -40,7 +42,8 @@ export const defaultSeedLineFigures: readonly string[] = ['committedEntries', 'a
 
 export function replayCommand(description: RunDescription, seed: number): string {
   const clinics = description.clinics === undefined ? '' : ` --clinics ${description.clinics}`;
-  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed}${clinics} --${description.nodesOption ?? 'nodes'} ${description.nodes} --faults ${description.faults} --trace`;
+  const voterPolicy = description.voterPolicy === true ? ' --voter-policy on' : '';
+  return `npm run simulate -- --scenario ${description.scenario} --seeds ${seed}${clinics} --${description.nodesOption ?? 'nodes'} ${description.nodes} --faults ${description.faults}${voterPolicy} --trace`;
 }
 
 export function seedLine(outcome: SeedOutcome, shownFigures: readonly string[] = defaultSeedLineFigures): string {

@@ -18,10 +18,14 @@ export async function runSeeds(options: SeedRunOptions, print: (line: string) =>
   const scenario = findScenario(options.scenario);
   if (scenario === undefined) throw new Error(`unknown scenario '${options.scenario}'`);
   const clinics = scenario.clinicsOption === true ? options.clinics ?? defaultClinics : undefined;
-  const description: RunDescription = { scenario: scenario.name, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes', ...(clinics === undefined ? {} : { clinics }) };
+  const voterPolicy = options.voterPolicy === true ? { voterPolicy: true } : {};
+  const description: RunDescription = {
+    scenario: scenario.name, nodes: options.nodes, faults: options.faults, nodesOption: scenario.nodesOption ?? 'nodes', ...(clinics === undefined ? {} : { clinics }), ...voterPolicy,
+  };
   const outcomes: SeedOutcome[] = [];
   for (const seed of options.seeds) {
-    const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace, ...(clinics === undefined ? {} : { clinics }) });
+    const perClinic = { ...(clinics === undefined ? {} : { clinics }), ...voterPolicy };
+    const outcome = await scenario.runSeed({ seed, nodes: options.nodes, faults: options.faults, trace: options.trace, ...perClinic });
     outcomes.push(outcome);
     if (options.trace) print(`--- trace of seed ${seed} ---\n${outcome.trace}--- end of trace of seed ${seed} ---`);
     print(seedLine(outcome, scenario.seedLineFigures));

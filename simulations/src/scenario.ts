@@ -14,6 +14,8 @@ export interface ScenarioRunOptions {
   readonly trace: boolean;
   /** Clinics, for a scenario of several (clinics-central); others ignore it. */
   readonly clinics?: number;
+  /** Clinic scenarios: the leader runs the voter policy (voter-policy/); others ignore it. */
+  readonly voterPolicy?: boolean;
 }
 
 export interface SeedOutcome {

@@ -19,11 +19,13 @@ describe('parseSeeds', () => {
 
 describe('parseCliArguments', () => {
   it('reads every option', () => {
-    const parsed = parseCliArguments(['--scenario', 'raft', '--seeds', '1..3', '--nodes', '3', '--faults', 'heavy', '--json', '--trace', '--clinics', '2']);
+    const parsed = parseCliArguments(['--scenario', 'raft', '--seeds', '1..3', '--nodes', '3', '--faults', 'heavy', '--json', '--trace', '--clinics', '2', '--voter-policy', 'on']);
     expect(parsed).toEqual({
       ok: true,
-      arguments: { scenario: 'raft', seeds: [1, 2, 3], nodes: 3, faults: 'heavy', json: true, verbose: false, trace: true, clinics: 2 },
+      arguments: { scenario: 'raft', seeds: [1, 2, 3], nodes: 3, faults: 'heavy', json: true, verbose: false, trace: true, clinics: 2, voterPolicy: true },
     });
+    expect(parseCliArguments([]).ok && parseCliArguments([])).toEqual(jasmine.objectContaining({ arguments: jasmine.objectContaining({ voterPolicy: false }) }));
+    expect(parseCliArguments(['--voter-policy', 'yes'])).toEqual({ ok: false, error: "--voter-policy must be on or off, got 'yes'" });
     expect(parseCliArguments(['--clinics', '9'])).withContext('past clinicsPerRunMax').toEqual(jasmine.objectContaining({ ok: false }));
   });
 

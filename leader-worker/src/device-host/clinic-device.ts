@@ -11,6 +11,7 @@ import type { NodeId } from '../raft/types.js';
 import { MessagePortBridge, type WorkerGoneReason } from '../transport/message-port-transport.js';
 import { PeerJsTransport, type PeerIdMapping, type PeerJsTransportLimits, type PeerJsTransportStatus } from '../transport/peerjs-transport.js';
 import { ClinicClient, type ClinicClientLimits } from '../worker/clinic-client.js';
+import { watchDevicePower } from './device-power-watcher.js';
 import type { StartOutcome } from '../worker/clinic-worker-api.js';
 
 /** The fixed PeerJS ids central issues tokens for: `${clinicId}_${deviceId}` (central-api/src/signaling/peer-ids.ts). */
@@ -47,6 +48,7 @@ export interface ClinicDeviceOptions {
 
 export class ClinicDevice {
   private unsubscribe: (() => Promise<void>) | null = null;
+  private stopWatchingPower: (() => void) | null = null;
   private stopped = false;
 
   private constructor(
@@ -100,6 +102,8 @@ export class ClinicDevice {
       return { device: null, outcome };
     }
     device.keepRosterWith(outcome.status);
+    // Never rejects the caller: a power report lost with a dying worker changes nothing that matters.
+    device.stopWatchingPower = watchDevicePower((power) => void client.setDevicePower(power).catch(() => undefined));
     device.unsubscribe = await client.subscribe((event) => {
       if (event.type === 'status') device.keepRosterWith(event.status);
     });
@@ -125,6 +129,7 @@ export class ClinicDevice {
 
   private close(): void {
     this.stopped = true;
+    this.stopWatchingPower?.();
     this.bridge.close();
     this.client.terminate();
   }

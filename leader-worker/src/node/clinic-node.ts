@@ -25,6 +25,8 @@ import type { Scheduler } from './scheduler.js';
 import { StorageReserveKeeper } from './storage-reserve-keeper.js';
 import { UnappliedWrites } from './unapplied-writes.js';
 import { defaultHandoffLimits, WriteHandoff, type HandoffLimits } from './write-handoff.js';
+import { VoterKeeper, type VoterKeeperCounters } from '../voter-policy/voter-keeper.js';
+import { defaultVoterPolicyLimits, type DevicePower, type VoterPolicyAction, type VoterPolicyLimits } from '../voter-policy/voter-policy-decisions.js';
 
 export interface ClinicNodeTiming {
   readonly tickIntervalMs: number;
@@ -40,6 +42,8 @@ export interface ClinicNodeTiming {
   readonly stateCacheSnapshotBytesPerEntry: number;
   /** After the storage reserve was spent, how often the node tries to take it again. */
   readonly reserveRetryIntervalMs: number;
+  /** How often a leader with a voter policy considers one membership step. */
+  readonly voterPolicyIntervalTicks: number;
 }
 
 export const defaultClinicNodeTiming: ClinicNodeTiming = {
@@ -51,6 +55,8 @@ export const defaultClinicNodeTiming: ClinicNodeTiming = {
   stateCacheIntervalEntries: 500,
   stateCacheSnapshotBytesPerEntry: 4_000,
   reserveRetryIntervalMs: 60_000,
+  // Two seconds: a device that joins is a learner within seconds; steps wait for the one before to commit.
+  voterPolicyIntervalTicks: 20,
 };
 
 export const defaultOutboxLimits: OutboxLimits = { proposalsPerRoundMax: 64, retryIntervalMs: 3000 };
@@ -86,6 +92,13 @@ export interface ClinicNodeOptions<Result> {
    * devices' wall clocks are the clinic day's date.
    */
   readonly wallClock?: () => number;
+  /**
+   * Who votes, decided by the leader as devices come and go (voter-policy/): absent, the membership changes
+   * only when someone proposes a change.
+   */
+  readonly voterPolicy?: Partial<VoterPolicyLimits>;
+  /** Told of every step the voter policy takes on this device while it leads. */
+  readonly onVoterPolicyAction?: (action: VoterPolicyAction, term: number) => void;
 }
 
 /** What a clinician's save comes to. Never an exception for an expected outcome. */
@@ -146,6 +159,8 @@ export class ClinicNode<Result> {
   private readonly handoff: WriteHandoff;
   private readonly reserve: StorageReserveKeeper;
   private readonly maintenance: LogMaintenance;
+  private readonly voterKeeper: VoterKeeper | null;
+  private ticks = 0;
   /** The Ready contract as this device carries it out: the log on its disk, messages to peers, the chart. */
   private readonly readySteps: ReadySteps = {
     persist: (ready) => {
@@ -179,6 +194,8 @@ export class ClinicNode<Result> {
       stateCacheSnapshotBytesPerEntry: this.timing.stateCacheSnapshotBytesPerEntry,
       compactionBound: options.compactionBound,
     });
+    const voterLimits = { ...defaultVoterPolicyLimits, ...options.voterPolicy };
+    this.voterKeeper = options.voterPolicy === undefined ? null : new VoterKeeper(raft, () => options.scheduler.nowMs(), voterLimits, options.onVoterPolicyAction);
     this.unapplied = new UnappliedWrites(options.stateMachines.sequenceWindow);
     for (const item of outbox.items()) this.unapplied.track(item);
     options.transport.listen((event) => this.onTransportEvent(event));
@@ -304,6 +321,16 @@ export class ClinicNode<Result> {
   }
 
   /** Hands leadership to `target`, e.g. away from a device whose battery is low. */
+  /** This device's power and visibility, as the page sees them: a leader on low battery or hidden hands on. */
+  setDevicePower(power: DevicePower): void {
+    this.voterKeeper?.setPower(power);
+  }
+
+  /** What the voter policy did here (null without one). */
+  voterPolicyCounters(): Readonly<VoterKeeperCounters> | null {
+    return this.voterKeeper === null ? null : { ...this.voterKeeper.counters };
+  }
+
   transferLeadership(target: NodeId): boolean {
     const result = this.raft.transferLeadership(target);
     this.kick();
@@ -338,12 +365,18 @@ export class ClinicNode<Result> {
     // Never rejects: a failure to take the reserve only leaves it for the next try.
     if (this.reserve.retryDue()) void this.reserve.hold();
     this.raft.tick();
+    this.ticks++;
+    if (this.voterKeeper !== null && this.ticks % this.timing.voterPolicyIntervalTicks === 0) this.voterKeeper.step();
     this.proposeFromOutbox();
     this.kick();
   }
 
   private onTransportEvent(event: TransportEvent): void {
-    if (this.stopped || event.type !== 'message') return;
+    if (this.stopped) return;
+    if (event.type === 'peer') {
+      this.voterKeeper?.linkChanged(event.peerId, event.reachable);
+      return;
+    }
     const decoded = decodePeerMessage(event.bytes);
     // A device may lie about who it is inside the message; the transport knows who sent it.
     if (!decoded.ok || decoded.value.from !== event.from || decoded.value.to !== this.options.id) {
@@ -351,6 +384,7 @@ export class ClinicNode<Result> {
       return;
     }
     const message = decoded.value;
+    this.voterKeeper?.heard(event.from);
     switch (message.type) {
       case 'writesHeld':
         // Heard even with broken storage: that is when this device hands its writes to peers.

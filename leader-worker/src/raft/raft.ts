@@ -35,6 +35,10 @@ export interface RaftStatus {
   readonly firstIndex: number;
   readonly lastIndex: number;
   readonly membership: Membership;
+  /** A membership change is in the log and not committed: the next one is refused until it is. */
+  readonly membershipChangePending: boolean;
+  /** On a leader, the highest index known to be in each other member's log; empty otherwise. */
+  readonly peerMatchIndexes: readonly { readonly nodeId: NodeId; readonly matchIndex: number }[];
   /** Messages dropped because they were addressed elsewhere, came from ourselves, or made no sense. */
   readonly droppedMessages: number;
 }
@@ -282,6 +286,8 @@ export class Raft {
       firstIndex: this.log.firstIndex(),
       lastIndex: this.log.lastIndex(),
       membership: this.membership,
+      membershipChangePending: this.membershipIndex > this.log.commitIndex,
+      peerMatchIndexes: this.role !== 'leader' ? [] : [...this.progress].filter(([nodeId]) => nodeId !== this.id).map(([nodeId, progress]) => ({ nodeId, matchIndex: progress.match })),
       droppedMessages: this.droppedMessages,
     };
   }

@@ -38,6 +38,14 @@ export interface DevicePower {
   readonly hidden: boolean;
 }
 
+/** Whether a value from another thread is a DevicePower. */
+export function isDevicePower(value: unknown): value is DevicePower {
+  if (typeof value !== 'object' || value === null) return false;
+  const { onMains, batteryLevel, hidden } = value as Record<string, unknown>;
+  const level = batteryLevel === null || (typeof batteryLevel === 'number' && batteryLevel >= 0 && batteryLevel <= 1);
+  return typeof onMains === 'boolean' && typeof hidden === 'boolean' && level;
+}
+
 export interface PeerView {
   readonly nodeId: NodeId;
   /** Highest log index the leader knows the peer holds. */

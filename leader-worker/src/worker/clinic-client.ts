@@ -3,6 +3,7 @@
 // so without a limit the UI would wait forever; instead every call rejects with a ClinicWorkerError. An
 // uncaught error in the worker (`worker.onerror`) means the node is in an unknown state: the client
 // terminates the worker and fails every call at once, and the app starts a new worker.
+import type { DevicePower } from '../voter-policy/voter-policy-decisions.js';
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type { CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { ClinicNodeStatus } from '../node/clinic-node.js';
@@ -123,6 +124,10 @@ export class ClinicClient {
   /** The link to central as this device sees it (entries not yet uploaded, feed items taken, a refusal); null without one. */
   centralLinkStatus(): Promise<CentralLinkStatus | null> {
     return this.call<CentralLinkStatus | null>('centralLinkStatus', 'callTimeoutMs', () => this.remote.centralLinkStatus());
+  }
+
+  setDevicePower(power: DevicePower): Promise<void> {
+    return this.call('setDevicePower', 'callTimeoutMs', () => this.remote.setDevicePower(power));
   }
 
   /** Resolves with the function that ends the subscription. */

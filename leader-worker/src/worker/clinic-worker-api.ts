@@ -6,6 +6,7 @@ import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientCha
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
 import type { CentralLinkStatus } from '../node/central-link.js';
+import type { DevicePower } from '../voter-policy/voter-policy-decisions.js';
 
 /** How this device's node reaches the others. */
 export type TransportChoice =
@@ -32,6 +33,11 @@ export interface ClinicWorkerConfig {
    * own (the log is compacted freely).
    */
   readonly central?: CentralLinkConfig;
+  /**
+   * Whether the leader decides who votes as devices come and go, and hands leadership off a device on low
+   * battery or hidden (voter-policy/). Default true; false keeps the founding voters (a fixed test cluster).
+   */
+  readonly voterPolicy?: boolean;
 }
 
 export interface CentralLinkConfig {
@@ -102,6 +108,8 @@ export interface ClinicWorkerApi {
   unsubscribe(subscriptionId: number): void;
   /** False when the core refused (this device does not lead, or the target is unknown). */
   transferLeadership(target: NodeId): boolean;
+  /** This device's power and visibility, as the page sees them (Battery API, Page Visibility). */
+  setDevicePower(power: DevicePower): void;
   /** Stops the node and closes its storage; outbox items stay stored. After it, `start` may run again. */
   stop(): Promise<void>;
 }

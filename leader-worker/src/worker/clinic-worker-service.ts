@@ -21,6 +21,7 @@ import type { PeerTransport } from '../transport/peer-transport.js';
 import { HttpCentralClient } from '../uplink/http-central-client.js';
 import { CentralLink, chartOf } from '../node/central-link.js';
 import type { LockDevice } from './device-lock.js';
+import { isDevicePower, type DevicePower } from '../voter-policy/voter-policy-decisions.js';
 import type {
   CentralLinkConfig, CentralLinkStatus, ChartProposalOutcome, ClinicEvent, ClinicEventListener, ClinicWorkerApi, ClinicWorkerConfig, PendingWrite,
   StartFailureReason, StartOutcome,
@@ -129,6 +130,11 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     return this.node().transferLeadership(target);
   }
 
+  setDevicePower(power: DevicePower): void {
+    check(isDevicePower(power), 'setDevicePower: onMains and hidden are booleans, batteryLevel a number in [0, 1] or null');
+    this.node().setDevicePower({ onMains: power.onMains, batteryLevel: power.batteryLevel, hidden: power.hidden });
+  }
+
   async stop(): Promise<void> {
     await this.opening?.catch(() => undefined);
     const running = this.running;
@@ -176,6 +182,7 @@ export class ClinicWorkerService implements ClinicWorkerApi {
         random: this.dependencies.createRandom(),
         initialState: bootstrapState({ voters: [...config.voters], learners: [] }),
         ...(config.timing === undefined ? {} : { timing: config.timing }),
+        ...(config.voterPolicy === false ? {} : { voterPolicy: {} }),
         ...compactionBound,
       });
       started = node;

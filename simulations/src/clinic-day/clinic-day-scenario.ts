@@ -22,7 +22,9 @@ export const clinicDayScenario = {
   },
 
   async runSeed(options: ScenarioRunOptions): Promise<SeedOutcome> {
-    const result = await runClinicDay({ seed: options.seed, deviceCount: options.nodes, profile: profileNamed(options.faults), trace: options.trace });
+    const result = await runClinicDay({
+      seed: options.seed, deviceCount: options.nodes, profile: profileNamed(options.faults), trace: options.trace, voterPolicy: options.voterPolicy === true,
+    });
     return seedOutcome(result);
   },
 } satisfies Scenario;

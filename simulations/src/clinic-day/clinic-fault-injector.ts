@@ -10,7 +10,7 @@ import type { FailoverTracker } from '../raft/failover-tracker.js';
 import type { DurationRange } from '../raft/fault-profiles.js';
 import type { ClinicFigures } from './clinic-figures.js';
 import type { ClinicNetwork } from './clinic-network.js';
-import { healedWifi, type ClinicFaultProfile, type ClinicPartitionKind } from './fault-profiles.js';
+import { batteryPower, devicePowerWarnings, healedWifi, hiddenPower, lowBatteryPower, type ClinicFaultProfile, type ClinicPartitionKind } from './fault-profiles.js';
 import type { HandoffTracker } from './handoff-tracker.js';
 import type { SimulatedDevice } from './simulated-device.js';
 
@@ -170,22 +170,31 @@ export class ClinicFaultInjector {
     return this.faulted.size < Math.min(this.profile.devicesDownMax, this.host.devices.length - 1);
   }
 
+  /**
+   * A tablet going to sleep first hides its page (Chrome fires visibilitychange, then freezes it a moment
+   * later): the device says so, and a leader with the voter policy hands leadership on in that moment.
+   */
   private sleep(device: SimulatedDevice): void {
     this.faulted.add(device);
     this.figures.sleeps++;
     const durationMs = this.draw(this.profile.sleepDuration);
-    this.log(`fault: ${device.id} falls asleep for ${durationMs}ms`);
-    this.noteLeaderLoss(device, 'falling asleep');
-    this.handoffs.disruption([device.id]);
-    device.sleep();
-    this.queue.scheduleAfter(durationMs, () => {
-      if (device.condition === 'asleep') this.wake(device);
+    this.log(`fault: ${device.id} hides its page and falls asleep ${devicePowerWarnings.hiddenBeforeSleepMs}ms later, for ${durationMs}ms`);
+    device.signalPower(hiddenPower);
+    this.queue.scheduleAfter(devicePowerWarnings.hiddenBeforeSleepMs, () => {
+      if (this.healed || device.condition !== 'up') return;
+      this.noteLeaderLoss(device, 'falling asleep');
+      this.handoffs.disruption([device.id]);
+      device.sleep();
+      this.queue.scheduleAfter(durationMs, () => {
+        if (device.condition === 'asleep') this.wake(device);
+      });
     });
   }
 
   private wake(device: SimulatedDevice): void {
     this.faulted.delete(device);
     device.wake();
+    device.signalPower(batteryPower);
     this.failoverEnded(device);
   }
 
@@ -194,10 +203,17 @@ export class ClinicFaultInjector {
       const steps = this.random.nextInt(this.profile.midWriteMicrotasksMax + 1);
       this.faulted.add(device);
       this.armed.set(device, steps);
-      this.log(`fault: ${device.id} will lose power ${steps} promise steps into its next write to disk`);
+      this.log(`fault: ${device.id} warns of a low battery and will lose power ${steps} promise steps into its next write to disk`);
+      device.signalPower(lowBatteryPower);
       return;
     }
-    this.batteryDeath(device, 'between two pieces of work');
+    // A battery drains before it dies: the Battery API tells the page, and the page tells its node.
+    this.faulted.add(device);
+    this.log(`fault: ${device.id} warns of a low battery, ${devicePowerWarnings.lowBatteryBeforeDeathMs}ms before it dies`);
+    device.signalPower(lowBatteryPower);
+    this.queue.scheduleAfter(devicePowerWarnings.lowBatteryBeforeDeathMs, () => {
+      if (!this.healed && (device.condition === 'up' || device.condition === 'asleep')) this.batteryDeath(device, 'between two pieces of work');
+    });
   }
 
   private batteryDeath(device: SimulatedDevice, when: string): void {
@@ -218,6 +234,7 @@ export class ClinicFaultInjector {
   private powerOn(device: SimulatedDevice): void {
     this.faulted.delete(device);
     device.start();
+    device.signalPower(batteryPower);
   }
 
   private restart(device: SimulatedDevice): void {

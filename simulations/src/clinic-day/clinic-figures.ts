@@ -77,6 +77,10 @@ export class ClinicFigures extends Figures {
   storageFailures = 0;
   compactions = 0;
   snapshotsInstalled = 0;
+  /** Leadership handed on by the voter policy (a leader on low battery or hidden), with --voter-policy on. */
+  policyLeadershipTransfers = 0;
+  /** Learners added, promoted or voters removed by the voter policy. */
+  policyMembershipChanges = 0;
 
   /** One sample per seed: the most events any second of virtual time held (RunawayGuard's limit is sized from it). */
   readonly eventsPerVirtualSecondPeak: number[] = [];

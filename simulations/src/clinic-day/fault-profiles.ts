@@ -3,6 +3,7 @@
 // after a clinician was told "saved"), the app restarting, the clinic router going down (every device cut off
 // from every other for minutes), Wi-Fi partitions, short bursts of loss on one link, and a disk that fills up
 // (the device refuses writes until space is freed and it restarts). A profile is data; verbose mode prints it.
+import type { DevicePower } from '../../../leader-worker/src/voter-policy/voter-policy-decisions.js';
 import { acknowledgeLatencyBounds, failoverBound, type SampleBound } from '../engine/figure-bounds.js';
 import type { DurationRange } from '../raft/fault-profiles.js';
 
@@ -66,6 +67,20 @@ export interface ClinicFaultProfile {
   /** What a seed under this profile must keep (engine/figure-bounds.ts): its Wi-Fi sets how fast a healthy clinic is. */
   readonly figureBounds: readonly SampleBound[];
 }
+
+/**
+ * What a device's page sees before the fact, in every profile: Chrome hides a page (visibilitychange) a moment
+ * before a sleeping tablet freezes it, and the Battery API reports a low level well before the battery dies.
+ * The device tells its node (ClinicNode.setDevicePower); only a node with the voter policy acts on it.
+ */
+export const devicePowerWarnings = {
+  hiddenBeforeSleepMs: 500,
+  lowBatteryBeforeDeathMs: 20_000,
+};
+
+export const batteryPower: DevicePower = { onMains: false, batteryLevel: 0.8, hidden: false };
+export const lowBatteryPower: DevicePower = { onMains: false, batteryLevel: 0.05, hidden: false };
+export const hiddenPower: DevicePower = { onMains: false, batteryLevel: 0.8, hidden: true };
 
 /** The slowest handoffs of a seed, among the measured ones (router up, both devices awake and connected). */
 function handoffBound(p99MsMax: number): SampleBound {

@@ -2,6 +2,7 @@
 // its crashes, joined to the clinic network, with timers on the virtual clock. The device owns the life
 // cycle faults act on (boot, sleep and wake, power loss, a clean restart, a full disk) and mirrors what its
 // disk durably holds, so the checkers can tell what a crash may and may not take away.
+import type { DevicePower, VoterPolicyAction } from '../../../leader-worker/src/voter-policy/voter-policy-decisions.js';
 import type { ApplyResult, ChartStateMachine } from '../../../leader-worker/src/chart/index.js';
 import { ClinicNode, type ClinicNodeTiming } from '../../../leader-worker/src/node/clinic-node.js';
 import { identityKey } from '../../../leader-worker/src/node/replicated-state-machine.js';
@@ -40,6 +41,10 @@ export interface DeviceHost {
   readonly initialState: PersistedState;
   /** The node runs beside a link to central: its log is never compacted past central's acknowledgement (as the Worker starts it). */
   readonly boundsCompactionByCentral: boolean;
+  /** The leader runs the voter policy (voter-policy/). */
+  readonly voterPolicy: boolean;
+  /** The policy took a step on this device, leading `term`. */
+  voterPolicyAction(device: SimulatedDevice, action: VoterPolicyAction, term: number): void;
   /** The devices' wall clock: the clinic day's date and time now (what a leader stamps on entries). */
   wallClockMs(): number;
   tickJitterMs(): number;
@@ -195,6 +200,10 @@ export class SimulatedDevice implements CheckedNode {
       random: this.random.fork(),
       initialState: this.host.initialState,
       timing: this.host.nodeTiming,
+      ...(this.host.voterPolicy ? {
+        voterPolicy: {},
+        onVoterPolicyAction: (action: VoterPolicyAction, term: number) => this.host.voterPolicyAction(this, action, term)
+      } : {}),
       // As clinic-worker-service.ts does: before the node runs (the replay at start) nothing is known to be held.
       ...(this.host.boundsCompactionByCentral ? { compactionBound: () => this.chart?.centralAcknowledgedIndex() ?? 0 } : {}),
     }).then((node) => {
@@ -206,6 +215,11 @@ export class SimulatedDevice implements CheckedNode {
       this.host.touched(this);
       this.host.available(this);
     }, (error: unknown) => this.host.fail(error));
+  }
+
+  /** What the page would tell its node of power and visibility; a device that is not running hears nothing. */
+  signalPower(power: DevicePower): void {
+    if (this.conditionNow === 'up') this.nodeNow?.setDevicePower(power);
   }
 
   /** The battery died: the process is gone at once, its writes in flight never land, the disk stays. */

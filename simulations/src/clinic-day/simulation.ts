@@ -35,6 +35,7 @@ import type { ClinicFaultProfile } from './fault-profiles.js';
 import { HandoffTracker } from './handoff-tracker.js';
 import { checkClinicFinalState, describeDevices } from './invariants/final-checks.js';
 import { WriteLedger } from './invariants/write-ledger.js';
+import type { VoterPolicyAction } from '../../../leader-worker/src/voter-policy/voter-policy-decisions.js';
 import { defaultClinicDaySettings, type ClinicDaySettings } from './settings.js';
 import { SimulatedDevice, type ChartNode, type DeviceHost } from './simulated-device.js';
 import type { DeviceClock } from './device-clock.js';
@@ -54,6 +55,8 @@ export interface ClinicDayRunOptions {
   readonly protocolRuleChecks?: boolean;
   /** One clinic among several on one clock (the clinics-central scenario drives it); absent: a clinic alone. */
   readonly site?: ClinicSiteOptions;
+  /** The leader runs the voter policy (voter-policy/): membership and power-aware leadership. */
+  readonly voterPolicy?: boolean;
 }
 
 /** What a clinic among several gets from the run around it. */
@@ -316,6 +319,21 @@ export class ClinicDaySimulation implements DeviceHost, WorkloadHost, FaultHost,
 
   wallClockMs(): number {
     return this.settings.workload.dayStartEpochMs + this.queue.nowMs;
+  }
+
+  get voterPolicy(): boolean {
+    return this.options.voterPolicy === true;
+  }
+
+  /** A transfer the policy started is a leadership change the availability checks expect, as one the simulation asks for. */
+  voterPolicyAction(device: SimulatedDevice, action: VoterPolicyAction, term: number): void {
+    this.trace(`${device.id} voter policy in term ${term}: ${action.type} ${action.type === 'transferLeadership' ? action.to : action.nodeId} (${action.why})`);
+    if (action.type === 'transferLeadership') {
+      this.figures.policyLeadershipTransfers++;
+      this.availability.transferRequested(device.id, term);
+    } else {
+      this.figures.policyMembershipChanges++;
+    }
   }
 
   get boundsCompactionByCentral(): boolean {
