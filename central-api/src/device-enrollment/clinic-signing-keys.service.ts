@@ -1,4 +1,4 @@
-// A clinic's signing key, made on first need: the first enrollment with a code in that clinic.
+// A clinic's signing key, made on first need: the clinic's first enrollment code.
 import { Injectable } from '@nestjs/common';
 import { generateClinicSigningKey, signingKeyFromStored, type ClinicSigningKey } from './clinic-signing-key.js';
 import { ClinicSigningKeysRepository } from './clinic-signing-keys.repository.js';

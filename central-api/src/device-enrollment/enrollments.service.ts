@@ -41,8 +41,8 @@ export class EnrollmentsService {
     const codeHash = hashEnrollmentCode(code);
     const clinicId = await this.codes.clinicOf(codeHash);
     if (clinicId === undefined) throw codeUnknown();
-    // Made (on first need) before the code is used, in statements of their own: a certificate is only ever
-    // signed with a key that is kept, whatever happens to the enrollment's transaction.
+    // Made with the clinic's first code (enrollment-codes.service.ts), so found here; read before the code is
+    // used, outside its transaction, so a certificate is only ever signed with a key that is kept.
     const signingKey = await this.signingKeys.keyFor(clinicId);
     const credential = generateCredential('device');
     const serial = enrollmentSettings.firstCertificateSerial;

@@ -211,7 +211,7 @@ describe('device enrollment with a code over HTTP', () => {
     expect(await devicesOf(clinicId)).toBe(1);
   });
 
-  it('makes one signing key when a clinic\'s first two devices enroll at once', async () => {
+  it('makes one signing key for a clinic whose first two codes are made at once, and signs both certificates with it', async () => {
     const clinicId = await newClinic();
     const codes = await Promise.all([issueCode(clinicId, 'Nurse tablet'), issueCode(clinicId, 'Pharmacy desktop')]);
     const answers = await Promise.all(codes.map(({ code }) => enroll(code)));
@@ -235,6 +235,8 @@ describe('device enrollment with a code over HTTP', () => {
     }
     const stored: unknown[] = await dataSource().query('SELECT 1 FROM enrollment_codes WHERE clinic_id = $1', [clinicId]);
     expect(stored.length).withContext('no code made by a refused call').toBe(0);
+    const keys: unknown[] = await dataSource().query('SELECT 1 FROM clinic_signing_keys WHERE clinic_id = $1', [clinicId]);
+    expect(keys.length).withContext('no signing key made by a refused call').toBe(0);
   });
 
   it('documents enrollment in the OpenAPI document: the code route for admins, enrollment open to anyone with a code', async () => {
