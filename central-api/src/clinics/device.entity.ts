@@ -21,4 +21,12 @@ export class DeviceEntity {
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
   lastSeenAt!: Date | null;
+
+  /** The device's ECDSA P-256 public key (SPKI) its certificate names; null for a device enrolled with a credential only. */
+  @Column({ name: 'public_key', type: 'bytea', nullable: true })
+  publicKey!: Buffer | null;
+
+  /** The serial of the device's latest certificate (a revocation names it); null exactly when `publicKey` is. */
+  @Column({ name: 'certificate_serial', type: 'integer', nullable: true })
+  certificateSerial!: number | null;
 }

@@ -1,7 +1,7 @@
 // Reads and writes enrolled devices.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { ClinicEntity } from './clinic.entity.js';
 import { DeviceEntity } from './device.entity.js';
 
@@ -9,6 +9,8 @@ export interface NewDevice {
   readonly clinicId: string;
   readonly name: string;
   readonly credentialHash: Buffer;
+  /** With a certificate (POST /api/enrollments): its public key and the certificate's serial. */
+  readonly certificate?: { readonly publicKey: Buffer; readonly serial: number };
 }
 
 /** Expected outcomes of an enrollment; only a broken database throws. */
@@ -26,14 +28,27 @@ export class DevicesRepository {
 
   /** Adds the device unless its clinic already has `devicesMax`; the clinic row is locked, so racing enrollments count right. */
   enroll(device: NewDevice, devicesMax: number): Promise<EnrollmentOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const clinic = await manager.findOne(ClinicEntity, { where: { id: device.clinicId }, lock: { mode: 'pessimistic_write' } });
-      if (clinic === null) return { kind: 'clinic-not-found' };
-      const devices = await manager.countBy(DeviceEntity, { clinicId: device.clinicId });
-      if (devices >= devicesMax) return { kind: 'clinic-full' };
-      const result = await manager.createQueryBuilder().insert().into(DeviceEntity).values(device).returning('*').execute();
-      return { kind: 'enrolled', device: manager.create(DeviceEntity, result.generatedMaps[0] as DeviceEntity) };
-    });
+    return this.dataSource.transaction((manager) => this.enrollIn(manager, device, devicesMax));
+  }
+
+  /**
+   * The same, inside the caller's transaction (enrollment with a code uses the code in it too): the caller
+   * commits or rolls back, and must roll back on anything but 'enrolled' if it changed other rows.
+   */
+  async enrollIn(manager: EntityManager, device: NewDevice, devicesMax: number): Promise<EnrollmentOutcome> {
+    const clinic = await manager.findOne(ClinicEntity, { where: { id: device.clinicId }, lock: { mode: 'pessimistic_write' } });
+    if (clinic === null) return { kind: 'clinic-not-found' };
+    const devices = await manager.countBy(DeviceEntity, { clinicId: device.clinicId });
+    if (devices >= devicesMax) return { kind: 'clinic-full' };
+    const row = {
+      clinicId: device.clinicId,
+      name: device.name,
+      credentialHash: device.credentialHash,
+      publicKey: device.certificate?.publicKey ?? null,
+      certificateSerial: device.certificate?.serial ?? null,
+    };
+    const result = await manager.createQueryBuilder().insert().into(DeviceEntity).values(row).returning('*').execute();
+    return { kind: 'enrolled', device: manager.create(DeviceEntity, result.generatedMaps[0] as DeviceEntity) };
   }
 
   async findByCredentialHash(credentialHash: Buffer): Promise<DeviceEntity | undefined> {

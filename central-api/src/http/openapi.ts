@@ -15,6 +15,7 @@ const tags: readonly (readonly [name: string, description: string])[] = [
   ['auth', 'who a credential belongs to'],
   ['charts', "central's copy of a clinic's charts"],
   ['clinics', 'clinics and the enrollment of their devices'],
+  ['enrollment', 'devices enrolling with one-time codes: their certificates and the clinic\'s trust anchor'],
   ['feed', 'what central sends down to a clinic: lab results, registrations, other clinics\' changes'],
   ['leases', 'chart lockout leases with fencing epochs'],
   ['operations', 'health, and monitoring for central staff'],

@@ -9,5 +9,7 @@ import { SignalingSecretRepository } from './signaling-secret.repository.js';
 @Module({
   controllers: [SignalingController],
   providers: [SignalingSecretRepository, PeerTokens, PeerServerMount],
+  // Enrollment with a code hands the new device its peer credentials with the rest.
+  exports: [PeerTokens],
 })
 export class SignalingModule {}

@@ -17,6 +17,8 @@ const device: DeviceEntity = {
   credentialHash: Buffer.alloc(32),
   createdAt: new Date('2026-11-02T09:00:00Z'),
   lastSeenAt: null,
+  publicKey: null,
+  certificateSerial: null,
 };
 
 describe('ClinicsService', () => {

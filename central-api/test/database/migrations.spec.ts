@@ -7,8 +7,8 @@ import { typeOrmOptions } from '../../src/database/typeorm-options.js';
 import { createTestDatabase, type TestDatabase, testPostgresStartTimeoutMs } from '../support/test-postgres.js';
 
 const applicationTables = [
-  'admin_credentials', 'chart_apply_outcomes', 'chart_copies', 'chart_lease_heads', 'chart_leases', 'chart_snapshots', 'clinic_sync_states', 'clinics',
-  'devices', 'feed_heads', 'feed_items', 'horizon_fills', 'lease_fencing_conflicts', 'log_divergences', 'log_entries', 'patient_horizons',
+  'admin_credentials', 'chart_apply_outcomes', 'chart_copies', 'chart_lease_heads', 'chart_leases', 'chart_snapshots', 'clinic_signing_keys', 'clinic_sync_states',
+  'clinics', 'devices', 'enrollment_codes', 'feed_heads', 'feed_items', 'horizon_fills', 'lease_fencing_conflicts', 'log_divergences', 'log_entries', 'patient_horizons',
   'patient_registrations', 'patient_writes', 'signaling_secrets', 'sync_horizons',
 ];
 

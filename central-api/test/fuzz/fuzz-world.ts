@@ -3,6 +3,7 @@
 // home clinic's ids, the other clinic's, ids of nothing); `send` answers a request and checks what is stored.
 import { encode } from '@msgpack/msgpack';
 import { DataSource } from 'typeorm';
+import { generateDeviceKeyPair } from '../../../leader-worker/src/device-identity/webcrypto-identity.js';
 import { ChartWorkload } from '../../bench/chart-workload.js';
 import { commandEntry, type UploadEntry } from '../support/log-upload.js';
 import { call, startTestApp, type TestApp } from '../support/test-app.js';
@@ -27,6 +28,8 @@ export interface WorldClinic {
   readonly feedCursors: readonly [first: string, last: string];
   /** A lab order of the clinic (a lab result's target) and a lab result sent for it. */
   readonly labResult: Readonly<Record<string, unknown>>;
+  /** Enrollment codes made for the clinic at setup, unused then. */
+  readonly enrollmentCodes: readonly string[];
 }
 
 export interface FuzzWorld {
@@ -34,6 +37,8 @@ export interface FuzzWorld {
   readonly dataSource: DataSource;
   readonly home: WorldClinic;
   readonly other: WorldClinic;
+  /** A device's P-256 public key (SPKI, base64url), for enrollments with a code. */
+  readonly devicePublicKey: string;
   /** The statuses the OpenAPI document gives each operation. */
   readonly documented: DocumentedAnswers;
   /** Requests sent, by status, for the campaign report. */
@@ -48,6 +53,8 @@ export interface FuzzWorld {
 /** Entries in each clinic's log at setup: the first few register the patients. */
 const setupLogEntries = 12;
 const setupPatients = 4;
+/** Enrollment codes made for each clinic at setup: each enrolls one device, the first time a valid body uses it. */
+const setupEnrollmentCodes = 3;
 
 export async function createFuzzWorld(): Promise<FuzzWorld> {
   const database = await createTestDatabase();
@@ -57,6 +64,7 @@ export async function createFuzzWorld(): Promise<FuzzWorld> {
     const dataSource = api.app.get(DataSource);
     const home = await createWorldClinic(api, 'Kisoro', 1);
     const other = await createWorldClinic(api, 'Rubanda', 2);
+    const devicePublicKey = Buffer.from((await generateDeviceKeyPair()).publicKey).toString('base64url');
     const statuses = new Map<number, number>();
     const digest = await storedDigestReader(dataSource);
     const document = (await call(api.baseUrl, 'GET', '/api/docs-json')).body as OpenAPIObject;
@@ -66,6 +74,7 @@ export async function createFuzzWorld(): Promise<FuzzWorld> {
       dataSource,
       home,
       other,
+      devicePublicKey,
       statuses,
       storedDigest: async () => {
         await settleChartCopies(api, dataSource);
@@ -126,7 +135,12 @@ async function createWorldClinic(api: TestApp, name: string, seed: number): Prom
   const labResult = labResultBody();
   const first = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/lab-results`, admin, labResult, 201)) as { cursor: string };
   const last = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/feed/registrations`, admin, registrationBody(), 201)) as { cursor: string };
-  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursors: [first.cursor, last.cursor], labResult };
+  const enrollmentCodes: string[] = [];
+  for (let made = 0; made < setupEnrollmentCodes; made++) {
+    const issued = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/enrollment-codes`, admin, { name: `Tablet ${made + 1}` }, 201)) as { code: string };
+    enrollmentCodes.push(issued.code);
+  }
+  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursors: [first.cursor, last.cursor], labResult, enrollmentCodes };
 }
 
 async function expectAnswer(api: TestApp, method: string, path: string, token: string, json: unknown, status: number): Promise<unknown> {

@@ -75,6 +75,26 @@ export const routes: readonly RouteCase[] = [
     expectAccepted: (response) => expectJsonAnswer(response, [201], { deviceId: 'string', credential: 'string' }),
   },
   {
+    method: 'POST',
+    template: '/api/clinics/:clinicId/enrollment-codes',
+    access: ['admin'],
+    params: homeClinic,
+    body: () => fc.record({ name: fc.constantFrom('Registration tablet', 'Lab desktop', 'Tablette de l’accueil') }),
+    bodyFields: ['name'],
+    expectAccepted: (response) => expectJsonAnswer(response, [201], { code: 'string', clinicId: 'string', name: 'string', expiresAt: 'date-time' }),
+  },
+  // The world's codes enroll a device once each (201); used, they are 410.
+  {
+    method: 'POST',
+    template: '/api/enrollments',
+    access: 'public',
+    body: (world) => fc.record({ code: fc.constantFrom(...world.home.enrollmentCodes), publicKey: fc.constant(world.devicePublicKey) }),
+    bodyFields: ['code', 'publicKey'],
+    expectAccepted: (response) =>
+      expectJsonAnswer(response, [201], { clinicId: 'string', deviceId: 'string', name: 'string', credential: 'string', certificate: 'string', trustAnchor: 'string', peer: 'object' }),
+    validRefusedWith: [410],
+  },
+  {
     method: 'GET',
     template: '/api/clinics/:clinicId/log/ack',
     access: ['admin', 'device'],

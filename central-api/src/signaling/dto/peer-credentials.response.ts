@@ -1,7 +1,8 @@
 // What GET /api/signaling/peer-credentials answers: how this device registers with PeerServer.
 import { ApiProperty } from '@nestjs/swagger';
+import type { PeerCredentials } from '../../../../leader-worker/src/device-identity/enrollment-protocol.js';
 
-export class PeerCredentialsResponse {
+export class PeerCredentialsResponse implements PeerCredentials {
   @ApiProperty({ description: "this device's fixed PeerJS id: `${clinicId}_${deviceId}`" })
   peerId!: string;
 
