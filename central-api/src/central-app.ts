@@ -9,6 +9,8 @@ import { answerUnknownRoute } from './http/unknown-routes.js';
 
 export interface CentralAppOptions extends AppSettings {
   readonly logLevels: LogLevel[];
+  /** Mounts more beside the API before its routes (an app's pages); unknown paths still get the API's 404. */
+  readonly mountBesideApi?: (app: NestExpressApplication) => void;
 }
 
 export async function createCentralApp(options: CentralAppOptions): Promise<NestExpressApplication> {
@@ -19,6 +21,7 @@ export async function createCentralApp(options: CentralAppOptions): Promise<Nest
   });
   try {
     configureHttp(app);
+    options.mountBesideApi?.(app);
     await app.init();
     app.use(answerUnknownRoute);
     return app;

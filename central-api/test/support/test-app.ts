@@ -15,9 +15,15 @@ export interface TestApp {
 }
 
 /** Errors are logged (an unexpected 500 shows its stack); a spec that causes errors on purpose passes []. */
-export async function startTestApp(databaseUrl: string, logLevels: LogLevel[] = ['error']): Promise<TestApp> {
+/** `mountBesideApi` serves more beside the API (the multi-device specs' device page). */
+export async function startTestApp(
+  databaseUrl: string,
+  logLevels: LogLevel[] = ['error'],
+  mountBesideApi?: (app: NestExpressApplication) => void,
+): Promise<TestApp> {
   const adminToken = generateCredential('admin');
-  const app = await createCentralApp({ database: { url: databaseUrl, logging: false }, auth: { adminToken }, logLevels });
+  const mount = mountBesideApi === undefined ? {} : { mountBesideApi };
+  const app = await createCentralApp({ database: { url: databaseUrl, logging: false }, auth: { adminToken }, logLevels, ...mount });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, adminToken, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -20,7 +20,10 @@ export interface ClinicWorkerConfig {
   readonly clinicId: string;
   /** This device's node id in the clinic's Raft group. */
   readonly deviceId: NodeId;
-  /** The founding voters: used only by a device whose database is empty. */
+  /**
+   * The founding voters: used only by a device whose database is empty. Empty: the device joins a clinic
+   * that runs already, and takes part once its leader adds it (the voter policy adds enrolled devices).
+   */
   readonly voters: readonly NodeId[];
   /** The device database; default `clinic-mesh/${clinicId}/${deviceId}`. */
   readonly databaseName?: string;

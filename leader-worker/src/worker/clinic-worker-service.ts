@@ -265,8 +265,9 @@ export function configProblem(config: ClinicWorkerConfig): string | null {
     return `clinicId is 1 to ${clientIdLengthMax} letters, digits or ._~-`;
   }
   if (!isNodeId(deviceId)) return `deviceId is 1 to ${nodeIdLengthMax} characters`;
-  if (!Array.isArray(voters) || voters.length === 0 || voters.length > votersMax || !voters.every(isNodeId)) {
-    return `voters is a list of 1 to ${votersMax} device ids`;
+  // Empty: a device whose database is empty joins a running clinic, as a learner once the leader adds it.
+  if (!Array.isArray(voters) || voters.length > votersMax || !voters.every(isNodeId)) {
+    return `voters is a list of at most ${votersMax} device ids`;
   }
   if (new Set(voters).size !== voters.length) return 'voters holds a device twice';
   if (databaseName !== undefined && (typeof databaseName !== 'string' || databaseName.length === 0)) return 'databaseName is a non-empty string';

@@ -93,11 +93,21 @@ describe('ClinicWorkerService (the node the Worker serves)', () => {
     expect(second.status()!.stateHash).toBe(hash);
   });
 
+  it('starts a device with no founders as one joining a running clinic: a member of nothing until a leader adds it', async () => {
+    const joining = service();
+    const outcome = await joining.start(config(uniqueClinicId('joining'), 'tablet-9', []));
+    expect(outcome.type).toBe('started');
+    expect(joining.status()?.membership).toEqual({ voters: [], learners: [] });
+    expect(joining.status()?.role).toBe('follower');
+    await joining.stop();
+  });
+
   it('answers a second start, a bad config and a device already running elsewhere with a typed outcome', async () => {
     const clinicId = uniqueClinicId('refusals');
     const device = service();
     expect(await device.start({ ...config(clinicId, 'tablet-1', ['tablet-1']), clinicId: 'clinic/1' })).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'invalidConfig' }));
-    expect(await device.start(config(clinicId, 'tablet-1', []))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'invalidConfig' }));
+    const tooMany = Array.from({ length: 65 }, (_, index) => `tablet-${index + 1}`);
+    expect(await device.start(config(clinicId, 'tablet-1', tooMany))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'invalidConfig' }));
     expect(await device.start(config(clinicId, 'tablet-1', ['tablet-1', 'tablet-1']))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'invalidConfig' }));
     expect((await device.start(config(clinicId, 'tablet-1', ['tablet-1']))).type).toBe('started');
     expect(await device.start(config(clinicId, 'tablet-1', ['tablet-1']))).toEqual(jasmine.objectContaining({ type: 'failed', reason: 'alreadyStarted' }));
