@@ -20,6 +20,7 @@ const fastLinks = {
   heartbeatIntervalMs: 200,
   silentIntervalsMax: 5,
   redialBackoff: { firstDelayMs: 100, delayMsMax: 1000, multiplier: 2 },
+  dialTimeoutMs: 2000,
   signalingOpenTimeoutMs: 2000,
 };
 /** Devices start, elect, enroll and replicate: far more than the 5 s Jasmine default, on a busy CI machine. */

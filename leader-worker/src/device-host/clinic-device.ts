@@ -2,7 +2,8 @@
 // devices through PeerJS on the page (RTCPeerConnection does not exist in workers) over the MessagePort
 // bridge, every link checked against the clinic's certificates, and the node's link to central. The app
 // starts one of these after sign-in; the multi-device specs start one per browser context.
-import { LinkHandshake } from '../device-identity/link-handshake.js';
+import type { CertificateExpectations } from '../device-identity/device-certificate.js';
+import { LinkHandshake, type LinkContext } from '../device-identity/link-handshake.js';
 import type { DeviceIdentity } from '../device-identity/device-identity-store.js';
 import { randomNonce, signerFor, webCryptoSignatureCheck } from '../device-identity/webcrypto-identity.js';
 import type { ClinicNodeStatus, ClinicNodeTiming } from '../node/clinic-node.js';
@@ -29,6 +30,15 @@ export function signalingOf(identity: DeviceIdentity): { host: string; port: num
   const secure = api.protocol === 'https:';
   const port = api.port === '' ? (secure ? 443 : 80) : Number(api.port);
   return { host: api.hostname, port, path: identity.peer.path, key: identity.peer.key, secure, token: identity.peer.token };
+}
+
+/** Every link's handshake as this device makes it: its certificate and key, judged against `expectations`. */
+export function handshakeOf(identity: DeviceIdentity, expectations: () => Omit<CertificateExpectations, 'deviceId'>): (context: LinkContext) => LinkHandshake {
+  const sign = signerFor(identity.privateKey);
+  const checkSignature = webCryptoSignatureCheck();
+  return (context) => new LinkHandshake(context, {
+    certificate: identity.certificate, sign, randomNonce: () => randomNonce(), checkSignature, expectations,
+  });
 }
 
 export interface ClinicDeviceOptions {
@@ -61,20 +71,13 @@ export class ClinicDevice {
   /** Starts the node and its links. The outcome says whether the node started; on failure all is closed again. */
   static async start(options: ClinicDeviceOptions): Promise<{ readonly device: ClinicDevice | null; readonly outcome: StartOutcome }> {
     const { identity } = options;
-    const sign = signerFor(identity.privateKey);
-    const checkSignature = webCryptoSignatureCheck();
     const transport = new PeerJsTransport({
       localId: identity.deviceId,
       peerIds: clinicPeerIds(identity.clinicId),
       signaling: signalingOf(identity),
-      handshake: (context) =>
-        new LinkHandshake(context, {
-          certificate: identity.certificate,
-          sign,
-          randomNonce: () => randomNonce(),
-          checkSignature,
-          expectations: () => ({ clinicId: identity.clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: options.isRevoked ?? (() => false) }),
-        }),
+      handshake: handshakeOf(identity, () => ({
+        clinicId: identity.clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: options.isRevoked ?? (() => false),
+      })),
       roster: options.founders,
       random: randomFromCrypto(),
       ...(options.transportLimits === undefined ? {} : { limits: options.transportLimits }),

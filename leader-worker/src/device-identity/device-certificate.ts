@@ -6,7 +6,7 @@
 //
 // The signed bytes are the `body` exactly as carried, never a re-encoding: no canonical form to get wrong.
 import { decode, encode } from '@msgpack/msgpack';
-import { bytes, count, Invalid, parseWith, record, type ParseResult } from '../wire/field-readers.js';
+import { boundedBytes, count, Invalid, parseWith, record, type ParseResult } from '../wire/field-readers.js';
 
 export const deviceCertificateFormat = 'clinic-mesh-device-certificate/1';
 
@@ -59,12 +59,6 @@ function text(value: unknown, where: string): string {
     throw new Invalid(`${where} must be text of 1 to ${deviceCertificateLimits.idLengthMax} characters`);
   }
   return value;
-}
-
-function boundedBytes(value: unknown, where: string, lengthMax: number): Uint8Array {
-  const read = bytes(value, where);
-  if (read.byteLength === 0 || read.byteLength > lengthMax) throw new Invalid(`${where} must be 1 to ${lengthMax} bytes`);
-  return read;
 }
 
 function readBody(value: unknown): DeviceCertificateBody {

@@ -8,7 +8,7 @@
 //
 // Pure: the nonce, the signature and its check are injected (WebCrypto on a device).
 import { decode, encode } from '@msgpack/msgpack';
-import { bytes, Invalid, parseWith, record, type ParseResult } from '../wire/field-readers.js';
+import { boundedBytes, Invalid, parseWith, record, type ParseResult } from '../wire/field-readers.js';
 import { checkDeviceCertificate, type CertificateExpectations, type CertificateRefusal, type SignatureCheck } from './device-certificate.js';
 
 export const linkHandshakeFormat = 'clinic-mesh-link/1';
@@ -67,12 +67,6 @@ type HandshakeMessage =
   | { readonly type: 'hello'; readonly certificate: Uint8Array; readonly nonce: Uint8Array; readonly life: string }
   | { readonly type: 'proof'; readonly signature: Uint8Array }
   | { readonly type: 'refused'; readonly reason: string };
-
-function boundedBytes(value: unknown, where: string, lengthMax: number, lengthMin = 1): Uint8Array {
-  const read = bytes(value, where);
-  if (read.byteLength < lengthMin || read.byteLength > lengthMax) throw new Invalid(`${where} must be ${lengthMin} to ${lengthMax} bytes`);
-  return read;
-}
 
 function boundedText(value: unknown, where: string, lengthMax: number): string {
   if (typeof value !== 'string' || value.length > lengthMax) throw new Invalid(`${where} must be text of at most ${lengthMax} characters`);
@@ -136,6 +130,8 @@ export class LinkHandshake {
   private readonly nonce: Uint8Array;
   private remote: { readonly nonce: Uint8Array; readonly life: string; readonly publicKey: Uint8Array } | null = null;
   private outcome: HandshakeOutcome = { type: 'pending' };
+  /** A proof that came before the hello (seen on busy machines): checked once the hello is in. */
+  private earlyProof: Uint8Array | null = null;
 
   constructor(
     private readonly context: LinkContext,
@@ -174,11 +170,18 @@ export class LinkHandshake {
     if (!check.ok) return this.refuse(check.refusal, check.reason);
     this.remote = { nonce: hello.nonce, life: hello.life, publicKey: check.certificate.body.publicKey };
     const signature = await this.identity.sign(transcript(this.context, this.context.role, this.nonce, hello.nonce, hello.life));
-    return { send: [encodeMessage({ type: 'proof', signature })], outcome: this.outcome };
+    const proof = encodeMessage({ type: 'proof', signature });
+    if (this.earlyProof === null) return { send: [proof], outcome: this.outcome };
+    const early = await this.receiveProof(this.earlyProof);
+    return { send: [proof, ...early.send], outcome: early.outcome };
   }
 
   private async receiveProof(signature: Uint8Array): Promise<HandshakeStep> {
-    if (this.remote === null) return this.refuse('protocol', 'a proof before the hello');
+    if (this.remote === null) {
+      if (this.earlyProof !== null) return this.refuse('protocol', 'a second proof before the hello');
+      this.earlyProof = signature;
+      return { send: [], outcome: this.outcome };
+    }
     const signed = transcript(this.context, otherRole(this.context.role), this.nonce, this.remote.nonce, this.remote.life);
     if (!(await this.identity.checkSignature(this.remote.publicKey, signature, signed))) {
       return this.refuse('badProof', 'the proof is not signed by the certificate\'s key for this connection');

@@ -145,7 +145,7 @@ class Link {
   private readonly reassembly: MessageReassembly;
   private readonly incoming: Uint8Array[] = [];
   private draining = false;
-  private readonly timer: ReturnType<typeof setTimeout>;
+  private timer: ReturnType<typeof setTimeout>;
   private readonly outbox: Uint8Array[] = [];
   private outboxBytes = 0;
   private pumpArmed = false;
@@ -159,7 +159,8 @@ class Link {
     private readonly limits: PeerJsTransportLimits,
   ) {
     this.reassembly = new MessageReassembly(limits.messageBytesMax);
-    this.timer = setTimeout(() => this.owner.linkTimedOut(this), role === 'dialer' ? limits.dialTimeoutMs + limits.handshakeTimeoutMs : limits.handshakeTimeoutMs);
+    // A dialer waits dialTimeoutMs for the channel, then (timeHandshake) handshakeTimeoutMs for the handshake.
+    this.timer = setTimeout(() => this.owner.linkTimedOut(this), role === 'dialer' ? limits.dialTimeoutMs : limits.handshakeTimeoutMs);
     connection.on('open', () => this.owner.linkOpened(this));
     connection.on('data', (data) => this.receive(data));
     connection.on('close', () => this.owner.linkClosed(this));
@@ -239,6 +240,12 @@ class Link {
 
   settle(): void {
     clearTimeout(this.timer);
+  }
+
+  /** The channel opened: from now on the handshake has its own time limit. */
+  timeHandshake(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.owner.linkTimedOut(this), this.limits.handshakeTimeoutMs);
   }
 
   private receive(data: unknown): void {
@@ -523,7 +530,10 @@ export class PeerJsTransport implements PeerTransport {
       this.protocolError(link);
       return;
     }
-    if (link.role === 'dialer') this.signalingWorks();
+    if (link.role === 'dialer') {
+      this.signalingWorks();
+      link.timeHandshake();
+    }
     link.state = 'handshaking';
     link.handshake = this.options.handshake({
       role: link.role,

@@ -50,3 +50,10 @@ export function bytes(value: unknown, where: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new Invalid(`${where} must be bytes`);
   return value;
 }
+
+/** Bytes of `lengthMin` to `lengthMax` (certificates, keys, signatures, nonces). */
+export function boundedBytes(value: unknown, where: string, lengthMax: number, lengthMin = 1): Uint8Array {
+  const read = bytes(value, where);
+  if (read.byteLength < lengthMin || read.byteLength > lengthMax) throw new Invalid(`${where} must be ${lengthMin} to ${lengthMax} bytes`);
+  return read;
+}

@@ -140,6 +140,24 @@ describe('the handshake between two devices', () => {
     expect(step.outcome).toEqual(jasmine.objectContaining({ type: 'refused', refusal: 'badProof' }));
   });
 
+  it('takes a genuine proof that came before its hello once the hello is in, and a forged one not at all', async () => {
+    const context = contexts('tablet', 'desktop');
+    const tabletSide = new LinkHandshake(context.dialer, authority.identityOf(tablet));
+    const desktopSide = new LinkHandshake(context.answerer, authority.identityOf(desktop));
+    const tabletHello = tabletSide.opening();
+    const tabletProof = (await tabletSide.receive(desktopSide.opening())).send[0]!;
+    expect((await desktopSide.receive(tabletProof)).outcome.type).toBe('pending');
+    const step = await desktopSide.receive(tabletHello);
+    expect(step.outcome).toEqual({ type: 'accepted', remoteLife: 'life-tablet' });
+    // Its own proof still goes out, so the tablet can accept it too.
+    expect((await tabletSide.receive(step.send[0]!)).outcome).toEqual({ type: 'accepted', remoteLife: 'life-desktop' });
+
+    const victim = new LinkHandshake(context.answerer, authority.identityOf(desktop));
+    await victim.receive(encode({ format: linkHandshakeFormat, type: 'proof', signature: new Uint8Array(64) }));
+    expect((await victim.receive(new LinkHandshake(context.dialer, authority.identityOf(tablet)).opening())).outcome)
+      .toEqual(jasmine.objectContaining({ type: 'refused', refusal: 'badProof' }));
+  });
+
   it('will not take its own proof reflected back as the peer\'s', async () => {
     const context = contexts('tablet', 'desktop');
     const desktopSide = new LinkHandshake(context.answerer, authority.identityOf(desktop));
@@ -152,8 +170,9 @@ describe('the handshake between two devices', () => {
   it('refuses messages out of turn or malformed, and changes nothing once decided', async () => {
     const context = contexts('tablet', 'desktop');
     const proofFirst = new LinkHandshake(context.answerer, authority.identityOf(desktop));
-    expect((await proofFirst.receive(encode({ format: linkHandshakeFormat, type: 'proof', signature: new Uint8Array(64) }))).outcome)
-      .toEqual({ type: 'refused', refusal: 'protocol', reason: 'a proof before the hello' });
+    const badProof = encode({ format: linkHandshakeFormat, type: 'proof', signature: new Uint8Array(64) });
+    expect((await proofFirst.receive(badProof)).outcome).toEqual({ type: 'pending' });
+    expect((await proofFirst.receive(badProof)).outcome).toEqual({ type: 'refused', refusal: 'protocol', reason: 'a second proof before the hello' });
 
     const twice = new LinkHandshake(context.answerer, authority.identityOf(desktop));
     const hello = new LinkHandshake(context.dialer, authority.identityOf(tablet)).opening();

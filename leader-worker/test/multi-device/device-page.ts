@@ -2,11 +2,9 @@
 // each browser context loads it as a separate device with its own IndexedDB, and the spec drives it through the
 // functions it puts on `globalThis`. Everything below is the real thing: enrollment at the real central API, the
 // identity kept in IndexedDB, the node in its Worker, PeerJS through central's PeerServer. Page only.
-import { ClinicDevice, clinicPeerIds, signalingOf } from '../../src/device-host/clinic-device.js';
+import { ClinicDevice, clinicPeerIds, handshakeOf, signalingOf } from '../../src/device-host/clinic-device.js';
 import { enrollThisDevice } from '../../src/device-identity/device-enrollment.js';
 import { DeviceIdentityStore } from '../../src/device-identity/device-identity-store.js';
-import { LinkHandshake } from '../../src/device-identity/link-handshake.js';
-import { randomNonce, signerFor, webCryptoSignatureCheck } from '../../src/device-identity/webcrypto-identity.js';
 import { randomFromCrypto } from '../../src/node/crypto-random.js';
 import { PeerJsTransport } from '../../src/transport/peerjs-transport.js';
 import { devicePageWorkerPath, type DevicePage } from './device-page-protocol.js';
@@ -55,13 +53,7 @@ const page: DevicePage = {
       // Its own id as central issued it; the targets under their clinic's ids.
       peerIds: { toPeerId: (nodeId) => (nodeId === identity.deviceId ? ownPeerId : theirs.toPeerId(nodeId)), toNodeId: theirs.toNodeId },
       signaling: signalingOf(identity),
-      handshake: (context) => new LinkHandshake(context, {
-        certificate: identity.certificate,
-        sign: signerFor(identity.privateKey),
-        randomNonce: () => randomNonce(),
-        checkSignature: webCryptoSignatureCheck(),
-        expectations: () => ({ clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: () => false }),
-      }),
+      handshake: handshakeOf(identity, () => ({ clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: () => false })),
       roster: [],
       random: randomFromCrypto(),
     });

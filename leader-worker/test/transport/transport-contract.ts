@@ -18,6 +18,8 @@ export interface TransportTestBed {
    * signaling round trips and a handshake, which take seconds on a busy CI machine, not milliseconds.
    */
   readonly arrivalTimeoutMs?: number;
+  /** What the bed can say of its transports when something did not arrive in time. */
+  diagnose?(): string;
   /** Closes whatever the bed still holds open. */
   dispose(): void;
 }
@@ -31,10 +33,11 @@ const largeMessageBytes = 1 << 20;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 let bedArrivalTimeoutMs = arrivalTimeoutMs;
+let bedDiagnosis: () => string = () => '';
 
 async function eventually(what: string, condition: () => boolean, timeoutMs = bedArrivalTimeoutMs): Promise<void> {
   for (let waitedMs = 0; !condition(); waitedMs += pollIntervalMs) {
-    if (waitedMs >= timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (waitedMs >= timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${bedDiagnosis()}`);
     await sleep(pollIntervalMs);
   }
 }
@@ -98,6 +101,7 @@ export function describeTransportContract(name: string, createBed: () => Transpo
     beforeEach(() => {
       bed = createBed();
       bedArrivalTimeoutMs = bed.arrivalTimeoutMs ?? arrivalTimeoutMs;
+      bedDiagnosis = () => (bed.diagnose === undefined ? '' : `; ${bed.diagnose()}`);
       listenerErrors = [];
     });
 
