@@ -637,14 +637,12 @@ export class PeerJsTransport implements PeerTransport {
     this.links.delete(link);
   }
 
+  /** The kept link to `peerId` fell silent: it goes as any other closed link does. */
   private silent(peerId: NodeId): void {
     const link = this.kept.get(peerId);
     if (link === undefined) return;
     this.counters.linksSilent++;
-    this.kept.delete(peerId);
-    this.drop(link);
-    this.emit({ type: 'peer', peerId, reachable: false });
-    this.scheduleRedial(peerId, false);
+    this.linkClosed(link);
   }
 
   /** After a failed dial the wait grows; after a link that worked and then went, the first wait is short. */

@@ -55,10 +55,6 @@ export class VoterKeeper {
     this.power = power;
   }
 
-  get devicePower(): DevicePower | null {
-    return this.power;
-  }
-
   /** The last step taken, for the status panel and the simulator. */
   get latestAction(): VoterPolicyAction | null {
     return this.lastAction;
