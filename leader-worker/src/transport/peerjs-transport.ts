@@ -18,7 +18,7 @@ import { assert } from '../invariants/assert.js';
 import type { NodeId, RandomSource } from '../raft/types.js';
 import { retryDelayMs, type RetryBackoff } from '../uplink/retry-backoff.js';
 import { defaultWireLimits } from '../wire/peer-message-codec.js';
-import { dialsUnprompted, replacesKeptLink } from './link-choice.js';
+import { dialMetadata, dialsUnprompted, readDialSequence, replacesKeptLink } from './link-choice.js';
 import { chunkMessage, decodeLinkFrame, encodeControlFrame, encodeHandshakeFrame, MessageReassembly } from './link-frames.js';
 import { PeerPresence } from './peer-presence.js';
 import { deliverToListener, logListenerError, type PeerTransport, type TransportEvent, type TransportListener } from './peer-transport.js';
@@ -155,6 +155,8 @@ class Link {
     readonly role: LinkRole,
     readonly remoteId: NodeId,
     readonly dialer: NodeId,
+    /** The dialer's count of its dials: which of two links both ends keep (link-choice.ts). */
+    readonly dialSequence: number,
     private readonly owner: PeerJsTransport,
     private readonly limits: PeerJsTransportLimits,
   ) {
@@ -167,14 +169,18 @@ class Link {
     connection.on('error', () => this.owner.linkClosed(this));
   }
 
-  /** The connection's own identity: both ends' DTLS fingerprints, the dialer's first. Null when either is missing. */
+  /**
+   * The connection's own identity: both ends' DTLS fingerprints, the dialer's first, and the dial's sequence
+   * (so a sequence altered on the way is caught by the handshake). Null when either fingerprint is missing.
+   */
   binding(): string | null {
     const fingerprint = (description: RTCSessionDescription | null | undefined): string | null =>
       /^a=fingerprint:(.+)$/m.exec(description?.sdp ?? '')?.[1]?.trim() ?? null;
     const local = fingerprint(this.connection.peerConnection?.localDescription);
     const remote = fingerprint(this.connection.peerConnection?.remoteDescription);
     if (local === null || remote === null) return null;
-    return this.role === 'dialer' ? `${local}|${remote}` : `${remote}|${local}`;
+    const fingerprints = this.role === 'dialer' ? `${local}|${remote}` : `${remote}|${local}`;
+    return `${fingerprints}|dial ${this.dialSequence}`;
   }
 
   /** A control frame (handshake, heartbeat, goodbye): straight to the channel, ahead of any message waiting. */
@@ -332,6 +338,8 @@ export class PeerJsTransport implements PeerTransport {
   private readonly kept = new Map<NodeId, Link>();
   /** Peers whose next dial waits for its backoff, and how many dials failed in a row. */
   private readonly redials = new Map<NodeId, { failures: number; timer: ReturnType<typeof setTimeout> | null }>();
+  /** Dials made in this life; each link this device dials carries the next. */
+  private dialsMade = 0;
   private roster: ReadonlySet<NodeId>;
   private peer: Peer | null = null;
   private signaling: PeerJsTransportStatus['signaling'] = 'connecting';
@@ -508,8 +516,9 @@ export class PeerJsTransport implements PeerTransport {
     if (this.redials.get(to)?.timer != null) return;
     for (const link of this.links) if (link.remoteId === to && link.state !== 'open') return;
     if (this.links.size >= this.limits.linksMax) return;
-    const connection = this.peer.connect(this.options.peerIds.toPeerId(to), { reliable: true, serialization: 'raw' });
-    this.links.add(new Link(connection, 'dialer', to, this.localId, this, this.limits));
+    const dialSequence = ++this.dialsMade;
+    const connection = this.peer.connect(this.options.peerIds.toPeerId(to), { reliable: true, serialization: 'raw', metadata: dialMetadata(dialSequence) });
+    this.links.add(new Link(connection, 'dialer', to, this.localId, dialSequence, this, this.limits));
   }
 
   private answer(connection: DataConnection): void {
@@ -519,7 +528,13 @@ export class PeerJsTransport implements PeerTransport {
       connection.close();
       return;
     }
-    this.links.add(new Link(connection, 'answerer', remoteId, remoteId, this, this.limits));
+    const dialSequence = readDialSequence(connection.metadata);
+    if (dialSequence === null) {
+      this.counters.protocolErrors++;
+      connection.close();
+      return;
+    }
+    this.links.add(new Link(connection, 'answerer', remoteId, remoteId, dialSequence, this, this.limits));
   }
 
   /** @internal The channel opened: the handshake starts. */

@@ -233,11 +233,38 @@ describe('the PeerJS transport', () => {
       await eventually('c to link with a', () => c.status().linkedPeers.includes('clinic-1/a'));
     }, 40_000);
 
+    it('closes an offer that lacks the dial metadata before any handshake, and counts it', async () => {
+      const a = connect('clinic-1/a');
+      await eventually('a to register', () => a.status().signaling === 'open');
+      // A PeerJS client under a clinic device's id, dialing as plain PeerJS does: no dial sequence.
+      const { host, port, path, key } = signalingEndpoint();
+      const stranger = new Peer(bed.peerIds.toPeerId('clinic-1/c'), { host, port, path, key, secure: false, token: 'plainpeerjs', debug: 0 });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          stranger.on('open', () => resolve());
+          stranger.on('error', reject);
+        });
+        const connection = stranger.connect(bed.peerIds.toPeerId('clinic-1/a'), { reliable: true, serialization: 'raw' });
+        const received: unknown[] = [];
+        connection.on('data', (data) => received.push(data));
+        await eventually('a to count the offer', () => a.status().counters.protocolErrors === 1);
+        await sleep(300);
+        expect(received).toEqual([]);
+        expect(a.status().linkedPeers).toEqual([]);
+        expect(a.status().counters.linksAccepted).toBe(0);
+      } finally {
+        stranger.destroy();
+      }
+    });
+
     it('carries a message of 8 MiB, the size of a clinic snapshot, intact', async () => {
-      // Every device of this spec shares one page's main thread, and CI's machine is busy: a 3 s silence limit
-      // here, not 0.5 s (a device's default is 5 s). Chunks count as signs of life, so a long transfer needs none.
+      // Every device of this spec shares one page's main thread, and CI's machine is busy: a 10 s silence limit
+      // here, not 0.5 s (a device's default is 5 s). Chunks count as signs of life, but on a loaded machine the
+      // channel itself was seen to deliver nothing for over 3 s mid-transfer; the receiver then (rightly) took
+      // the link for dead and the message went with it, which is the transport's contract (Raft sends again)
+      // but not what this spec is about.
       bed.dispose();
-      bed = new PeerJsTestBed(authority, devices, { ...fastLimits, silentIntervalsMax: 30 });
+      bed = new PeerJsTestBed(authority, devices, { ...fastLimits, silentIntervalsMax: 100 });
       const a = connect('clinic-1/a');
       const b = connect('clinic-1/b');
       await eventually('a and b to link', () => a.status().linkedPeers.includes('clinic-1/b'));
