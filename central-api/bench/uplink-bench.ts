@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { percentile } from '../../leader-worker/src/statistics/percentile.js';
+import { spread } from '../../leader-worker/src/statistics/spread.js';
 import { generateCredential } from '../src/auth/credentials.js';
 import { ApiProcess } from './api-process.js';
 import { BenchDevice as Device, send, until, type Central } from './bench-device.js';
@@ -207,10 +208,6 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function spread(values: readonly number[]): { median: number; min: number; max: number } {
-  const sorted = [...values].sort((left, right) => left - right);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
-}
 
 export async function runUplinkBenchmark(args: string[]): Promise<Record<string, unknown>> {
   const defaults = defaultUplinkBenchSetup;

@@ -3,14 +3,11 @@
 // over real WebRTC data channels signaled by central's own PeerServer, every link checked with the devices'
 // certificates. The page each context loads is leader-worker/test/multi-device/device-page.ts, served by the
 // API's own HTTP server beside /api (as `npm start` will serve the app), so its calls to central are same-origin.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { CommandEnvelope } from '../../../leader-worker/src/chart/index.js';
-import { bundleForBrowser, launchChromium, repositoryRoot } from '../../../leader-worker/test/browser/chromium-session.js';
-import { devicePagePath, devicePageWorkerPath, type DevicePage, type DeviceReport, type DeviceStartOptions } from '../../../leader-worker/test/multi-device/device-page-protocol.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../leader-worker/test/browser/chromium-session.js';
 import { patientId, registration } from '../../../leader-worker/test/worker/clinic-worker-kit.js';
-import { call, startTestApp, type TestApp } from '../support/test-app.js';
+import { agreedLeader, bundleDevicePage, DeviceUnderTest, eventually, openClinic, serveDevicePage } from '../support/browser-devices.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, testPostgresStartTimeoutMs, type TestDatabase } from '../support/test-postgres.js';
 
 /** Ten times the default pace: elections in a few hundred ms. */
@@ -23,112 +20,25 @@ const fastLinks = {
   dialTimeoutMs: 2000,
   signalingOpenTimeoutMs: 2000,
 };
+const fastStart = { timing: fastTiming, transportLimits: fastLinks };
 /** Devices start, elect, enroll and replicate: far more than the 5 s Jasmine default, on a busy CI machine. */
 const clinicSpecTimeoutMs = 120_000;
 /** The issue's bound on a registration reaching every device; asserted with room, the figure itself is printed. */
 const replicationWaitMs = 5_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const startedMs = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() - startedMs > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-const pageHtml = (script: string): string => `<!doctype html><html><head><meta charset="utf-8"><title>device</title><link rel="icon" href="data:,">
-<script src="${script}"></script></head><body></body></html>`;
-
-/** One browser context: one device. */
-class DeviceUnderTest {
-  deviceId = '';
-
-  private constructor(
-    readonly context: BrowserContext,
-    readonly page: Page,
-  ) {}
-
-  static async open(browser: Browser, api: TestApp, label: string): Promise<DeviceUnderTest> {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`[${label} page error] ${error.stack ?? error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().includes('WebSocket')) console.log(`[${label} console] ${message.text()}`);
-    });
-    await page.goto(`${api.baseUrl}${devicePagePath}`);
-    return new DeviceUnderTest(context, page);
-  }
-
-  async enroll(api: TestApp, code: string): Promise<string> {
-    const argument = { apiUrl: `${api.baseUrl}/api`, code };
-    this.deviceId = await this.page.evaluate((given) => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.enroll(given.apiUrl, given.code), argument);
-    return this.deviceId;
-  }
-
-  intrude(clinicId: string, targets: readonly string[], waitMs: number): ReturnType<DevicePage['intrude']> {
-    return this.page.evaluate(
-      (given) => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.intrude(given.clinicId, given.targets, given.waitMs),
-      { clinicId, targets, waitMs },
-    );
-  }
-
-  start(founders: readonly string[]): Promise<string> {
-    const options: DeviceStartOptions = { founders, timing: fastTiming, transportLimits: fastLinks };
-    return this.page.evaluate((startOptions) => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.start(startOptions), options);
-  }
-
-  report(): Promise<DeviceReport> {
-    return this.page.evaluate(() => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.report());
-  }
-
-  propose(envelope: CommandEnvelope): Promise<{ type: string }> {
-    return this.page.evaluate((command) => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.propose(command), envelope);
-  }
-
-  search(query: string): Promise<string[]> {
-    return this.page.evaluate((text) => (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice.search(text), query);
-  }
-
-  /** Reloads the page: the node and its links die with it; IndexedDB stays. */
-  async reload(): Promise<void> {
-    await this.page.reload();
-  }
-
-  close(): Promise<void> {
-    return this.context.close();
-  }
-}
-
 describe('devices of a clinic over PeerJS, in separate Chromium contexts, with central', () => {
   let database: TestDatabase;
   let api: TestApp;
   let browser: Browser;
-  let pageFiles: Map<string, { readonly body: string; readonly type: string }>;
+  let devicePage: Awaited<ReturnType<typeof bundleDevicePage>>;
   let devices: DeviceUnderTest[];
 
   /** Central with the device page served beside /api, as `npm start` will serve the app. */
-  const startApi = (): Promise<TestApp> => startTestApp(database.url, ['error'], (app) => app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
-    const file = pageFiles.get(new URL(request.url ?? '/', 'http://device.invalid').pathname);
-    if (file === undefined) return next();
-    response.writeHead(200, { 'content-type': `${file.type}; charset=utf-8`, 'cache-control': 'no-store' }).end(file.body);
-  }));
+  const startApi = (): Promise<TestApp> => startTestApp(database.url, ['error'], serveDevicePage(devicePage));
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const compiled = path.join(repositoryRoot, 'dist', 'leader-worker');
-    const [page, worker] = await Promise.all([
-      bundleForBrowser(path.join(compiled, 'test', 'multi-device', 'device-page.js'), 'device-page.js'),
-      bundleForBrowser(path.join(compiled, 'src', 'worker', 'clinic-worker.js'), 'clinic-worker.js'),
-    ]);
-    pageFiles = new Map([
-      [devicePagePath, { body: pageHtml(`${devicePagePath}device.js`), type: 'text/html' }],
-      [`${devicePagePath}device.js`, { body: page.code, type: 'text/javascript' }],
-      [devicePageWorkerPath, { body: worker.code, type: 'text/javascript' }],
-    ]);
+    devicePage = await bundleDevicePage();
     api = await startApi();
     browser = await launchChromium();
   }, testPostgresStartTimeoutMs);
@@ -148,32 +58,9 @@ describe('devices of a clinic over PeerJS, in separate Chromium contexts, with c
   });
 
   async function clinic(name: string, deviceCount: number, start = true): Promise<{ clinicId: string; devices: DeviceUnderTest[] }> {
-    const created = await call(api.baseUrl, 'POST', '/api/clinics', { token: api.adminToken, json: { name, chartPolicy: 'lease' } });
-    expect(created.status).toBe(201);
-    const clinicId = (created.body as { id: string }).id;
-    const opened: DeviceUnderTest[] = [];
-    for (let index = 0; index < deviceCount; index++) {
-      const code = await call(api.baseUrl, 'POST', `/api/clinics/${clinicId}/enrollment-codes`, { token: api.adminToken, json: { name: `${name} device ${index + 1}` } });
-      expect(code.status).withContext('an enrollment code').toBe(201);
-      const device = await DeviceUnderTest.open(browser, api, `${name} ${index + 1}`);
-      devices.push(device);
-      opened.push(device);
-      await device.enroll(api, (code.body as { code: string }).code);
-    }
-    const founders = opened.map((device) => device.deviceId);
-    if (!start) return { clinicId, devices: opened };
-    const outcomes = await Promise.all(opened.map((device) => device.start(founders)));
-    expect(outcomes).toEqual(opened.map(() => 'started'));
-    return { clinicId, devices: opened };
-  }
-
-  async function agreedLeader(among: readonly DeviceUnderTest[]): Promise<DeviceUnderTest> {
-    return eventually('every device to follow one leader', async () => {
-      const reports = await Promise.all(among.map((device) => device.report()));
-      const leaderId = reports[0]?.node?.leaderId ?? null;
-      if (leaderId === null || !reports.every((report) => report.node?.leaderId === leaderId)) return null;
-      return among.find((device) => device.deviceId === leaderId) ?? null;
-    });
+    const opened = await openClinic(browser, api, name, deviceCount, start ? fastStart : null);
+    devices.push(...opened.devices);
+    return opened;
   }
 
   /** Waits until the patient is found by search on every device; returns how long that took. */
@@ -211,7 +98,7 @@ describe('devices of a clinic over PeerJS, in separate Chromium contexts, with c
     // A device reloads: it comes back from its own IndexedDB and catches up from its peers.
     const reloaded = survivors[1]!;
     await reloaded.reload();
-    expect(await reloaded.start([])).toBe('started');
+    expect(await reloaded.start({ ...fastStart, founders: [] })).toBe('started');
     expect(await reloaded.search('Nakato')).toContain(patientId(1));
     // Two of three voters are left: the next write commits once the reloaded one is linked and follows again.
     await agreedLeader(survivors);

@@ -27,6 +27,19 @@ export interface IntrusionReport {
   readonly refusals: number;
 }
 
+/** Writes proposed at once for a while: how many the clinic applied, in how long (the browser bench). */
+export interface SustainedWrites {
+  readonly applied: number;
+  readonly notApplied: number;
+  readonly elapsedMs: number;
+}
+
+/** How long a fixed piece of work took on the page's main thread and in a Worker: CPU throttling, measured. */
+export interface CpuProbe {
+  readonly pageMs: number;
+  readonly workerMs: number;
+}
+
 export interface DevicePage {
   enroll(apiUrl: string, code: string): Promise<string>;
   start(options: DeviceStartOptions): Promise<StartOutcome['type'] | string>;
@@ -39,5 +52,12 @@ export interface DevicePage {
    * and PeerJS id for `waitMs`, sending them a message now and then. Resolves with what came of it.
    */
   intrude(clinicId: string, targets: readonly string[], waitMs: number): Promise<IntrusionReport>;
+  /** Proposes each write after the one before applied; the ms from propose to applied on this device, each. */
+  timedProposals(envelopes: readonly CommandEnvelope[]): Promise<number[]>;
+  /** Proposes the writes keeping `inFlight` outstanding at once. */
+  sustainedProposals(envelopes: readonly CommandEnvelope[], inFlight: number): Promise<SustainedWrites>;
+  /** POSTs each body to `url` after the one before answered (with fetch, so network emulation applies); ms each. */
+  timedPosts(url: string, token: string, bodies: readonly unknown[]): Promise<number[]>;
+  cpuProbe(): Promise<CpuProbe>;
   stop(): Promise<void>;
 }

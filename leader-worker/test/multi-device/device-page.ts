@@ -70,10 +70,76 @@ const page: DevicePage = {
     const refusals = Object.values(status.counters.linksRefused).reduce((sum, count) => sum + count, 0);
     return { linked: status.linkedPeers, messagesReceived, refusals };
   },
+  async timedProposals(envelopes) {
+    const client = running().client;
+    const latencies: number[] = [];
+    for (const envelope of envelopes) {
+      const startedMs = performance.now();
+      const outcome = await client.propose(envelope);
+      if (outcome.type !== 'applied') throw new Error(`write ${envelope.sequence} was not applied: ${JSON.stringify(outcome)}`);
+      latencies.push(performance.now() - startedMs);
+    }
+    return latencies;
+  },
+  async sustainedProposals(envelopes, inFlight) {
+    const client = running().client;
+    let next = 0;
+    let applied = 0;
+    let notApplied = 0;
+    const startedMs = performance.now();
+    const proposer = async (): Promise<void> => {
+      while (next < envelopes.length) {
+        const outcome = await client.propose(envelopes[next++]!);
+        if (outcome.type === 'applied') applied++;
+        else notApplied++;
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, proposer));
+    return { applied, notApplied, elapsedMs: performance.now() - startedMs };
+  },
+  async timedPosts(url, token, bodies) {
+    const latencies: number[] = [];
+    for (const body of bodies) {
+      const startedMs = performance.now();
+      const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}`);
+      latencies.push(performance.now() - startedMs);
+    }
+    return latencies;
+  },
+  async cpuProbe() {
+    const pageMs = new Function(`return (${fixedWork})();`)() as number;
+    // The same work in a Worker of its own (the node's Worker is the same kind of thread).
+    const url = URL.createObjectURL(new Blob([`postMessage((${fixedWork})());`], { type: 'text/javascript' }));
+    try {
+      const worker = new Worker(url);
+      const workerMs = await new Promise<number>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent<number>) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(`the probe's Worker failed: ${event.message}`));
+      });
+      worker.terminate();
+      return { pageMs, workerMs };
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  },
   async stop() {
     await device?.stop();
     device = null;
   },
 };
+
+/**
+ * A fixed amount of arithmetic, as source text run the same way on the page and in a Worker (so no bundler
+ * renames it); how long it takes shows how fast the thread runs.
+ */
+const fixedWork = `() => {
+  const startedMs = performance.now();
+  let sum = 0;
+  for (let index = 0; index < 20000000; index++) sum = (sum + index * 7) % 1000003;
+  if (sum < 0) throw new Error('unreachable');
+  return performance.now() - startedMs;
+}`;
 
 (globalThis as unknown as { clinicDevice: DevicePage }).clinicDevice = page;

@@ -14,6 +14,7 @@ const benchmarks: Record<string, (args: string[]) => Record<string, unknown> | P
   ingest: ingestBenchmark,
   peak: peakBenchmark,
   uplink: uplinkBenchmark,
+  browser: browserBenchmark,
 };
 
 const nodeRuntime: BenchRuntime = { name: `node ${process.versions.node}`, now: () => performance.now() };
@@ -71,6 +72,12 @@ async function peakBenchmark(args: string[]): Promise<Record<string, unknown>> {
 async function uplinkBenchmark(args: string[]): Promise<Record<string, unknown>> {
   const { runUplinkBenchmark } = await import('../../../central-api/bench/uplink-bench.js');
   return runUplinkBenchmark(args);
+}
+
+/** Three devices in Chromium over PeerJS, against a POST over 3G; failover; the same 4x throttled (central-api/bench/browser-bench.ts). */
+async function browserBenchmark(args: string[]): Promise<Record<string, unknown>> {
+  const { runBrowserBenchmark } = await import('../../../central-api/bench/browser-bench.js');
+  return runBrowserBenchmark(args);
 }
 
 function raftBenchmark(args: string[]): Record<string, unknown> {
@@ -142,3 +149,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// A finished bench is done: a library's service left running (esbuild's, a driver's pipe) must not keep the
+// process alive after the figures are printed.
+process.exit();
