@@ -8,6 +8,7 @@ import { ClinicsModule } from './clinics/clinics.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseSettings } from './database/typeorm-options.js';
 import { DeviceEnrollmentModule } from './device-enrollment/device-enrollment.module.js';
+import { DeviceRevocationModule } from './device-revocation/device-revocation.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HorizonModule } from './horizon/horizon.module.js';
@@ -31,7 +32,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forRoot(settings.database), AuthModule.forRoot(settings.auth), ClinicsModule, HealthModule, MetricsModule,
-        LeasesModule.forRoot(settings.leases), FeedModule, SignalingModule, SyncModule, ChartsModule, OpsModule, HorizonModule, DeviceEnrollmentModule],
+        LeasesModule.forRoot(settings.leases), FeedModule, SignalingModule, SyncModule, ChartsModule, OpsModule, HorizonModule, DeviceEnrollmentModule,
+        DeviceRevocationModule],
     };
   }
 }

@@ -17,6 +17,8 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
+      // The authenticator is the one place a revocation must reach at once (its cache of recent devices).
+      global: true,
       imports: [TypeOrmModule.forFeature([AdminCredentialEntity]), ClinicsModule],
       controllers: [MeController],
       providers: [
@@ -27,7 +29,7 @@ export class AuthModule {
         Authenticator,
         LastSeenRecorder,
       ],
-      exports: [AdminTokenService],
+      exports: [AdminTokenService, Authenticator],
     };
   }
 }

@@ -26,6 +26,11 @@ export class Authenticator {
     return { kind: 'device', deviceId: device.id, clinicId: device.clinicId };
   }
 
+  /** A revoked device: forgotten from the cache, so its credential fails from the next request on. */
+  forgetDevice(deviceId: string): void {
+    this.recentDevices.forget(deviceId);
+  }
+
   private async lookUp(tokenHash: Buffer, nowMs: number): Promise<KnownDevice | undefined> {
     const device = await this.devices.findByCredentialHash(tokenHash);
     if (device !== undefined) this.recentDevices.remember(tokenHash, device, nowMs);

@@ -2,8 +2,8 @@
 // and a feed poll every few seconds) do not each read its row before doing their work. Only found devices
 // are kept: an unknown credential is looked up every time, and cannot fill this.
 //
-// Nothing changes or withdraws a device's credential today (enrollment only adds). Revocation (wave 2) must
-// make every process forget the device here, or a revoked credential keeps working for up to cachedMs.
+// A revocation makes the process that revoked the device forget it here at once (forget); another API process
+// trusts its own cached lookup for up to cachedMs more.
 export const recentDeviceLimits = {
   /** How long a lookup is trusted. */
   cachedMs: 30_000,
@@ -26,6 +26,11 @@ export class RecentDevices {
     if (nowMs < known.expiresAtMs) return known.device;
     this.byCredentialHash.delete(key);
     return undefined;
+  }
+
+  /** Forgets `deviceId` (revoked): its next request is looked up, and refused. Rare: a walk over the cache. */
+  forget(deviceId: string): void {
+    for (const [key, known] of this.byCredentialHash) if (known.device.id === deviceId) this.byCredentialHash.delete(key);
   }
 
   remember(credentialHash: Buffer, device: KnownDevice, nowMs: number): void {

@@ -29,4 +29,12 @@ export class DeviceEntity {
   /** The serial of the device's latest certificate (a revocation names it); null exactly when `publicKey` is. */
   @Column({ name: 'certificate_serial', type: 'integer', nullable: true })
   certificateSerial!: number | null;
+
+  /** When an admin revoked the device (its credential no longer works; its clinic refuses its links); null: not revoked. */
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+
+  /** Why, as the admin said; null exactly when `revokedAt` is. */
+  @Column({ name: 'revoked_reason', type: 'text', nullable: true })
+  revokedReason!: string | null;
 }

@@ -1,7 +1,7 @@
 // Reads and writes enrolled devices.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ClinicEntity } from './clinic.entity.js';
 import { DeviceEntity } from './device.entity.js';
 
@@ -51,8 +51,25 @@ export class DevicesRepository {
     return { kind: 'enrolled', device: manager.create(DeviceEntity, result.generatedMaps[0] as DeviceEntity) };
   }
 
+  /** The device with this credential, unless it was revoked. */
   async findByCredentialHash(credentialHash: Buffer): Promise<DeviceEntity | undefined> {
-    return (await this.rows.findOneBy({ credentialHash })) ?? undefined;
+    return (await this.rows.findOneBy({ credentialHash, revokedAt: IsNull() })) ?? undefined;
+  }
+
+  /**
+   * Marks the device of `clinicId` revoked, once: the first revocation's time and reason stay. Undefined when
+   * the clinic has no such device.
+   */
+  async revoke(clinicId: string, deviceId: string, reason: string): Promise<{ readonly device: DeviceEntity; readonly revokedNow: boolean } | undefined> {
+    const updated = await this.rows
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('id = :deviceId AND clinic_id = :clinicId AND revoked_at IS NULL', { deviceId, clinicId })
+      .execute();
+    const device = await this.rows.findOneBy({ id: deviceId, clinicId });
+    if (device === null) return undefined;
+    return { device, revokedNow: (updated.affected ?? 0) > 0 };
   }
 
   /** Oldest first, at most `devicesMax` (the enrollment limit). */

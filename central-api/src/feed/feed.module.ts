@@ -14,6 +14,6 @@ import { FeedService } from './feed.service.js';
   imports: [TypeOrmModule.forFeature([FeedItemEntity])],
   controllers: [FeedController],
   providers: [FeedRepository, FeedNotifications, FeedService, ChartChangeExport],
-  exports: [ChartChangeExport],
+  exports: [ChartChangeExport, FeedService],
 })
 export class FeedModule {}

@@ -6,7 +6,7 @@ import type { FeedPageQuery } from './dto/feed-page.query.js';
 import type { LabResultRequest } from './dto/lab-result.request.js';
 import type { RegistrationRequest } from './dto/registration.request.js';
 import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor.js';
-import { labResultEnvelope, registrationEnvelope, type EnvelopeBuilder } from '../../../leader-worker/src/chart/index.js';
+import { deviceRevocationEnvelope, labResultEnvelope, registrationEnvelope, type DeviceRevocationFromCentral, type EnvelopeBuilder } from '../../../leader-worker/src/chart/index.js';
 import { type FeedKind, feedLimits } from './feed-limits.js';
 import { toFeedItemResponse } from './feed-mapping.js';
 import { FeedNotifications } from './feed-notifications.js';
@@ -77,6 +77,11 @@ export class FeedService {
 
   appendRegistration(clinicId: string, request: RegistrationRequest): Promise<AppendedItem> {
     return this.append(clinicId, 'centralRegistration', request.patientId, registrationEnvelope(request));
+  }
+
+  /** A revocation, for every device of the clinic to refuse the device from then on; the subject is the device. */
+  appendDeviceRevocation(clinicId: string, revocation: DeviceRevocationFromCentral): Promise<AppendedItem> {
+    return this.append(clinicId, 'deviceRevoked', revocation.deviceId, deviceRevocationEnvelope(revocation));
   }
 
   /** The page with how far the clinic's horizon download has come as of `afterSequence`, once there is one. */

@@ -19,6 +19,8 @@ const device: DeviceEntity = {
   lastSeenAt: null,
   publicKey: null,
   certificateSerial: null,
+  revokedAt: null,
+  revokedReason: null,
 };
 
 describe('ClinicsService', () => {

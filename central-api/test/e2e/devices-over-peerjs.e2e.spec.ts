@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../leader-worker/test/browser/chromium-session.js';
 import { patientId, registration } from '../../../leader-worker/test/worker/clinic-worker-kit.js';
 import { agreedLeader, bundleDevicePage, DeviceUnderTest, eventually, openClinic, serveDevicePage } from '../support/browser-devices.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { call, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, testPostgresStartTimeoutMs, type TestDatabase } from '../support/test-postgres.js';
 
 /** Ten times the default pace: elections in a few hundred ms. */
@@ -20,6 +20,7 @@ const fastLinks = {
   dialTimeoutMs: 2000,
   signalingOpenTimeoutMs: 2000,
 };
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const fastStart = { timing: fastTiming, transportLimits: fastLinks };
 /** Devices start, elect, enroll and replicate: far more than the 5 s Jasmine default, on a busy CI machine. */
 const clinicSpecTimeoutMs = 120_000;
@@ -121,6 +122,34 @@ describe('devices of a clinic over PeerJS, in separate Chromium contexts, with c
     expect((await five[4]!.propose(registration(five[4]!.deviceId, 1, 11, 'Esther', 'Kemigisha'))).type).toBe('applied');
     const replicatedMs = await everywhere(five, 'Kemigisha', 11);
     console.log(`\n  registration on every one of 5 devices in ${replicatedMs} ms`);
+  }, clinicSpecTimeoutMs);
+
+  it('a device revoked at central is cut off by its clinic through the feed, and receives no later record', async () => {
+    const { clinicId, devices: [a, b, c] } = await clinic('Rukungiri', 3);
+    const all = [a!, b!, c!];
+    await agreedLeader(all);
+    expect((await a!.propose(registration(a!.deviceId, 1, 31, 'Grace', 'Ainembabazi'))).type).toBe('applied');
+    await everywhere(all, 'Ainembabazi', 31);
+
+    // The tablet is stolen: the admin revokes it; the clinic's leader imports the revocation from the feed.
+    const stolen = c!;
+    const revoked = await call(api.baseUrl, 'POST', `/api/clinics/${clinicId}/devices/${stolen.deviceId}/revocation`, {
+      token: api.adminToken, json: { reason: 'reported stolen', revokedBy: 'Ops desk' },
+    });
+    expect(revoked.status).toBe(201);
+    const keepers = [a!, b!];
+    await eventually('the clinic to cut the stolen tablet off', async () => {
+      const reports = await Promise.all(keepers.map((device) => device.report()));
+      return reports.every((report) => !report.links.linkedPeers.includes(stolen.deviceId) && (report.links.counters.linksRefused['revoked'] ?? 0) > 0);
+    }, 20_000);
+
+    // A later registration reaches the clinic's two devices, and never the stolen one.
+    await agreedLeader(keepers);
+    expect((await a!.propose(registration(a!.deviceId, 2, 32, 'Hope', 'Atuhaire'))).type).toBe('applied');
+    await everywhere(keepers, 'Atuhaire', 32);
+    await sleep(1000);
+    expect(await stolen.search('Atuhaire')).toEqual([]);
+    for (const device of keepers) expect((await device.report()).links.linkedPeers).not.toContain(stolen.deviceId);
   }, clinicSpecTimeoutMs);
 
   it('a device of another clinic is turned away before any record reaches it', async () => {

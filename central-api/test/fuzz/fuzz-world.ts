@@ -30,6 +30,8 @@ export interface WorldClinic {
   readonly labResult: Readonly<Record<string, unknown>>;
   /** Enrollment codes made for the clinic at setup, unused then. */
   readonly enrollmentCodes: readonly string[];
+  /** A second device of the clinic, for the fuzzer to revoke (revoking `deviceId` would end its requests). */
+  readonly revocableDeviceId: string;
 }
 
 export interface FuzzWorld {
@@ -140,7 +142,8 @@ async function createWorldClinic(api: TestApp, name: string, seed: number): Prom
     const issued = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/enrollment-codes`, admin, { name: `Tablet ${made + 1}` }, 201)) as { code: string };
     enrollmentCodes.push(issued.code);
   }
-  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursors: [first.cursor, last.cursor], labResult, enrollmentCodes };
+  const revocable = (await expectAnswer(api, 'POST', `/api/clinics/${clinicId}/devices`, admin, { name: 'Spare tablet' }, 201)) as { deviceId: string };
+  return { clinicId, deviceId, credential, log, patientIds, leaseId, feedCursors: [first.cursor, last.cursor], labResult, enrollmentCodes, revocableDeviceId: revocable.deviceId };
 }
 
 async function expectAnswer(api: TestApp, method: string, path: string, token: string, json: unknown, status: number): Promise<unknown> {

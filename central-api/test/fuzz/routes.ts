@@ -256,6 +256,15 @@ export const routes: readonly RouteCase[] = [
     validRefusedWith: [404, 409],
   },
   {
+    method: 'POST',
+    template: '/api/clinics/:clinicId/devices/:deviceId/revocation',
+    access: ['admin'],
+    params: (world) => ({ clinicId: world.home.clinicId, deviceId: world.home.revocableDeviceId }),
+    body: () => fc.record({ reason: fc.constantFrom('reported stolen', 'retired'), revokedBy: fc.constant('Ops desk') }),
+    bodyFields: ['reason', 'revokedBy'],
+    expectAccepted: (response) => expectJsonAnswer(response, [200, 201], { deviceId: 'string', revokedAt: 'date-time', reason: 'string', feedCursor: 'string' }),
+  },
+  {
     method: 'GET',
     template: '/api/clinics/:clinicId/patients',
     access: ['admin', 'device'],

@@ -21,7 +21,7 @@ import { identityPattern } from './field-validators.js';
 import type { ApplyContext } from './handler-context.js';
 import { checkStoreInvariants } from './invariants.js';
 import { clientIdLengthMax } from './limits.js';
-import type { ChartCounts, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit } from './records.js';
+import type { ChartCounts, ConflictRecord, DayRange, DeviceRevocation, PatientChart, QueueEntry, SearchHit } from './records.js';
 import type { AcceptedOutcome, ApplyResult, DecidedOutcome } from './results.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { horizonCandidates, type HorizonCriteria } from './sync-horizon.js';
@@ -146,6 +146,21 @@ export class ChartStateMachine {
 
   centralAcknowledgedIndex(): number {
     return this.store.centralAcknowledgedIndex;
+  }
+
+  /** Whether central revoked `deviceId` (as far as this log has applied): no device links with it. */
+  isDeviceRevoked(deviceId: string): boolean {
+    return this.store.revokedDevices.has(deviceId);
+  }
+
+  /** How many devices central revoked: grows by one with each revocation, so a watcher can tell cheaply. */
+  revokedDeviceCount(): number {
+    return this.store.revokedDevices.size;
+  }
+
+  /** Every device central revoked, in the order revoked. */
+  revokedDevices(): readonly DeviceRevocation[] {
+    return [...this.store.revokedDevices.values()];
   }
 
   /**

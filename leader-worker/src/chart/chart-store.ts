@@ -4,7 +4,7 @@
 // that nothing it files contradicts what it holds.
 import { assert } from '../invariants/assert.js';
 import type { ChartLists, ListedKind, ListedRecords } from './chart-lists.js';
-import type { ConflictRecord, LeaseRecord, PatientRecord, VisitRecord } from './records.js';
+import type { ConflictRecord, DeviceRevocation, LeaseRecord, PatientRecord, VisitRecord } from './records.js';
 import { PatientSearchIndex, type SearchableFields } from './search-index.js';
 
 /** Per patient: the record, the lists of their clinical records (created on first use), conflicts, lease. */
@@ -50,6 +50,8 @@ export class ChartStore {
   readonly search = new PatientSearchIndex();
   /** Central holds this clinic's log up to here, as last recorded in it (0: nothing known). Never decreases. */
   centralAcknowledgedIndex = 0;
+  /** Devices central revoked, by device id: never linked with again. A revocation is never undone. */
+  readonly revokedDevices = new Map<string, DeviceRevocation>();
 
   patient(patientId: string): PatientEntry | undefined {
     return this.patients.get(patientId);

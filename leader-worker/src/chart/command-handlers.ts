@@ -5,7 +5,7 @@ import {
   addDiagnosis, addNote, bookAppointment, cancelAppointment, dispense, markEnteredInError, moveVisit, openVisit,
   orderLab, prescribe, recordAllergy, recordLabResult, recordVitals, updateAllergy,
 } from './clinical-handlers.js';
-import { recordCentralAcknowledgement } from './central-handlers.js';
+import { recordCentralAcknowledgement, revokeDevice } from './central-handlers.js';
 import { resolveConflict } from './field-edits.js';
 import type { ApplyContext, HandlerOutcome } from './handler-context.js';
 import { grantLease, registerPatient, releaseLease, renewLease, updatePatient } from './patient-handlers.js';
@@ -33,6 +33,7 @@ const handlers: { readonly [T in ChartCommandType]: Handler<T> } = {
   releaseLease,
   markEnteredInError,
   recordCentralAcknowledgement,
+  revokeDevice,
   resolveConflict: (store, context, command) => resolveConflict(store, context, command.conflictId, command.value, command.baseVersion),
 };
 

@@ -292,6 +292,16 @@ export interface RecordCentralAcknowledgement {
   readonly acknowledgedIndex: number;
 }
 
+/**
+ * Central revoked a device of this clinic (a stolen or lost tablet): from this entry on, no device of the clinic
+ * links with it. Only central's feed writes it; a device cannot revoke another on its own word.
+ */
+export interface RevokeDevice {
+  readonly type: 'revokeDevice';
+  readonly deviceId: string;
+  readonly reason: string;
+}
+
 /** Clinical events are never deleted: a mistaken one is marked, and stays in the chart marked. */
 export interface MarkEnteredInError {
   readonly type: 'markEnteredInError';
@@ -315,7 +325,7 @@ export type ChartCommand =
   | RegisterPatient | UpdatePatient | OpenVisit | MoveVisit | RecordVitals | AddNote | AddDiagnosis
   | RecordAllergy | UpdateAllergy | Prescribe | Dispense | OrderLab | RecordLabResult | BookAppointment
   | CancelAppointment | GrantLease | RenewLease | ReleaseLease | MarkEnteredInError | ResolveConflict
-  | RecordCentralAcknowledgement;
+  | RecordCentralAcknowledgement | RevokeDevice;
 
 export type ChartCommandType = ChartCommand['type'];
 

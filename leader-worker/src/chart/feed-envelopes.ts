@@ -6,7 +6,7 @@
 // the same identity, and the state machine applies it once. The importing leader must respect the duplicate
 // window (feedItemMayBeProposed): never item s + duplicateWindowSequences before the outcome of every item
 // <= s is known.
-import type { CommandEnvelope, LabInterpretation, RecordLabResult, RegisterPatient, Sex } from './commands.js';
+import type { CommandEnvelope, LabInterpretation, RecordLabResult, RegisterPatient, RevokeDevice, Sex } from './commands.js';
 import { duplicateWindowSequences } from './limits.js';
 import { validateEnvelope, type Validated } from './validate-envelope.js';
 
@@ -80,6 +80,20 @@ export function registrationEnvelope(request: RegistrationFromCentral): Envelope
   };
   return (sequence, recordedAtMs) =>
     validated({ sequence, recordedAt: recordedAtMs, author: { deviceId: centralAuthorDeviceId, userName: request.registeredBy, role: 'central registration' }, command });
+}
+
+/** A device of the clinic central revoked (lost, stolen, retired), for every device to refuse from then on. */
+export interface DeviceRevocationFromCentral {
+  readonly deviceId: string;
+  readonly reason: string;
+  /** Who revoked it (an admin's name): the author the clinic sees. */
+  readonly revokedBy: string;
+}
+
+export function deviceRevocationEnvelope(request: DeviceRevocationFromCentral): EnvelopeBuilder {
+  const command: Record<keyof RevokeDevice, unknown> = { type: 'revokeDevice', deviceId: request.deviceId, reason: request.reason };
+  return (sequence, recordedAtMs) =>
+    validated({ sequence, recordedAt: recordedAtMs, author: { deviceId: centralAuthorDeviceId, userName: request.revokedBy, role: 'central admin' }, command });
 }
 
 /**

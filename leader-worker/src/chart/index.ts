@@ -22,6 +22,6 @@ export {
   type HistoryDepth, type HistoryEntry, type HistoryYears, type HorizonCriteria,
 } from './sync-horizon.js';
 export {
-  centralAuthorDeviceId, chartChangeEnvelope, feedClientId, feedItemMayBeProposed, isFeedEnvelope, labResultEnvelope, registrationEnvelope,
-  type EnvelopeBuilder, type LabResultFromOutside, type RegistrationFromCentral,
+  centralAuthorDeviceId, chartChangeEnvelope, deviceRevocationEnvelope, feedClientId, feedItemMayBeProposed, isFeedEnvelope, labResultEnvelope,
+  registrationEnvelope, type DeviceRevocationFromCentral, type EnvelopeBuilder, type LabResultFromOutside, type RegistrationFromCentral,
 } from './feed-envelopes.js';

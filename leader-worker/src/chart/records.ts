@@ -140,6 +140,15 @@ export interface AppointmentRecord extends EventStamp, Markable {
   readonly cancelled: (EventStamp & { readonly reason: string | null }) | null;
 }
 
+/** A device central revoked, as the clinic log recorded it. */
+export interface DeviceRevocation {
+  readonly deviceId: string;
+  readonly reason: string;
+  /** Central's time of the revocation (the feed item's). */
+  readonly revokedAt: number;
+  readonly revokedEventId: string;
+}
+
 export interface LeaseRecord {
   readonly holderClinicId: string;
   readonly epoch: number;

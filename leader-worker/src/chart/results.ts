@@ -28,7 +28,9 @@ export type ChartErrorCode =
   | 'appointment-not-booked'
   /** A lease command with an epoch that is not the current one (or not newer, for a grant). */
   | 'stale-epoch'
-  | 'no-lease';
+  | 'no-lease'
+  /** A command only central's feed may write, from anyone else. */
+  | 'not-from-central';
 
 export interface ChartError {
   readonly code: ChartErrorCode;

@@ -11,13 +11,16 @@ import { canonicalJson } from './canonical-json.js';
 import { ChartStore, type PatientEntry } from './chart-store.js';
 import type { DuplicateWindowData } from './duplicate-window.js';
 import { deepFreeze } from './freeze.js';
-import type { ConflictRecord, LeaseRecord, PatientRecord } from './records.js';
+import type { ConflictRecord, DeviceRevocation, LeaseRecord, PatientRecord } from './records.js';
 import type { DigestLanes } from './state-hash.js';
 
 export const snapshotFormat = 'clinic-mesh/chart-snapshot';
-/** 2 adds centralAcknowledgedIndex; a version 1 snapshot (written before it) restores with 0. */
-export const snapshotVersion = 2;
-const versionsRestored: readonly number[] = [1, snapshotVersion];
+/**
+ * 2 adds centralAcknowledgedIndex (a version 1 snapshot restores with 0); 3 adds revokedDevices (versions 1 and
+ * 2 restore with none, which is what they held).
+ */
+export const snapshotVersion = 3;
+const versionsRestored: readonly number[] = [1, 2, snapshotVersion];
 
 interface PatientData {
   readonly patient: PatientRecord;
@@ -36,10 +39,12 @@ export interface SnapshotData {
   readonly digest: DigestLanes;
   readonly patients: readonly PatientData[];
   readonly conflicts: readonly ConflictRecord[];
+  /** In the order revoked. */
+  readonly revokedDevices: readonly DeviceRevocation[];
   readonly duplicates: DuplicateWindowData;
 }
 
-export type SnapshotHeader = Omit<SnapshotData, 'format' | 'version' | 'patients' | 'conflicts'>;
+export type SnapshotHeader = Omit<SnapshotData, 'format' | 'version' | 'patients' | 'conflicts' | 'revokedDevices'>;
 
 export function encodeSnapshot(header: SnapshotHeader, store: ChartStore): Uint8Array {
   const data: SnapshotData = {
@@ -53,6 +58,7 @@ export function encodeSnapshot(header: SnapshotHeader, store: ChartStore): Uint8
       leaseEpoch: entry.leaseEpoch,
     })),
     conflicts: [...store.conflicts.values()],
+    revokedDevices: [...store.revokedDevices.values()],
   };
   return new TextEncoder().encode(canonicalJson(data));
 }
@@ -82,7 +88,7 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       lastAppliedIndex: data.lastAppliedIndex,
       acceptedEntries: data.acceptedEntries,
       // Absent from a version 1 snapshot.
-      centralAcknowledgedIndex: data.version === snapshotVersion ? data.centralAcknowledgedIndex : 0,
+      centralAcknowledgedIndex: (data.version as number) === 1 ? 0 : data.centralAcknowledgedIndex,
       digest: data.digest,
       duplicates: data.duplicates,
     },
@@ -109,6 +115,8 @@ function rebuildStore(data: SnapshotData): ChartStore {
     for (const kind of listedKinds) fileList(store, entry, kind, patientData.lists[kind] ?? []);
   }
   for (const conflict of data.conflicts) store.addConflict(store.patient(conflict.patientId)!, conflict);
+  // Absent before version 3.
+  for (const revocation of (data as Partial<SnapshotData>).revokedDevices ?? []) store.revokedDevices.set(revocation.deviceId, revocation);
   return store;
 }
 
@@ -140,7 +148,8 @@ function headerProblem(value: unknown): string | null {
   if (!versionsRestored.includes(data.version as number)) return `version ${String(data.version)} is not one of ${versionsRestored.join(', ')}`;
   if (typeof data.clinicId !== 'string') return 'no clinic id';
   if (!Number.isSafeInteger(data.lastAppliedIndex) || !Number.isSafeInteger(data.acceptedEntries)) return 'bad counters';
-  if (data.version === snapshotVersion && !Number.isSafeInteger(data.centralAcknowledgedIndex)) return 'bad central acknowledgement';
+  if (data.version !== 1 && !Number.isSafeInteger(data.centralAcknowledgedIndex)) return 'bad central acknowledgement';
+  if (data.version === snapshotVersion && !Array.isArray(data.revokedDevices)) return 'no revoked devices';
   if (!Array.isArray(data.digest) || data.digest.length !== 4 || !data.digest.every(Number.isSafeInteger)) return 'bad digest';
   if (!Array.isArray(data.patients) || !Array.isArray(data.conflicts)) return 'no patients or conflicts';
   if (typeof data.duplicates !== 'object' || data.duplicates === null || !Array.isArray((data.duplicates as { clients?: unknown }).clients)) return 'no duplicate windows';

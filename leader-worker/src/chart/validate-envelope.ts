@@ -283,6 +283,10 @@ const commandSpecs: { readonly [T in ChartCommandType]: CommandSpec } = {
     keys: ['type', 'acknowledgedIndex'],
     read: (c) => ({ type: 'recordCentralAcknowledgement', acknowledgedIndex: c.integer('acknowledgedIndex', 0, Number.MAX_SAFE_INTEGER) }),
   },
+  revokeDevice: {
+    keys: ['type', 'deviceId', 'reason'],
+    read: (c) => ({ type: 'revokeDevice', deviceId: c.text('deviceId', { lengthMax: labelLengthMax }), reason: c.text('reason', short) }),
+  },
   markEnteredInError: {
     keys: ['type', 'targetId', 'reason'],
     read: (c) => ({ type: 'markEnteredInError', targetId: uuid(c, 'targetId'), reason: c.text('reason', short) }),

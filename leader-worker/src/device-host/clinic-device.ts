@@ -58,6 +58,7 @@ export interface ClinicDeviceOptions {
 
 export class ClinicDevice {
   private unsubscribe: (() => Promise<void>) | null = null;
+  private lastStatus: ClinicNodeStatus | null = null;
   private stopWatchingPower: (() => void) | null = null;
   private stopped = false;
 
@@ -66,17 +67,21 @@ export class ClinicDevice {
     readonly client: ClinicClient,
     readonly transport: PeerJsTransport,
     private readonly bridge: MessagePortBridge,
+    /** Devices the clinic log revoked: their handshakes are refused, their links cut, and they leave the roster. */
+    private readonly revoked: Set<string>,
   ) {}
 
   /** Starts the node and its links. The outcome says whether the node started; on failure all is closed again. */
   static async start(options: ClinicDeviceOptions): Promise<{ readonly device: ClinicDevice | null; readonly outcome: StartOutcome }> {
     const { identity } = options;
+    const revoked = new Set<string>();
+    const isRevoked = (deviceId: string, serial: number): boolean => revoked.has(deviceId) || (options.isRevoked?.(deviceId, serial) ?? false);
     const transport = new PeerJsTransport({
       localId: identity.deviceId,
       peerIds: clinicPeerIds(identity.clinicId),
       signaling: signalingOf(identity),
       handshake: handshakeOf(identity, () => ({
-        clinicId: identity.clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked: options.isRevoked ?? (() => false),
+        clinicId: identity.clinicId, trustAnchor: identity.trustAnchor, nowMs: Date.now(), isRevoked,
       })),
       roster: options.founders,
       random: randomFromCrypto(),
@@ -85,7 +90,7 @@ export class ClinicDevice {
     const channel = new MessageChannel();
     const bridge = new MessagePortBridge({ port: channel.port1, transport, ...(options.onWorkerGone === undefined ? {} : { onWorkerGone: options.onWorkerGone }) });
     const client = ClinicClient.launch(options.workerScriptUrl, options.clientLimits);
-    const device = new ClinicDevice(identity, client, transport, bridge);
+    const device = new ClinicDevice(identity, client, transport, bridge, revoked);
     let outcome: StartOutcome;
     try {
       outcome = await client.start({
@@ -104,12 +109,16 @@ export class ClinicDevice {
       device.close();
       return { device: null, outcome };
     }
-    device.keepRosterWith(outcome.status);
+    device.lastStatus = outcome.status;
     // Never rejects the caller: a power report lost with a dying worker changes nothing that matters.
     device.stopWatchingPower = watchDevicePower((power) => void client.setDevicePower(power).catch(() => undefined));
     device.unsubscribe = await client.subscribe((event) => {
       if (event.type === 'status') device.keepRosterWith(event.status);
+      if (event.type === 'revokedDevices') device.refuse(event.deviceIds);
     });
+    // Subscribed first, so a revocation applied meanwhile is heard either way.
+    device.refuse((await client.revokedDevices()).map((revocation) => revocation.deviceId));
+    device.keepRosterWith(device.lastStatus);
     return { device, outcome };
   }
 
@@ -137,9 +146,21 @@ export class ClinicDevice {
     this.client.terminate();
   }
 
-  /** The transport keeps links with every member the node's log knows, voters and learners. */
-  private keepRosterWith(status: ClinicNodeStatus): void {
-    if (this.stopped) return;
-    this.transport.setRoster([...status.membership.voters, ...status.membership.learners]);
+  /** The transport keeps links with every member the node's log knows, voters and learners, but none revoked. */
+  private keepRosterWith(status: ClinicNodeStatus | null): void {
+    if (this.stopped || status === null) return;
+    this.lastStatus = status;
+    this.transport.setRoster([...status.membership.voters, ...status.membership.learners].filter((member) => !this.revoked.has(member)));
+  }
+
+  /** The clinic log revoked these devices: links with them end now, and no new one passes the handshake. */
+  private refuse(deviceIds: readonly string[]): void {
+    const newlyRevoked = deviceIds.filter((deviceId) => !this.revoked.has(deviceId));
+    if (this.stopped || newlyRevoked.length === 0) return;
+    for (const deviceId of newlyRevoked) {
+      this.revoked.add(deviceId);
+      this.transport.cutOff(deviceId, 'revoked', `device ${deviceId} was revoked by central`);
+    }
+    this.keepRosterWith(this.lastStatus);
   }
 }

@@ -390,6 +390,21 @@ export class PeerJsTransport implements PeerTransport {
     this.dialRoster();
   }
 
+  /**
+   * Closes every link with `peerId` at once and counts it as refused for `refusal` (e.g. 'revoked': the clinic
+   * log revoked it). The handshake refuses its next links; this ends the ones already open.
+   */
+  cutOff(peerId: NodeId, refusal: string, reason: string): void {
+    const links = [...this.links].filter((link) => link.remoteId === peerId);
+    if (this.closed || links.length === 0) return;
+    this.counters.linksRefused[refusal] = (this.counters.linksRefused[refusal] ?? 0) + 1;
+    this.recordRefusal({ peerId: this.options.peerIds.toPeerId(peerId), refusal, reason, by: 'local' });
+    for (const link of links) {
+      link.sendFrame(encodeControlFrame('goodbye'));
+      this.linkClosed(link);
+    }
+  }
+
   status(): PeerJsTransportStatus {
     return {
       signaling: this.signaling,
@@ -569,8 +584,7 @@ export class PeerJsTransport implements PeerTransport {
     if (outcome.type === 'pending') return;
     if (outcome.type === 'refused') {
       this.counters.linksRefused[outcome.refusal] = (this.counters.linksRefused[outcome.refusal] ?? 0) + 1;
-      this.refusals.push({ peerId: link.connection.peer, refusal: outcome.refusal, reason: outcome.reason, by: outcome.refusal === 'refusedByPeer' ? 'remote' : 'local' });
-      if (this.refusals.length > recentRefusalsMax) this.refusals.shift();
+      this.recordRefusal({ peerId: link.connection.peer, refusal: outcome.refusal, reason: outcome.reason, by: outcome.refusal === 'refusedByPeer' ? 'remote' : 'local' });
       // Let the refusal reach the peer before the channel goes (closing the peer connection is abrupt).
       link.settle();
       setTimeout(() => this.drop(link), refusalLingerMs);
@@ -581,6 +595,11 @@ export class PeerJsTransport implements PeerTransport {
     link.opened();
     this.counters.linksAccepted++;
     this.adopt(link);
+  }
+
+  private recordRefusal(refusal: LinkRefusal): void {
+    this.refusals.push(refusal);
+    if (this.refusals.length > recentRefusalsMax) this.refusals.shift();
   }
 
   private adopt(link: Link): void {

@@ -77,10 +77,11 @@ export const centralFeedLimits = {
   longPollWaitMsMax: 25_000,
 } as const;
 
-export const feedItemKinds = ['labResult', 'centralRegistration', 'chartChange'] as const;
+export const feedItemKinds = ['labResult', 'centralRegistration', 'chartChange', 'deviceRevoked'] as const;
 /**
  * labResult: a result from an outside lab (recordLabResult); centralRegistration: a patient registered at central
- * for the clinic (registerPatient); chartChange: what another clinic wrote to a chart this clinic holds.
+ * for the clinic (registerPatient); chartChange: what another clinic wrote to a chart this clinic holds;
+ * deviceRevoked: a device of the clinic central revoked (revokeDevice).
  */
 export type FeedItemKind = (typeof feedItemKinds)[number];
 

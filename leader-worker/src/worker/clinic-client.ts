@@ -5,7 +5,7 @@
 // terminates the worker and fails every call at once, and the app starts a new worker.
 import type { DevicePower } from '../voter-policy/voter-policy-decisions.js';
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
-import type { CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
+import type { CommandEnvelope, ConflictRecord, DayRange, DeviceRevocation, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { ClinicNodeStatus } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
 import type {
@@ -111,6 +111,10 @@ export class ClinicClient {
 
   openConflicts(): Promise<ConflictRecord[]> {
     return this.call('openConflicts', 'callTimeoutMs', () => this.remote.openConflicts());
+  }
+
+  revokedDevices(): Promise<DeviceRevocation[]> {
+    return this.call('revokedDevices', 'callTimeoutMs', () => this.remote.revokedDevices());
   }
 
   pendingWrites(): Promise<PendingWrite[]> {

@@ -2,7 +2,7 @@
 // traffic never goes through here: it moves on a BroadcastChannel or on the MessagePort the page hands over
 // in `start`. Shared by the Worker (clinic-worker-service.ts) and the page (clinic-client.ts). Everything
 // that crosses is structured-cloneable data; a listener crosses as a comlink proxy.
-import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
+import type { ApplyResult, CommandEnvelope, ConflictRecord, DayRange, DeviceRevocation, PatientChart, QueueEntry, SearchHit, Station } from '../chart/index.js';
 import type { AppliedEvent, ClinicNodeStatus, ClinicNodeTiming, ProposalOutcome } from '../node/clinic-node.js';
 import type { NodeId } from '../raft/types.js';
 import type { CentralLinkStatus } from '../node/central-link.js';
@@ -84,7 +84,9 @@ export interface PendingWrite {
 /** What a subscriber hears: the node's status when it changes, and every command applied (from any device). */
 export type ClinicEvent =
   | { readonly type: 'status'; readonly status: ClinicNodeStatus }
-  | { readonly type: 'applied'; readonly event: AppliedEvent<ApplyResult> };
+  | { readonly type: 'applied'; readonly event: AppliedEvent<ApplyResult> }
+  /** Every device central revoked, once at start and again whenever the log revokes another: the page's links refuse them. */
+  | { readonly type: 'revokedDevices'; readonly deviceIds: readonly string[] };
 
 export type ClinicEventListener = (event: ClinicEvent) => void | Promise<void>;
 
@@ -101,6 +103,8 @@ export interface ClinicWorkerApi {
   openChart(patientId: string): PatientChart | null;
   stationQueue(station: Station, day: DayRange): QueueEntry[];
   openConflicts(): ConflictRecord[];
+  /** The devices central revoked, as this device's log has applied (see the 'revokedDevices' event). */
+  revokedDevices(): DeviceRevocation[];
   pendingWrites(): PendingWrite[];
   /** Null before `start` and after `stop`. */
   status(): ClinicNodeStatus | null;

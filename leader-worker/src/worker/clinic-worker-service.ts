@@ -2,7 +2,7 @@
 // (Raft log and outbox, durability 'strict'), the localforage state cache and the transport the page chose,
 // then answers the page's control calls and queries. Free of comlink and of the Worker global, so Node and
 // Chromium specs run it directly; clinic-worker.ts only exposes it.
-import { ChartStateMachine, clientIdLengthMax, decodeCommand, identityPattern, queueRangeHoursMax, stations, type ApplyResult, type CommandEnvelope, type ConflictRecord, type DayRange, type PatientChart, type QueueEntry, type SearchHit, type Station } from '../chart/index.js';
+import { ChartStateMachine, clientIdLengthMax, decodeCommand, identityPattern, queueRangeHoursMax, stations, type ApplyResult, type CommandEnvelope, type ConflictRecord, type DayRange, type DeviceRevocation, type PatientChart, type QueueEntry, type SearchHit, type Station } from '../chart/index.js';
 import { chartStateMachines } from '../node/chart-replica.js';
 import { ClinicNode, type ClinicNodeStatus } from '../node/clinic-node.js';
 import type { CommandIdentity } from '../node/replicated-state-machine.js';
@@ -54,6 +54,8 @@ export class ClinicWorkerService implements ClinicWorkerApi {
   private nextSubscriptionId = 1;
   /** The last status sent, so subscribers hear a status only when it changed (the node reports every Ready). */
   private lastStatusSent = '';
+  /** How many revoked devices subscribers were told of (-1: none told since start). */
+  private revocationsSent = -1;
 
   constructor(private readonly dependencies: ClinicWorkerDependencies) {}
 
@@ -95,6 +97,10 @@ export class ClinicWorkerService implements ClinicWorkerApi {
 
   openConflicts(): ConflictRecord[] {
     return this.machine().openConflicts();
+  }
+
+  revokedDevices(): DeviceRevocation[] {
+    return [...this.machine().revokedDevices()];
   }
 
   pendingWrites(): PendingWrite[] {
@@ -187,11 +193,16 @@ export class ClinicWorkerService implements ClinicWorkerApi {
       });
       started = node;
       const central = config.central === undefined ? null : this.startCentralLink(config.clinicId, config.central, node);
-      const stopApplied = node.onApplied((event) => this.emit({ type: 'applied', event }));
+      const stopApplied = node.onApplied((event) => {
+        this.emit({ type: 'applied', event });
+        this.emitRevocations(node);
+      });
       const stopStatus = node.onStatus((status) => this.emitStatus(status));
       this.running = { node, central, releaseDevice, stopListening: () => (stopApplied(), stopStatus()) };
       const status = node.status();
       this.emitStatus(status);
+      this.revocationsSent = -1;
+      this.emitRevocations(node);
       return { type: 'started', status };
     } catch (error) {
       for (const resource of opened.reverse()) await resource.close();
@@ -221,6 +232,14 @@ export class ClinicWorkerService implements ClinicWorkerApi {
   /** Read on every query: an installed snapshot replaces the node's state machine. */
   private machine(): ChartStateMachine {
     return chartOf(this.node());
+  }
+
+  /** Tells subscribers of the revoked devices when there are more than last told (a revocation is never undone). */
+  private emitRevocations(node: ClinicNode<ApplyResult>): void {
+    const machine = chartOf(node);
+    if (machine.revokedDeviceCount() === this.revocationsSent) return;
+    this.revocationsSent = machine.revokedDeviceCount();
+    this.emit({ type: 'revokedDevices', deviceIds: machine.revokedDevices().map((revocation) => revocation.deviceId) });
   }
 
   private emitStatus(status: ClinicNodeStatus): void {

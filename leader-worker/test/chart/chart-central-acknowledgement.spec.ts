@@ -60,7 +60,7 @@ describe('central\'s acknowledgement in the clinic log', () => {
     expect(older.type).toBe('restored');
     if (older.type === 'restored') expect(older.machine.centralAcknowledgedIndex()).toBe(0);
     const unknownVersion = ChartStateMachine.restore(new TextEncoder().encode(JSON.stringify({ ...current, version: 99 })));
-    expect(unknownVersion).toEqual({ type: 'invalid', reason: jasmine.stringMatching(/version 99 is not one of 1, 2/) });
+    expect(unknownVersion).toEqual({ type: 'invalid', reason: jasmine.stringMatching(/version 99 is not one of 1, 2, 3/) });
     const brokenField = ChartStateMachine.restore(new TextEncoder().encode(JSON.stringify({ ...current, centralAcknowledgedIndex: 'x' })));
     expect(brokenField).toEqual({ type: 'invalid', reason: 'bad central acknowledgement' });
   });

@@ -13,10 +13,11 @@ import { OpsResolutions1790000004002 } from './1790000004002-ops-resolutions.js'
 import { LeaderClock1790000005000 } from './1790000005000-leader-clock.js';
 import { SyncHorizons1790000006000 } from './1790000006000-sync-horizons.js';
 import { DeviceEnrollment1790000007000 } from './1790000007000-device-enrollment.js';
+import { DeviceRevocation1790000008000 } from './1790000008000-device-revocation.js';
 
 export const migrations = [
   ClinicsAndDevices1764028800000, AdminCredential1764028800001, LogIngest1790000001000, ChartCopies1790000001001, ChartLeases1790000002000,
   DownstreamFeed1790000002001, SignalingSecret1790000002002, LeaseFencingConflicts1790000003500, PatientHorizons1790000004000,
   PatientWrites1790000004001, OpsResolutions1790000004002, LeaderClock1790000005000, SyncHorizons1790000006000,
-  DeviceEnrollment1790000007000,
+  DeviceEnrollment1790000007000, DeviceRevocation1790000008000,
 ];
