@@ -12,8 +12,8 @@
 //   - sustained commits per second: all three devices writing at once, `in-flight` writes outstanding each;
 //   - failover: the leader's context closed -> the next write (proposed on a survivor at once) applied there,
 //     over `failover-trials` fresh clinics.
-// Then all of it again with Chrome's CPU throttled 4x on every page and Worker (a cheap tablet); a probe of
-// fixed work shows the slowdown really applied. Central's test PostgreSQL runs without fsync: that favours
+// Then all of it again with Chrome's CPU throttled 4x (a cheap tablet); a probe of fixed work shows the slowdown
+// Chrome really applied: on the pages, not in the Workers (cpu-throttle.ts). Central's test PostgreSQL runs without fsync: that favours
 // the baseline, so the ratio is if anything understated.
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -63,7 +63,7 @@ interface Condition {
   readonly cpuSlowdown: number;
 }
 
-interface RoundFigures {
+export interface RoundFigures {
   readonly commitP50Ms: number;
   readonly commitP99Ms: number;
   readonly leaderCommitP50Ms: number;
@@ -73,19 +73,13 @@ interface RoundFigures {
   readonly commitsPerSecond: number;
 }
 
-export interface ConditionFigures {
-  readonly commitP50Ms: number;
-  readonly commitP99Ms: number;
-  readonly leaderCommitP50Ms: number;
-  readonly leaderCommitP99Ms: number;
-  readonly baselineP50Ms: number;
-  readonly baselineP99Ms: number;
+/** A condition's figures: each round's figure's median over the rounds, and the failover trials'. */
+export interface ConditionFigures extends RoundFigures {
   /** Baseline p50 over commit p50: how many times sooner a clinician sees the save. */
   readonly speedupP50: number;
   readonly failoverP50Ms: number;
   readonly failoverP99Ms: number;
   readonly failoverTrials: number;
-  readonly commitsPerSecond: number;
   /** Over the rounds: the median is the figure above, with its range. */
   readonly spreads: Record<string, Spread>;
   /** Fixed work, this condition's time over the unthrottled time: the slowdown Chrome really applied. */

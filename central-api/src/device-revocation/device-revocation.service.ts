@@ -21,13 +21,14 @@ export class DeviceRevocationService {
     const revoked = await this.devices.revoke(clinicId, deviceId, request.reason);
     if (revoked === undefined) throw new NotFoundException(`Clinic ${clinicId} has no device ${deviceId}`);
     const { device } = revoked;
-    this.authenticator.forgetDevice(deviceId);
-    // The first revocation's reason is the one on record, at central and in the clinic log alike.
+    this.authenticator.forgetDevice(device.id);
+    // The first revocation's reason is the one on record, at central and in the clinic log alike; the id as
+    // stored (a path may spell a UUID in capitals), so a repeat names the same device the same way.
     const reason = device.revokedReason!;
-    const appended = await this.feed.appendDeviceRevocation(clinicId, { deviceId, reason, revokedBy: request.revokedBy });
+    const appended = await this.feed.appendDeviceRevocation(clinicId, { deviceId: device.id, reason, revokedBy: request.revokedBy });
     return {
       created: revoked.revokedNow || appended.created,
-      revocation: { deviceId, revokedAt: device.revokedAt!.toISOString(), reason, feedCursor: appended.item.cursor },
+      revocation: { deviceId: device.id, revokedAt: device.revokedAt!.toISOString(), reason, feedCursor: appended.item.cursor },
     };
   }
 }

@@ -31,7 +31,9 @@ describe('revoking a device', () => {
   it('answers a repeat with the revocation on record, and adds nothing to the feed', async () => {
     const { clinicId, deviceId } = await clinicWithDevice(api(), 'Rubanda');
     const path = `/api/clinics/${clinicId}/devices/${deviceId}/revocation`;
-    const first = await call(api().baseUrl, 'POST', path, { token: api().adminToken, json: body });
+    const first = await call(api().baseUrl, 'POST', path.toUpperCase().replace('/API/CLINICS/', '/api/clinics/').replace('/DEVICES/', '/devices/').replace('/REVOCATION', '/revocation'), { token: api().adminToken, json: body });
+    expect(first.status).withContext('the device named in capitals').toBe(201);
+    expect((first.body as { deviceId: string }).deviceId).toBe(deviceId);
     const again = await call(api().baseUrl, 'POST', path, { token: api().adminToken, json: { reason: 'another reason', revokedBy: 'Someone else' } });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);

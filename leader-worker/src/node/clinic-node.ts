@@ -1,6 +1,5 @@
 // The clinic node: joins the Raft core, the device's storage, a peer transport and the replicated state
-// machine, with timers. It persists before it sends (all but a
-// commit index, which safety does not need), applies committed entries in log order, answers each
+// machine, with timers. It persists before it sends, applies committed entries in log order, answers each
 // proposer with its applied result, and keeps a device that cannot reach a quorum useful through the
 // durable outbox. A device that cannot store a write (disk full) hands it to a peer that can
 // (write-handoff.ts). One node runs per device, in a dedicated Worker.
@@ -8,7 +7,7 @@ import { decodeCommand, encodeCommand } from '../chart/index.js';
 import { assert } from '../invariants/assert.js';
 import { Raft } from '../raft/raft.js';
 import { handleReadies, type ReadySteps } from '../raft/ready-loop.js';
-import type { Entry, HardState, Membership, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
+import type { Entry, Membership, NodeId, RaftLimits, RandomSource, Ready, Role } from '../raft/types.js';
 import { StorageError, type RaftStorage, type StoredRaftState } from '../storage/raft-storage.js';
 import type { OutboxItem, OutboxStorage } from '../storage/outbox-storage.js';
 import type { StateCache } from '../storage/state-cache.js';
@@ -162,38 +161,12 @@ export class ClinicNode<Result> {
   private readonly maintenance: LogMaintenance;
   private readonly voterKeeper: VoterKeeper | null;
   private ticks = 0;
-  /** The hard state last handed to storage (null until the first): a Ready that changes only its commit index is not waited for. */
-  private lastHardState: HardState | null = null;
-  /** A write of the Raft state handed to storage and not waited for; the next write goes after it. */
-  private unawaitedWrite: Promise<void> | null = null;
   /** The Ready contract as this device carries it out: the log on its disk, messages to peers, the chart. */
   private readonly readySteps: ReadySteps = {
     persist: (ready) => {
       if (ready.hardState === null && ready.snapshot === null && ready.entries.length === 0) return undefined;
       const write = { hardState: ready.hardState, snapshot: ready.snapshot, entries: ready.entries };
-      const onlyCommitMoved = write.entries.length === 0 && write.snapshot === null && write.hardState !== null
-        && this.lastHardState !== null && write.hardState.term === this.lastHardState.term && write.hardState.votedFor === this.lastHardState.votedFor;
-      if (write.hardState !== null) this.lastHardState = write.hardState;
-      // Writes go to storage in the order of their Readys: one behind an unawaited write starts once it is stored.
-      const store = (): Promise<void> => this.reserve.withReserve(() => this.options.raftStorage.persist(write));
-      const persisting = this.unawaitedWrite === null ? store() : this.unawaitedWrite.then(store);
-      if (!onlyCommitMoved) {
-        this.unawaitedWrite = null;
-        return persisting;
-      }
-      // The commit index is not needed for safety (the entries it covers are durable already; a device that
-      // restarts with an older one learns the rest from the leader), so a Ready that only moves it is not waited
-      // for: its entries apply and its messages (the commit, to the followers) leave at once. This takes one
-      // disk write off every commit, on the leader and again on each follower. A failed write stops the node
-      // like any other (failStorage), and the next write waits for it.
-      const unawaited = persisting.then(
-        () => {
-          if (this.unawaitedWrite === unawaited) this.unawaitedWrite = null;
-        },
-        (error: unknown) => this.failStorage(error),
-      );
-      this.unawaitedWrite = unawaited;
-      return undefined;
+      return this.reserve.withReserve(() => this.options.raftStorage.persist(write));
     },
     send: (messages) => {
       for (const message of messages) this.options.transport.send(message.to, encodePeerMessage(message));
@@ -372,7 +345,6 @@ export class ClinicNode<Result> {
     this.options.transport.close();
     this.handoff.abandonAll();
     await this.processing;
-    await this.unawaitedWrite;
     this.waiters.answerAll(() => true, (identity) => ({
       type: 'failed', reason: 'stopped', message: `the node stopped before ${identityKey(identity)} was applied or stored`,
     }));
@@ -613,8 +585,6 @@ export class ClinicNode<Result> {
 
   private failStorage(error: unknown): void {
     if (!(error instanceof StorageError)) throw error;
-    // An unawaited write that failed is seen twice: by itself, and by the write chained after it.
-    if (this.storageFailure !== null) return;
     // The core holds a Ready that was never persisted: the node stops taking part in Raft until it is
     // restarted from what storage holds. A write already in the outbox is durable and is answered pending
     // (and handed to a peer with the next save); one still being saved is handed to a peer by save().
