@@ -6,7 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ForbiddenException, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import type { PeerCredentialsResponse } from './dto/peer-credentials.response.js';
-import { parsePeerId, peerIdFor } from './peer-ids.js';
+import { parsePeerId, peerIdFor } from '../../../leader-worker/src/device-identity/peer-ids.js';
 import { SignalingSecretRepository } from './signaling-secret.repository.js';
 import { peerServerSettings } from './signaling-settings.js';
 

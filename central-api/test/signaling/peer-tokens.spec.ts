@@ -1,6 +1,6 @@
 // Fixed peer ids and the tokens that let a device register its own.
 import { ForbiddenException } from '@nestjs/common';
-import { parsePeerId, peerIdFor } from '../../src/signaling/peer-ids.js';
+import { parsePeerId, peerIdFor } from '../../../leader-worker/src/device-identity/peer-ids.js';
 import { PeerTokens } from '../../src/signaling/peer-tokens.service.js';
 import type { SignalingSecretRepository } from '../../src/signaling/signaling-secret.repository.js';
 

@@ -5,6 +5,7 @@
 import type { CertificateExpectations } from '../device-identity/device-certificate.js';
 import { LinkHandshake, type LinkContext } from '../device-identity/link-handshake.js';
 import type { DeviceIdentity } from '../device-identity/device-identity-store.js';
+import { parsePeerId, peerIdFor } from '../device-identity/peer-ids.js';
 import { randomNonce, signerFor, webCryptoSignatureCheck } from '../device-identity/webcrypto-identity.js';
 import type { ClinicNodeStatus, ClinicNodeTiming } from '../node/clinic-node.js';
 import { randomFromCrypto } from '../node/crypto-random.js';
@@ -15,12 +16,15 @@ import { ClinicClient, type ClinicClientLimits } from '../worker/clinic-client.j
 import { watchDevicePower } from './device-power-watcher.js';
 import type { StartOutcome } from '../worker/clinic-worker-api.js';
 
-/** The fixed PeerJS ids central issues tokens for: `${clinicId}_${deviceId}` (central-api/src/signaling/peer-ids.ts). */
+/** The fixed PeerJS ids central issues tokens for (device-identity/peer-ids.ts); an id of another clinic names no node. */
 export function clinicPeerIds(clinicId: string): PeerIdMapping {
-  const prefix = `${clinicId.toLowerCase()}_`;
+  const clinic = clinicId.toLowerCase();
   return {
-    toPeerId: (nodeId) => `${prefix}${nodeId.toLowerCase()}`,
-    toNodeId: (peerId) => (peerId.startsWith(prefix) && peerId.length > prefix.length ? peerId.slice(prefix.length) : null),
+    toPeerId: (nodeId) => peerIdFor(clinicId, nodeId),
+    toNodeId: (peerId) => {
+      const named = parsePeerId(peerId);
+      return named?.clinicId === clinic ? named.deviceId : null;
+    },
   };
 }
 

@@ -61,7 +61,7 @@ export const defaultPeerJsTransportLimits: PeerJsTransportLimits = {
   messageBytesMax: defaultWireLimits.snapshotMessageBytesMax,
 };
 
-/** How node ids and PeerJS ids map: `${clinicId}_${deviceId}` at central (central-api/src/signaling/peer-ids.ts). */
+/** How node ids and PeerJS ids map: `${clinicId}_${deviceId}` at central (device-identity/peer-ids.ts, shared with central). */
 export interface PeerIdMapping {
   toPeerId(nodeId: NodeId): string;
   /** The node a PeerJS id names, or null for an id that is no device of this clinic. */

@@ -1,5 +1,6 @@
 // Fixed PeerJS ids: one per enrolled device, `${clinicId}_${deviceId}`. PeerJS accepts only letters and
-// digits joined by single '-', '_' or ' ' (no '.'), so the underscore joins the two UUIDs.
+// digits joined by single '-', '_' or ' ' (no '.'), so the underscore joins the two UUIDs. Shared by central
+// (which issues a token per id) and the devices (which register and dial them), so the two cannot drift.
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const peerIdPattern = new RegExp(`^(${uuid})_(${uuid})$`);
 
