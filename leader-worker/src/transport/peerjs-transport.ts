@@ -397,8 +397,7 @@ export class PeerJsTransport implements PeerTransport {
   cutOff(peerId: NodeId, refusal: string, reason: string): void {
     const links = [...this.links].filter((link) => link.remoteId === peerId);
     if (this.closed || links.length === 0) return;
-    this.counters.linksRefused[refusal] = (this.counters.linksRefused[refusal] ?? 0) + 1;
-    this.recordRefusal({ peerId: this.options.peerIds.toPeerId(peerId), refusal, reason, by: 'local' });
+    this.countRefusal({ peerId: this.options.peerIds.toPeerId(peerId), refusal, reason, by: 'local' });
     for (const link of links) {
       link.sendFrame(encodeControlFrame('goodbye'));
       this.linkClosed(link);
@@ -583,8 +582,7 @@ export class PeerJsTransport implements PeerTransport {
     const { outcome } = step;
     if (outcome.type === 'pending') return;
     if (outcome.type === 'refused') {
-      this.counters.linksRefused[outcome.refusal] = (this.counters.linksRefused[outcome.refusal] ?? 0) + 1;
-      this.recordRefusal({ peerId: link.connection.peer, refusal: outcome.refusal, reason: outcome.reason, by: outcome.refusal === 'refusedByPeer' ? 'remote' : 'local' });
+      this.countRefusal({ peerId: link.connection.peer, refusal: outcome.refusal, reason: outcome.reason, by: outcome.refusal === 'refusedByPeer' ? 'remote' : 'local' });
       // Let the refusal reach the peer before the channel goes (closing the peer connection is abrupt).
       link.settle();
       setTimeout(() => this.drop(link), refusalLingerMs);
@@ -597,7 +595,9 @@ export class PeerJsTransport implements PeerTransport {
     this.adopt(link);
   }
 
-  private recordRefusal(refusal: LinkRefusal): void {
+  /** A refusal, by either side: counted by kind, and kept among the last recentRefusalsMax. */
+  private countRefusal(refusal: LinkRefusal): void {
+    this.counters.linksRefused[refusal.refusal] = (this.counters.linksRefused[refusal.refusal] ?? 0) + 1;
     this.refusals.push(refusal);
     if (this.refusals.length > recentRefusalsMax) this.refusals.shift();
   }

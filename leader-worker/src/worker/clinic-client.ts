@@ -113,7 +113,7 @@ export class ClinicClient {
     return this.call('openConflicts', 'callTimeoutMs', () => this.remote.openConflicts());
   }
 
-  revokedDevices(): Promise<DeviceRevocation[]> {
+  revokedDevices(): Promise<readonly DeviceRevocation[]> {
     return this.call('revokedDevices', 'callTimeoutMs', () => this.remote.revokedDevices());
   }
 

@@ -104,7 +104,7 @@ export interface ClinicWorkerApi {
   stationQueue(station: Station, day: DayRange): QueueEntry[];
   openConflicts(): ConflictRecord[];
   /** The devices central revoked, as this device's log has applied (see the 'revokedDevices' event). */
-  revokedDevices(): DeviceRevocation[];
+  revokedDevices(): readonly DeviceRevocation[];
   pendingWrites(): PendingWrite[];
   /** Null before `start` and after `stop`. */
   status(): ClinicNodeStatus | null;

@@ -99,8 +99,8 @@ export class ClinicWorkerService implements ClinicWorkerApi {
     return this.machine().openConflicts();
   }
 
-  revokedDevices(): DeviceRevocation[] {
-    return [...this.machine().revokedDevices()];
+  revokedDevices(): readonly DeviceRevocation[] {
+    return this.machine().revokedDevices();
   }
 
   pendingWrites(): PendingWrite[] {
